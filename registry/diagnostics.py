@@ -1,0 +1,116 @@
+"""Diagnostics: positioned findings about the data, collected and reported sorted.
+
+Every check appends to one list; nothing stops at the first problem (the habit of the
+Rust project's ``team`` repository).  A diagnostic points at a place in a source file by
+*path* (the keys and indexes that lead to the value, e.g. ``("people", 3, "unit")``);
+the line and column are looked up in the file's position index when it is reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Loc",
+    "Diagnostic",
+    "Severity",
+    "format_text",
+    "format_json",
+    "format_github",
+    "summary_line",
+]
+
+Severity = Literal["error", "warning"]
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """Where something was written: a file, the path to the value inside it, and its
+    line and column (1-based).  ``at_key`` points at the key rather than its value."""
+
+    file: str
+    path: Path = ()
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: an error (the data is wrong) or a warning (it should be looked at)."""
+
+    loc: Loc
+    severity: Severity
+    code: str
+    message: str
+    related: tuple[Loc, ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.loc.file, self.loc.line, self.loc.column, self.code, self.message)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.loc.file,
+            "line": self.loc.line,
+            "column": self.loc.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.severity}[{self.code}]: {self.message}"
+
+
+def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by position and de-duplicated, as every report shows them."""
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return "no problems found"
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return " and ".join(parts) + " found"
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    lines = [str(d) for d in diagnostics]
+    lines.append(summary_line(diagnostics))
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def _github_escape(text: str, prop: bool = False) -> str:
+    # Workflow commands need %, CR and LF escaped; property values also , and :.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow annotations (``::error file=…,line=…,col=…::msg``)."""
+    out = []
+    for d in diagnostics:
+        out.append(
+            f"::{d.severity} file={_github_escape(d.loc.file, True)},line={d.loc.line},"
+            f"col={d.loc.column},title={d.code}::{_github_escape(d.message)}"
+        )
+    return "\n".join(out)

@@ -1,0 +1,297 @@
+"""The register as frozen, typed objects, and the facts derived from it once.
+
+Every entity knows where it was written (:attr:`loc`).  Ids share one namespace across
+all kinds, so a reference is just an id and :meth:`Registry.kind_of` tells what it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .diagnostics import Loc
+
+__all__ = [
+    "Organisation",
+    "Settings",
+    "Unit",
+    "Person",
+    "Dossier",
+    "Process",
+    "Evaluation",
+    "Collaboration",
+    "Registry",
+    "Entity",
+]
+
+_NOWHERE = Loc("<none>")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    id: str
+    name: str
+    parent: str | None = None
+    parent_uri: str | None = None
+    loc: Loc = _NOWHERE
+    kind = "organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    stale_after_days: int = 180
+    base_uri: str = "https://tvb.example.org/id/"
+    silo_threshold: float = -0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A directorate (``parent is None``) or a department of one."""
+
+    id: str
+    kind: str  # "directorate" | "department"
+    name: str
+    abbreviation: str | None = None
+    axis: str | None = None  # directorates only: integrating | functional | staff
+    head: str | None = None
+    tasks: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    parent: str | None = None
+    departments: tuple[str, ...] = ()
+    loc: Loc = _NOWHERE
+
+    @property
+    def directorate(self) -> str:
+        return self.parent or self.id
+
+    @property
+    def label(self) -> str:
+        return self.abbreviation or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    unit: str | None
+    function: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    reviewed: dt.date | None = None
+    loc: Loc = _NOWHERE
+    kind = "person"
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    id: str
+    title: str
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    owner: str | None = None
+    deputy: str | None = None
+    penvoerder: str | None = None  # as written; see Registry.penvoerder_of
+    involved: tuple[str, ...] = ()
+    authority: str | None = None
+    process: str | None = None
+    status: str = "active"
+    reviewed: dt.date | None = None
+    loc: Loc = _NOWHERE
+    kind = "dossier"
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True, slots=True)
+class Process:
+    id: str
+    name: str
+    penvoerder: str | None
+    involve: tuple[str, ...] | str = ()  # "all" or directorate ids
+    description: str | None = None
+    reviewed: dt.date | None = None
+    loc: Loc = _NOWHERE
+    kind = "process"
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    date: dt.date
+    worthwhile: int | None = None
+    lessons: tuple[str, ...] = ()
+    factors: Mapping[str, int] = field(default_factory=dict)
+    loc: Loc = _NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Collaboration:
+    id: str
+    name: str
+    type: str  # the data's `kind`: projectteam | werkverband | overleg | netwerk
+    mode: str | None = None
+    lead: str | None = None
+    members: tuple[str, ...] = ()
+    directorates: tuple[str, ...] = ()
+    dossiers: tuple[str, ...] = ()
+    purpose: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    evaluations: tuple[Evaluation, ...] = ()
+    reviewed: dt.date | None = None
+    loc: Loc = _NOWHERE
+    kind = "collaboration"
+
+    @property
+    def participants(self) -> tuple[str, ...]:
+        """Members and the lead, each once, in the order written."""
+        seen = dict.fromkeys(self.members)
+        if self.lead:
+            seen.setdefault(self.lead)
+        return tuple(seen)
+
+    def ended(self, today: dt.date) -> bool:
+        return self.end is not None and self.end < today
+
+    @property
+    def latest_evaluation(self) -> Evaluation | None:
+        return max(self.evaluations, key=lambda e: e.date, default=None)
+
+
+Entity = Unit | Person | Dossier | Process | Collaboration | Organisation
+
+
+class Registry:
+    """The whole register, read-only, with derived facts computed once.
+
+    Build it with :func:`registry.validate.load_registry`; this constructor trusts that
+    references were checked (dangling ones are ignored, not followed).
+    """
+
+    def __init__(
+        self,
+        organisation: Organisation | None,
+        settings: Settings,
+        units: list[Unit],
+        people: list[Person],
+        dossiers: list[Dossier],
+        processes: list[Process],
+        collaborations: list[Collaboration],
+        data_version: str = "",
+        sources: tuple[str, ...] = (),
+    ):
+        self.organisation = organisation
+        self.settings = settings
+        self.data_version = data_version
+        self.sources = sources
+        self.units: Mapping[str, Unit] = MappingProxyType({u.id: u for u in units})
+        self.people: Mapping[str, Person] = MappingProxyType({p.id: p for p in people})
+        self.dossiers: Mapping[str, Dossier] = MappingProxyType({d.id: d for d in dossiers})
+        self.processes: Mapping[str, Process] = MappingProxyType({p.id: p for p in processes})
+        self.collaborations: Mapping[str, Collaboration] = MappingProxyType(
+            {c.id: c for c in collaborations}
+        )
+        self._by_id: dict[str, Entity] = {}
+        for table in (self.units, self.people, self.dossiers, self.processes,
+                      self.collaborations):
+            for k, v in table.items():
+                self._by_id.setdefault(k, v)
+        if organisation:
+            self._by_id.setdefault(organisation.id, organisation)
+        self._derive()
+
+    # -- lookup ---------------------------------------------------------------------
+    def get(self, id: str) -> Entity | None:
+        return self._by_id.get(id)
+
+    def kind_of(self, id: str) -> str | None:
+        e = self._by_id.get(id)
+        return e.kind if e is not None else None
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._by_id
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._by_id.values())
+
+    @property
+    def directorates(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.kind == "directorate"]
+
+    @property
+    def departments(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.kind == "department"]
+
+    # -- derived facts ----------------------------------------------------------------
+    def _derive(self) -> None:
+        people_in: dict[str, list[str]] = defaultdict(list)
+        self._directorate_of: dict[str, str] = {}
+        for u in self.units.values():
+            self._directorate_of[u.id] = u.directorate
+        for p in self.people.values():
+            if p.unit in self.units:
+                d = self._directorate_of[p.unit]
+                self._directorate_of[p.id] = d
+                people_in[p.unit].append(p.id)
+                if p.unit != d:
+                    people_in[d].append(p.id)
+        self._people_in = {k: tuple(v) for k, v in people_in.items()}
+
+        owned: dict[str, list[str]] = defaultdict(list)
+        pen: dict[str, list[str]] = defaultdict(list)
+        named: dict[str, list[str]] = defaultdict(list)
+        self._penvoerder: dict[str, str | None] = {}
+        for d in self.dossiers.values():
+            if d.owner:
+                owned[d.owner].append(d.id)
+            for pid in {d.owner, d.deputy, *d.involved, d.authority} - {None}:
+                if pid in self.people:
+                    named[pid].append(d.id)
+            p = d.penvoerder if d.penvoerder in self.units else self.directorate_of(d.owner)
+            self._penvoerder[d.id] = p
+            if p:
+                pen[p].append(d.id)
+        self._owned = {k: tuple(v) for k, v in owned.items()}
+        self._pen = {k: tuple(v) for k, v in pen.items()}
+        self._named = {k: tuple(v) for k, v in named.items()}
+
+        collabs: dict[str, list[str]] = defaultdict(list)
+        for c in self.collaborations.values():
+            for pid in c.participants:
+                collabs[pid].append(c.id)
+            for uid in c.directorates:
+                collabs[uid].append(c.id)
+        self._collabs = {k: tuple(v) for k, v in collabs.items()}
+
+    def directorate_of(self, id: str | None) -> str | None:
+        """The directorate a unit or person belongs to (a directorate is its own)."""
+        return self._directorate_of.get(id) if id else None
+
+    def people_in(self, unit_id: str) -> tuple[str, ...]:
+        """People of a unit; for a directorate including those of its departments."""
+        return self._people_in.get(unit_id, ())
+
+    def penvoerder_of(self, dossier_id: str) -> str | None:
+        """The directorate holding the pen: as written, else the owner's directorate."""
+        return self._penvoerder.get(dossier_id)
+
+    def dossiers_owned_by(self, person_id: str) -> tuple[str, ...]:
+        return self._owned.get(person_id, ())
+
+    def dossiers_naming(self, id: str) -> tuple[str, ...]:
+        """Dossiers on which a person is owner, deputy, involved or authority."""
+        return self._named.get(id, ())
+
+    def dossiers_with_penvoerder(self, directorate_id: str) -> tuple[str, ...]:
+        return self._pen.get(directorate_id, ())
+
+    def collaborations_of(self, id: str) -> tuple[str, ...]:
+        """Collaborations a person takes part in (member or lead), or a unit is listed in."""
+        return self._collabs.get(id, ())
+
+    def is_dossier_holder(self, person_id: str) -> bool:
+        return any(self.dossiers[d].active for d in self.dossiers_owned_by(person_id))

@@ -1,0 +1,264 @@
+"""Format 1 of the register, declared once.
+
+The validator checks the data against these declarations and ``tvb schema`` turns them
+into a JSON Schema for editors, so the two cannot drift apart.  Every field carries a
+description in Dutch and in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Field", "SPECS", "FACTORS", "AXES", "ID_PATTERN", "json_schema", "KIND_OF_SECTION"]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+AXES = ("integrating", "functional", "staff")
+DOSSIER_STATUSES = ("active", "closed")
+COLLABORATION_KINDS = ("projectteam", "werkverband", "overleg", "netwerk")
+MODES = ("voluntary", "mandatory")
+#: The seven success factors of intersectoral collaboration (thesis ch. 3), scored 1..5.
+FACTORS = ("urgentie", "steun", "verwachtingen", "leiderschap", "middelen", "werkwijze",
+           "evaluatie")
+UNIT_KINDS = ("directorate", "department")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping.
+
+    ``type`` is one of: ``text``, ``id``, ``date``, ``int``, ``number``, ``uri``,
+    ``enum``, ``ref`` (an id of one of ``refs``), ``refs`` (a list of them), ``texts``
+    (a list of text), ``object``/``objects`` (a nested mapping or list of mappings of
+    spec ``spec``), ``involve`` (``all`` or a list of refs), ``schema``.
+    """
+
+    name: str
+    type: str
+    nl: str
+    en: str
+    required: bool = False
+    choices: tuple = ()
+    refs: tuple[str, ...] = ()
+    spec: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def _f(name: str, type: str, nl: str, en: str, **kw) -> Field:
+    return Field(name, type, nl, en, **kw)
+
+
+_REVIEWED = _f("reviewed", "date", "Datum waarop de gegevens voor het laatst zijn bevestigd.",
+               "Date the entry was last confirmed as correct.")
+_ID = _f("id", "id", "Unieke sleutel (kleine letters, cijfers en koppeltekens).",
+         "Unique key (lowercase letters, digits and hyphens).", required=True)
+_TASKS = _f("tasks", "texts", "Gepubliceerde taken.", "Published tasks.")
+_HEAD = _f("head", "ref", "Leidinggevende (persoon).", "Head of the unit (a person).",
+           refs=("person",))
+
+SPECS: dict[str, tuple[Field, ...]] = {
+    "register": (
+        _f("schema", "enum", "Versie van het gegevensformaat.", "Version of the data format.",
+           required=True, choices=(1,)),
+        _f("organisation", "object", "De organisatie die het register beschrijft.",
+           "The organisation the register describes.", spec="organisation"),
+        _f("settings", "object", "Instellingen.", "Settings.", spec="settings"),
+        _f("directorates", "objects", "Directies met hun afdelingen.",
+           "Directorates with their departments.", spec="directorate"),
+        _f("people", "objects", "Medewerkers.", "People.", spec="person"),
+        _f("dossiers", "objects", "Dossiers (onderwerpen) met eigenaar en penvoerder.",
+           "Dossiers (topics) with owner and penvoerder.", spec="dossier"),
+        _f("processes", "objects", "Processen met penvoerder en verplicht betrokken directies.",
+           "Processes with penvoerder and directorates that must be involved.", spec="process"),
+        _f("collaborations", "objects", "Samenwerkingsverbanden.", "Collaborations.",
+           spec="collaboration"),
+    ),
+    "organisation": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("parent", "text", "Bovenliggende organisatie.", "Parent organisation."),
+        _f("parent_uri", "uri", "URI van de bovenliggende organisatie (bijv. TOOI).",
+           "URI of the parent organisation (e.g. TOOI)."),
+    ),
+    "settings": (
+        _f("stale_after_days", "int", "Na hoeveel dagen een bevestiging verouderd is.",
+           "Days after which a confirmation is stale.", minimum=1),
+        _f("base_uri", "uri", "Basis voor de URI's van de knopen in de graaf.",
+           "Base of the IRIs of the graph's nodes."),
+        _f("silo_threshold", "number", "E-I-index waarop een directie als silo geldt.",
+           "E-I index at or below which a directorate is flagged as a silo.",
+           minimum=-1, maximum=1),
+    ),
+    "directorate": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("abbreviation", "text", "Afkorting.", "Abbreviation."),
+        _f("axis", "enum", "Rol in het integratiemodel: integrerend, functioneel of staf.",
+           "Role in the integration model: integrating, functional or staff.",
+           required=True, choices=AXES),
+        _HEAD,
+        _TASKS,
+        _REVIEWED,
+        _f("departments", "objects", "Afdelingen.", "Departments.", spec="department"),
+    ),
+    "department": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("abbreviation", "text", "Afkorting.", "Abbreviation."),
+        _HEAD,
+        _TASKS,
+        _REVIEWED,
+    ),
+    "person": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("unit", "ref", "Directie of afdeling waar de persoon werkt.",
+           "Directorate or department the person works in.", required=True, refs=UNIT_KINDS),
+        _f("function", "text", "Functie.", "Job title."),
+        _f("email", "text", "E-mailadres.", "E-mail address."),
+        _f("phone", "text", "Telefoonnummer.", "Phone number."),
+        _REVIEWED,
+    ),
+    "dossier": (
+        _ID,
+        _f("title", "text", "Titel.", "Title.", required=True),
+        _f("description", "text", "Omschrijving.", "Description."),
+        _f("keywords", "texts", "Trefwoorden.", "Keywords."),
+        _f("owner", "ref", "Dossierhouder (verantwoordelijk).", "Dossier holder (responsible).",
+           refs=("person",)),
+        _f("deputy", "ref", "Vervanger van de dossierhouder.", "Stand-in for the owner.",
+           refs=("person",)),
+        _f("penvoerder", "ref", "Directie die de pen voert; standaard die van de dossierhouder.",
+           "Directorate holding the pen; default: the owner's directorate.",
+           refs=("directorate",)),
+        _f("involved", "refs", "Directies of personen die betrokken moeten worden.",
+           "Directorates or people who must be consulted.",
+           refs=("directorate", "department", "person")),
+        _f("authority", "ref", "Wie beslist (bevoegdheid): persoon of eenheid.",
+           "Who decides (authority): a person or unit.", refs=("person", *UNIT_KINDS)),
+        _f("process", "ref", "Proces waartoe het dossier behoort.",
+           "Process the dossier belongs to.", refs=("process",)),
+        _f("status", "enum", "Status (standaard active).", "Status (default active).",
+           choices=DOSSIER_STATUSES),
+        _REVIEWED,
+    ),
+    "process": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("description", "text", "Omschrijving.", "Description."),
+        _f("penvoerder", "ref", "Directie die de pen voert.", "Directorate holding the pen.",
+           required=True, refs=("directorate",)),
+        _f("involve", "involve", "Directies die betrokken moeten worden: 'all' of een lijst.",
+           "Directorates that must be involved: 'all' or a list.", refs=("directorate",)),
+        _REVIEWED,
+    ),
+    "collaboration": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("kind", "enum", "Soort samenwerking.", "Kind of collaboration.", required=True,
+           choices=COLLABORATION_KINDS),
+        _f("mode", "enum", "Vrijwillig of verplicht.", "Voluntary or mandatory.", choices=MODES),
+        _f("lead", "ref", "Trekker (persoon).", "Lead (a person).", refs=("person",)),
+        _f("members", "refs", "Deelnemers (personen).", "Members (people).", refs=("person",)),
+        _f("directorates", "refs", "Deelnemende eenheden zonder genoemde personen.",
+           "Units taking part without named members.", refs=UNIT_KINDS),
+        _f("dossiers", "refs", "Dossiers waaraan wordt samengewerkt.",
+           "Dossiers the collaboration works on.", refs=("dossier",)),
+        _f("purpose", "text", "Doel.", "Purpose."),
+        _f("start", "date", "Startdatum.", "Start date.", required=True),
+        _f("end", "date", "Einddatum.", "End date."),
+        _f("evaluations", "objects", "Evaluaties.", "Evaluations.", spec="evaluation"),
+        _REVIEWED,
+    ),
+    "evaluation": (
+        _f("date", "date", "Datum van de evaluatie.", "Date of the evaluation.", required=True),
+        _f("worthwhile", "int", "Was het de moeite waard? 1 (nee) tot 5 (zeer).",
+           "Was it worthwhile? 1 (no) to 5 (very).", minimum=1, maximum=5),
+        _f("lessons", "texts", "Geleerde lessen.", "Lessons learned."),
+        _f("factors", "object", "Scores op de zeven succesfactoren, 1 (laag) tot 5 (hoog).",
+           "Scores on the seven success factors, 1 (low) to 5 (high).", spec="factors"),
+    ),
+    "factors": tuple(
+        _f(name, "int", f"Succesfactor {name}, 1 (laag) tot 5 (hoog).",
+           f"Success factor {name}, 1 (low) to 5 (high).", minimum=1, maximum=5)
+        for name in FACTORS
+    ),
+}
+
+#: Which kind of entity each top-level list holds.
+KIND_OF_SECTION = {
+    "directorates": "directorate",
+    "people": "person",
+    "dossiers": "dossier",
+    "processes": "process",
+    "collaborations": "collaboration",
+}
+
+
+def _describe(f: Field) -> str:
+    return f"{f.nl} — {f.en}"
+
+
+def _field_schema(f: Field) -> dict:
+    date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    ref = {"type": "string", "pattern": ID_PATTERN}
+    t = f.type
+    if t in ("text",):
+        s: dict = {"type": "string", "minLength": 1}
+    elif t == "uri":
+        s = {"type": "string", "format": "uri"}
+    elif t == "id" or t == "ref":
+        s = dict(ref)
+    elif t == "date":
+        s = dict(date)
+    elif t in ("int", "number"):
+        s = {"type": "integer" if t == "int" else "number"}
+        if f.minimum is not None:
+            s["minimum"] = f.minimum
+        if f.maximum is not None:
+            s["maximum"] = f.maximum
+    elif t == "enum":
+        s = {"enum": list(f.choices)}
+    elif t == "texts":
+        s = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    elif t == "refs":
+        s = {"type": "array", "items": ref, "uniqueItems": True}
+    elif t == "involve":
+        s = {"oneOf": [{"const": "all"}, {"type": "array", "items": ref, "uniqueItems": True}]}
+    elif t == "object":
+        s = {"$ref": f"#/$defs/{f.spec}"}
+    elif t == "objects":
+        s = {"type": "array", "items": {"$ref": f"#/$defs/{f.spec}"}}
+    else:  # pragma: no cover - a declaration error, caught by the tests
+        raise ValueError(f"unknown field type {t!r}")
+    s["description"] = _describe(f)
+    return s
+
+
+def _object_schema(spec: str) -> dict:
+    fields = SPECS[spec]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in fields if f.required],
+        "properties": {f.name: _field_schema(f) for f in fields},
+    }
+
+
+def json_schema() -> dict:
+    """A JSON Schema (draft 2020-12) of format 1, for editors and other tools.
+
+    It checks the shape of one file; cross-references and unique ids are the
+    validator's work.
+    """
+    root = _object_schema("register")
+    root["required"] = ["schema"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://tvb.example.org/schema/tvb-1.json",
+        "title": "TVB-register, format 1",
+        "description": "Wie is wie: taken, verantwoordelijkheden en bevoegdheden — "
+        "who is who: tasks, responsibilities and authorities.",
+        **root,
+        "$defs": {name: _object_schema(name) for name in SPECS if name != "register"},
+    }

@@ -1,0 +1,520 @@
+"""Check register files and build the :class:`~registry.model.Registry`.
+
+Every rule is a stable code.  Errors (``E0xx``) mean the data is wrong; warnings
+(``W1xx``) mean it should be looked at.  All findings are collected, every entity is
+checked even after another failed, and the result is sorted and de-duplicated.
+
+==== =================================================================
+code rule
+==== =================================================================
+E001 YAML syntax error
+E002 duplicate mapping key (YAML would silently keep the last one)
+E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth)
+E004 an empty file; ``organisation`` or ``settings`` given twice across files
+E005 unknown key
+E006 missing required field
+E007 wrong type (text, list, mapping, number, URI expected)
+E008 reference to an unknown id
+E009 reference to the wrong kind (an owner that is a directorate)
+E010 value not among the allowed ones
+E011 invalid date
+E012 duplicate id (both places shown)
+E013 invalid id
+E014 number out of range
+E015 dates in the wrong order (end before start)
+W101 ``reviewed`` older than ``settings.stale_after_days``
+W102 ``reviewed`` missing
+W103 head not in the unit they head
+W104 collaboration ended without an evaluation
+W105 active dossier without an owner
+W106 the same id listed twice in one list
+==== =================================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz import process as fuzzy
+
+from .diagnostics import Diagnostic, Loc, sort_unique
+from .load import (
+    DEFAULT_MAX_BYTES,
+    InvalidDate,
+    Positions,
+    SourceFile,
+    expand_paths,
+    parse_bytes,
+    read_source,
+)
+from .model import (
+    Collaboration,
+    Dossier,
+    Evaluation,
+    Organisation,
+    Person,
+    Process,
+    Registry,
+    Settings,
+    Unit,
+)
+from .schema import ID_PATTERN, KIND_OF_SECTION, SPECS, Field
+
+__all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text", "CHECKS",
+           "did_you_mean"]
+
+_ID_RE = re.compile(ID_PATTERN)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_ID_LENGTH = 80
+PathT = tuple[str | int, ...]
+
+_KIND_WORDS = {
+    ("person",): "person",
+    ("directorate",): "directorate",
+    ("dossier",): "dossier",
+    ("process",): "process",
+    ("directorate", "department"): "unit (directorate or department)",
+    ("directorate", "department", "person"): "directorate, department or person",
+    ("person", "directorate", "department"): "person or unit",
+}
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    best = fuzzy.extractOne(str(word), list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
+    return f" (did you mean '{best[0]}'?)" if best else ""
+
+
+@dataclass
+class LoadResult:
+    """The registry (built as far as the data allows) and every finding about it."""
+
+    registry: Registry
+    diagnostics: list[Diagnostic]
+    sources: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Record:
+    """One entity as written: its kind, its checked fields, and where it stands."""
+
+    kind: str
+    values: dict
+    path: PathT
+    positions: Positions
+    parent: str | None = None
+
+    def loc(self, key: str | int | None = None, *more: str | int, at_key: bool = False) -> Loc:
+        path = self.path if key is None else (*self.path, key, *more)
+        return self.positions.loc(path, at_key)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        self.records: list[_Record] = []
+        self.sections: dict[str, tuple[object, _Record]] = {}
+
+    def add(self, loc: Loc, code: str, message: str, severity: str = "error",
+            related: tuple[Loc, ...] = ()) -> None:
+        self.diagnostics.append(Diagnostic(loc, severity, code, message, related))  # type: ignore[arg-type]
+
+    # -- shape ------------------------------------------------------------------------
+    def check_mapping(self, value: object, spec: str, path: PathT, pos: Positions,
+                      what: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(pos.loc(path), "E007", f"{what} must be a mapping (key: value)")
+            return None
+        fields = {f.name: f for f in SPECS[spec]}
+        clean: dict = {}
+        for key, item in value.items():
+            f = fields.get(key)
+            if f is None:
+                self.add(pos.loc((*path, key), at_key=True), "E005",
+                         f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+                continue
+            checked = self.check_field(f, item, (*path, key), pos)
+            if checked is not None:
+                clean[key] = checked
+        for f in fields.values():
+            if f.required and f.name not in value:
+                self.add(pos.loc(path), "E006", f"{what} is missing required field '{f.name}'")
+        return clean
+
+    def check_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        t, loc = f.type, pos.loc(path)
+        if value is None:
+            if f.required:
+                self.add(loc, "E006", f"'{f.name}' must have a value")
+            return None
+        if t == "text":
+            if isinstance(value, str) and value.strip():
+                return value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return str(value)  # a number written where text is expected is still text
+            return self._type_error(loc, f, "non-empty text")
+        if t == "id":
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                return self._type_error(loc, f, "an id")
+            value = str(value)
+            if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
+                shown = value if len(value) <= 60 else value[:57] + "..."
+                self.add(loc, "E013", f"invalid id '{shown}': use lowercase letters, digits and "
+                         f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
+                return None
+            return value
+        if t == "ref":
+            return value if isinstance(value, str) else self._type_error(loc, f, "an id")
+        if t in ("refs", "texts", "involve"):
+            if t == "involve" and value == "all":
+                return "all"
+            if not isinstance(value, list):
+                want = "'all' or a list of ids" if t == "involve" else "a list"
+                return self._type_error(loc, f, want)
+            out, seen = [], set()
+            for i, item in enumerate(value):
+                iloc = pos.loc((*path, i))
+                if t == "texts":
+                    if isinstance(item, str) and item.strip():
+                        out.append(item)
+                    else:
+                        self.add(iloc, "E007", f"each item of '{f.name}' must be non-empty text")
+                    continue
+                if not isinstance(item, str):
+                    self.add(iloc, "E007", f"each item of '{f.name}' must be an id")
+                elif item in seen:
+                    self.add(iloc, "W106", f"'{item}' is listed twice in '{f.name}'", "warning")
+                else:
+                    seen.add(item)
+                    out.append(item)
+            return out
+        if t == "date":
+            return self.check_date(f, value, loc)
+        if t in ("int", "number"):
+            ok = isinstance(value, int) if t == "int" else isinstance(value, int | float)
+            if not ok or isinstance(value, bool):
+                return self._type_error(loc, f, "a whole number" if t == "int" else "a number")
+            lo, hi = f.minimum, f.maximum
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+                self.add(loc, "E014", f"'{f.name}' is {value}, must be {rng}")
+                return None
+            return value
+        if t == "uri":
+            if isinstance(value, str) and re.match(r"^(https?://\S+|urn:\S+)$", value):
+                return value
+            return self._type_error(loc, f, "an http(s) or urn: URI")
+        if t == "enum":
+            if value in f.choices and not isinstance(value, bool):
+                return value
+            shown = ", ".join(map(str, f.choices))
+            self.add(loc, "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
+                     f"{did_you_mean(str(value), map(str, f.choices))}")
+            return None
+        if t == "object":
+            return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
+        if t == "objects":
+            if not isinstance(value, list):
+                return self._type_error(loc, f, "a list")
+            return [(i, item) for i, item in enumerate(value)]  # checked by the caller
+        raise AssertionError(t)  # pragma: no cover
+
+    def check_date(self, f: Field, value: object, loc: Loc) -> dt.date | None:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        text = str(value)
+        if isinstance(value, str | InvalidDate) and _DATE_RE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.add(loc, "E011", f"'{f.name}' is '{text}', not a valid date (YYYY-MM-DD)")
+        return None
+
+    def _type_error(self, loc: Loc, f: Field, want: str) -> None:
+        self.add(loc, "E007", f"'{f.name}' must be {want}")
+        return None
+
+    # -- sources ----------------------------------------------------------------------
+    def check_source(self, src: SourceFile) -> None:
+        pos = src.positions
+        if src.data is None:
+            return
+        if not isinstance(src.data, dict):
+            self.add(pos.loc(()), "E007", "the top level must be a mapping with 'schema: 1' and "
+                     "sections such as 'directorates', 'people' and 'dossiers'")
+            return
+        if not src.data:
+            self.add(pos.loc(()), "E004", "the file is empty: it needs at least 'schema: 1'")
+            return
+        top = self.check_mapping(src.data, "register", (), pos, "the register")
+        if top is None:
+            return
+        for name in ("organisation", "settings"):
+            if name in top:
+                rec = _Record(name, top[name], (name,), pos)
+                if name in self.sections:
+                    first = self.sections[name][1].loc(at_key=True)
+                    self.add(rec.loc(at_key=True), "E004",
+                             f"'{name}' is given twice (first at {first})", related=(first,))
+                else:
+                    self.sections[name] = (top[name], rec)
+                    if name == "organisation":
+                        self.records.append(rec)
+        for section, kind in KIND_OF_SECTION.items():
+            for i, item in top.get(section) or ():
+                self.check_entity(kind, item, (section, i), pos)
+
+    def check_entity(self, kind: str, item: object, path: PathT, pos: Positions,
+                     parent: str | None = None) -> None:
+        values = self.check_mapping(item, kind, path, pos, f"a {kind}")
+        if values is None:
+            return
+        rec = _Record(kind, values, path, pos, parent)
+        self.records.append(rec)
+        for key in ("departments", "evaluations"):
+            for i, sub in values.pop(key, None) or ():
+                sub_kind = key[:-1]
+                if sub_kind == "department":
+                    self.check_entity("department", sub, (*path, key, i), pos, values.get("id"))
+                else:
+                    ev = self.check_mapping(sub, "evaluation", (*path, key, i), pos,
+                                            "an evaluation")
+                    if ev is not None:
+                        values.setdefault("_evaluations", []).append(
+                            _Record("evaluation", ev, (*path, key, i), pos))
+
+    # -- ids and references -----------------------------------------------------------------
+    def index_ids(self) -> dict[str, _Record]:
+        ids: dict[str, _Record] = {}
+        for rec in self.records:
+            rid = rec.values.get("id")
+            if rid is None:
+                continue
+            if rid in ids:
+                first = ids[rid].loc("id")
+                kinds = f"{ids[rid].kind} and {rec.kind}" if ids[rid].kind != rec.kind else rec.kind
+                self.add(rec.loc("id"), "E012",
+                         f"duplicate id '{rid}' ({kinds}); first defined at {first}",
+                         related=(first,))
+            else:
+                ids[rid] = rec
+        return ids
+
+    def check_references(self, ids: dict[str, _Record]) -> None:
+        by_kind: dict[str, list[str]] = {}
+        for rid, rec in ids.items():
+            by_kind.setdefault(rec.kind, []).append(rid)
+        for rec in self.records:
+            for f in SPECS[rec.kind]:
+                if f.type == "ref" and f.name in rec.values:
+                    self._check_ref(rec, f, rec.values[f.name], rec.loc(f.name), ids, by_kind)
+                elif f.type in ("refs", "involve") and isinstance(rec.values.get(f.name), list):
+                    for i, ref in enumerate(rec.values[f.name]):
+                        self._check_ref(rec, f, ref, rec.loc(f.name, i), ids, by_kind)
+
+    def _check_ref(self, rec: _Record, f: Field, ref: str, loc: Loc, ids: dict[str, _Record],
+                   by_kind: dict[str, list[str]]) -> None:
+        want = _KIND_WORDS.get(f.refs, " or ".join(f.refs))
+        target = ids.get(ref)
+        if target is None:
+            choices = [i for k in f.refs for i in by_kind.get(k, ())]
+            self.add(loc, "E008", f"{f.name} '{ref}' is not a known {want}"
+                     f"{did_you_mean(ref, choices)}")
+        elif target.kind not in f.refs:
+            self.add(loc, "E009", f"{f.name} '{ref}' is a {target.kind}, not a {want}")
+
+
+# -- building the model --------------------------------------------------------------------
+def _tuple(values: dict, key: str) -> tuple:
+    v = values.get(key)
+    return tuple(v) if isinstance(v, list) else ()
+
+
+def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str, list]:
+    out: dict[str, list] = {"unit": [], "person": [], "dossier": [], "process": [],
+                            "collaboration": [], "organisation": []}
+    departments_of: dict[str, list[str]] = {}
+    for rec in records:
+        if rec.kind == "department" and rec.parent and "id" in rec.values:
+            departments_of.setdefault(rec.parent, []).append(rec.values["id"])
+    for rec in records:
+        v = rec.values
+        rid = v.get("id")
+        if rid is None or ids.get(rid) is not rec:
+            continue  # without a (unique) id an entry cannot take part in the graph
+        loc = rec.loc()
+        name = v.get("name") or rid
+        if rec.kind in ("directorate", "department"):
+            out["unit"].append(Unit(
+                id=rid, kind=rec.kind, name=name, abbreviation=v.get("abbreviation"),
+                axis=v.get("axis"), head=v.get("head"), tasks=_tuple(v, "tasks"),
+                reviewed=v.get("reviewed"), parent=rec.parent,
+                departments=tuple(departments_of.get(rid, ())), loc=loc))
+        elif rec.kind == "person":
+            out["person"].append(Person(
+                id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
+                email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
+        elif rec.kind == "dossier":
+            out["dossier"].append(Dossier(
+                id=rid, title=v.get("title") or rid, description=v.get("description"),
+                keywords=_tuple(v, "keywords"), owner=v.get("owner"), deputy=v.get("deputy"),
+                penvoerder=v.get("penvoerder"), involved=_tuple(v, "involved"),
+                authority=v.get("authority"), process=v.get("process"),
+                status=v.get("status", "active"), reviewed=v.get("reviewed"), loc=loc))
+        elif rec.kind == "process":
+            involve = v.get("involve", ())
+            out["process"].append(Process(
+                id=rid, name=name, penvoerder=v.get("penvoerder"),
+                involve=involve if involve == "all" else tuple(involve),
+                description=v.get("description"), reviewed=v.get("reviewed"), loc=loc))
+        elif rec.kind == "collaboration":
+            evaluations = tuple(
+                Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
+                           lessons=_tuple(e.values, "lessons"),
+                           factors=dict(e.values.get("factors") or {}), loc=e.loc())
+                for e in v.get("_evaluations", ()) if "date" in e.values)
+            out["collaboration"].append(Collaboration(
+                id=rid, name=name, type=v.get("kind", "overleg"), mode=v.get("mode"),
+                lead=v.get("lead"), members=_tuple(v, "members"),
+                directorates=_tuple(v, "directorates"), dossiers=_tuple(v, "dossiers"),
+                purpose=v.get("purpose"), start=v.get("start"), end=v.get("end"),
+                evaluations=evaluations, reviewed=v.get("reviewed"), loc=loc))
+        elif rec.kind == "organisation":
+            out["organisation"].append(Organisation(
+                id=rid, name=name, parent=v.get("parent"), parent_uri=v.get("parent_uri"),
+                loc=loc))
+    return out
+
+
+# -- checks on the built registry ------------------------------------------------------------
+Check = Callable[[Registry, dt.date, "_Checker"], None]
+
+
+def check_reviewed(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """W101/W102: every unit, person, dossier and collaboration is confirmed regularly."""
+    days = reg.settings.stale_after_days
+    entities = [*reg.units.values(), *reg.people.values(), *reg.dossiers.values()]
+    for e in entities:
+        loc = e.loc
+        if e.reviewed is None:
+            ck.add(loc, "W102", f"{e.kind} '{e.id}' has no 'reviewed' date: when was it last "
+                   "confirmed?", "warning")
+        elif (today - e.reviewed).days > days:
+            ck.add(loc, "W101", f"{e.kind} '{e.id}' was last reviewed on {e.reviewed}, "
+                   f"{(today - e.reviewed).days} days ago (limit {days})", "warning")
+
+
+def check_heads(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """W103: the head of a unit works in that unit (a directorate's head may sit in one of
+    its departments)."""
+    for u in reg.units.values():
+        head = reg.people.get(u.head) if u.head else None
+        if head is None or head.unit is None:
+            continue
+        in_directorate = u.kind == "directorate" and reg.directorate_of(head.id) == u.id
+        if head.unit != u.id and not in_directorate:
+            ck.add(u.loc, "W103", f"'{head.id}' heads {u.kind} '{u.id}', but works in "
+                   f"'{head.unit}'", "warning")
+
+
+def check_collaboration_dates(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """E015 and W104: a collaboration ends after it starts, and is evaluated when it ends."""
+    for c in reg.collaborations.values():
+        if c.start and c.end and c.end < c.start:
+            ck.add(c.loc, "E015", f"collaboration '{c.id}' ends ({c.end}) before it starts "
+                   f"({c.start})")
+        if c.ended(today) and not c.evaluations:
+            ck.add(c.loc, "W104", f"collaboration '{c.id}' ended on {c.end} without an "
+                   "evaluation: add one with its lessons", "warning")
+
+
+def check_owners(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """W105: an active dossier has an owner."""
+    for d in reg.dossiers.values():
+        if d.active and not d.owner:
+            ck.add(d.loc, "W105", f"active dossier '{d.id}' has no owner", "warning")
+
+
+#: Checks on the built registry, by name; ``skip`` in :func:`build_registry` takes these names.
+CHECKS: dict[str, Check] = {
+    "reviewed": check_reviewed,
+    "heads": check_heads,
+    "collaboration-dates": check_collaboration_dates,
+    "owners": check_owners,
+}
+
+
+def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
+                   skip: Iterable[str] = ()) -> LoadResult:
+    """Check parsed sources and build the registry from them."""
+    today = today or dt.date.today()
+    ck = _Checker()
+    for src in sources:
+        ck.diagnostics.extend(src.diagnostics)
+        ck.check_source(src)
+    ids = ck.index_ids()
+    ck.check_references(ids)
+    entities = _make_entities(ck.records, ids)
+    settings_values = ck.sections.get("settings", ({}, None))[0]
+    settings = Settings(**{k: v for k, v in settings_values.items() if v is not None})
+    reg = Registry(
+        organisation=(entities["organisation"] or [None])[0],
+        settings=settings,
+        units=entities["unit"],
+        people=entities["person"],
+        dossiers=entities["dossier"],
+        processes=entities["process"],
+        collaborations=entities["collaboration"],
+        data_version=_data_version(sources),
+        sources=tuple(s.file for s in sources),
+    )
+    skip = set(skip)
+    for name, check in CHECKS.items():
+        if name not in skip:
+            check(reg, today, ck)
+    return LoadResult(reg, sort_unique(ck.diagnostics), sources)
+
+
+def _data_version(sources: list[SourceFile]) -> str:
+    h = hashlib.sha256()
+    for s in sources:
+        h.update(s.sha256.encode())
+    return h.hexdigest()
+
+
+def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
+                  today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  skip: Iterable[str] = ()) -> LoadResult:
+    """Read, check and build the register from files or folders.
+
+    Raises :class:`registry.load.ReadError` when a file cannot be read at all.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    files = expand_paths(paths)
+    return build_registry([read_source(f, max_bytes) for f in files], today=today, skip=skip)
+
+
+def registry_from_text(text: str, *, name: str = "<text>", today: dt.date | None = None,
+                       skip: Iterable[str] = ()) -> LoadResult:
+    """Check and build a register from YAML text (tests, generated data, stdin)."""
+    return build_registry([parse_bytes(text.encode("utf-8"), name)], today=today, skip=skip)

@@ -1,0 +1,38 @@
+"""Shared fixtures.  Findings are tested on small hand-built registries (see
+``make_registry``) whose answers are worked out by hand in each test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from registry.validate import LoadResult, registry_from_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "tvb.yaml"
+TODAY = dt.date(2026, 11, 29)
+
+
+def load_text(text: str, today: dt.date = TODAY) -> LoadResult:
+    """Check a register written inline in a test (dedented)."""
+    return registry_from_text(textwrap.dedent(text), name="test.yaml", today=today)
+
+
+def make_registry(text: str, today: dt.date = TODAY):
+    """A registry from inline YAML that must be free of errors."""
+    result = load_text(text, today)
+    assert result.ok, "\n".join(map(str, result.errors))
+    return result.registry
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The sample register in data/tvb.yaml, checked against a fixed date."""
+    from registry.validate import load_registry
+
+    result = load_registry(SAMPLE, today=TODAY)
+    assert result.ok, "\n".join(map(str, result.errors))
+    return result.registry
