@@ -65,8 +65,10 @@ from .model import (
     Unit,
 )
 from .schema import ID_PATTERN, KIND_OF_SECTION, SPECS, Field
+from .upkeep import stale_entries
 
-__all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text", "CHECKS",
+__all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text",
+           "registry_from_data", "CHECKS",
            "did_you_mean"]
 
 _ID_RE = re.compile(ID_PATTERN)
@@ -410,17 +412,16 @@ Check = Callable[[Registry, dt.date, "_Checker"], None]
 
 
 def check_reviewed(reg: Registry, today: dt.date, ck: _Checker) -> None:
-    """W101/W102: every unit, person, dossier and collaboration is confirmed regularly."""
-    days = reg.settings.stale_after_days
-    entities = [*reg.units.values(), *reg.people.values(), *reg.dossiers.values()]
-    for e in entities:
-        loc = e.loc
+    """W101/W102: entries are confirmed regularly (see :mod:`registry.upkeep`)."""
+    limit = reg.settings.stale_after_days
+    for e in stale_entries(reg, today):
+        loc = reg.get(e.id).loc
         if e.reviewed is None:
             ck.add(loc, "W102", f"{e.kind} '{e.id}' has no 'reviewed' date: when was it last "
                    "confirmed?", "warning")
-        elif (today - e.reviewed).days > days:
+        else:
             ck.add(loc, "W101", f"{e.kind} '{e.id}' was last reviewed on {e.reviewed}, "
-                   f"{(today - e.reviewed).days} days ago (limit {days})", "warning")
+                   f"{e.age_days} days ago (limit {limit})", "warning")
 
 
 def check_heads(reg: Registry, today: dt.date, ck: _Checker) -> None:
@@ -518,3 +519,14 @@ def registry_from_text(text: str, *, name: str = "<text>", today: dt.date | None
                        skip: Iterable[str] = ()) -> LoadResult:
     """Check and build a register from YAML text (tests, generated data, stdin)."""
     return build_registry([parse_bytes(text.encode("utf-8"), name)], today=today, skip=skip)
+
+
+def registry_from_data(data: dict, *, name: str = "<data>", today: dt.date | None = None,
+                       skip: Iterable[str] = ()) -> LoadResult:
+    """Check and build a register from already-parsed data (generated registers).
+
+    There is no file behind it, so every diagnostic points at line 1, column 1.
+    """
+    src = SourceFile(file=name, sha256=hashlib.sha256(repr(data).encode()).hexdigest(),
+                     data=data, positions=Positions(name))
+    return build_registry([src], today=today, skip=skip)
