@@ -94,6 +94,19 @@ class Positions:
         line, col = pos or (1, 1)
         return Loc(self.file, path, line, col)
 
+    def value_position(self, path: PathT) -> tuple[int, int] | None:
+        """Line and column (1-based) where the value at exactly *path* starts, or None."""
+        return self._values.get(tuple(path))
+
+    def key_position(self, path: PathT) -> tuple[int, int] | None:
+        """Line and column (1-based) of the mapping key leading to *path*, or None."""
+        return self._keys.get(tuple(path))
+
+    def paths_under(self, path: PathT) -> list[PathT]:
+        """Every recorded value path inside *path* (itself included), in file order."""
+        n = len(path)
+        return [p for p in self._values if p[:n] == tuple(path)]
+
 
 @dataclass
 class SourceFile:
