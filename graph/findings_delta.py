@@ -1,0 +1,162 @@
+"""The change in the integrator's findings between two versions of the register.
+
+``tvb diff`` shows a reviewer not only what was edited but what the edit does to the
+findings of ``tvb report``: a new silo, a missing link that is closed, a new single
+point of failure, entries that became stale.  This module compares two report
+dictionaries as ``graph.analysis.report(registry, today)`` returns them (the public JSON
+contract of issue 5); it reads only these keys, and a report without one of them counts
+as having no findings of that kind:
+
+``silos[].flagged``, ``missing_links``, ``single_points_of_failure``,
+``isolated_dossier_holders``, ``upkeep.stale``, ``upkeep.unowned_dossiers`` and
+``upkeep.unevaluated_collaborations``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = ["CATEGORIES", "FindingsDelta", "findings_delta", "delta_between",
+           "format_markdown", "format_text"]
+
+
+def _silos(report: dict) -> list[dict]:
+    return [s for s in report.get("silos") or () if s.get("flagged")]
+
+
+def _upkeep(key: str) -> Callable[[dict], list]:
+    def get(report: dict) -> list:
+        items = (report.get("upkeep") or {}).get(key) or ()
+        # unowned/unevaluated are lists of ids; stale is a list of objects
+        return [i if isinstance(i, dict) else {"id": i} for i in items]
+    return get
+
+
+def _key_missing_link(link: dict) -> tuple:
+    return (link.get("kind"), tuple(sorted(link.get("directorates") or ())),
+            tuple(sorted(link.get("dossiers") or ())))
+
+
+#: name → (how to list the findings of a report, how to identify one, title)
+CATEGORIES: dict[str, tuple[Callable[[dict], list], Callable[[dict], object], str]] = {
+    "silos": (_silos, lambda s: s.get("directorate"), "Silos (flagged directorates)"),
+    "missing_links": (lambda r: list(r.get("missing_links") or ()), _key_missing_link,
+                      "Missing cross-directorate links"),
+    "single_points_of_failure": (lambda r: list(r.get("single_points_of_failure") or ()),
+                                 lambda s: s.get("person"), "Single points of failure"),
+    "isolated_dossier_holders": (lambda r: list(r.get("isolated_dossier_holders") or ()),
+                                 lambda s: s.get("person"), "Isolated dossier holders"),
+    "stale": (_upkeep("stale"), lambda s: s.get("id"), "Stale or unconfirmed entries"),
+    "unowned_dossiers": (_upkeep("unowned_dossiers"), lambda s: s.get("id"),
+                         "Active dossiers without an owner"),
+    "unevaluated_collaborations": (_upkeep("unevaluated_collaborations"),
+                                   lambda s: s.get("id"), "Collaborations not evaluated"),
+}
+
+
+@dataclass
+class FindingsDelta:
+    """Findings that appear only in the new report (``new``) or only in the old one
+    (``resolved``), per category of :data:`CATEGORIES`, each as the report wrote it."""
+
+    new: dict[str, list[dict]] = field(default_factory=dict)
+    resolved: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.new.values()) and not any(self.resolved.values())
+
+    def as_dict(self) -> dict:
+        return {"empty": self.empty,
+                "new": {k: list(v) for k, v in self.new.items()},
+                "resolved": {k: list(v) for k, v in self.resolved.items()}}
+
+
+def findings_delta(old_report: dict, new_report: dict) -> FindingsDelta:
+    """Compare two reports (the JSON contract of ``tvb report``).
+
+    A finding is identified by the directorate (silos), the person (single points of
+    failure, isolated dossier holders), the entry id (upkeep) or the kind, directorates
+    and dossiers (missing links); a finding present in both reports is neither new nor
+    resolved even when its details (an E-I value, a reason) changed.  Runs in
+    $O(n \\log n)$ for $n$ findings.
+    """
+    out = FindingsDelta()
+    for name, (items, key, _title) in CATEGORIES.items():
+        old = {key(f): f for f in items(old_report)}
+        new = {key(f): f for f in items(new_report)}
+        out.new[name] = [new[k] for k in sorted(new.keys() - old.keys(), key=repr)]
+        out.resolved[name] = [old[k] for k in sorted(old.keys() - new.keys(), key=repr)]
+    return out
+
+
+def delta_between(old, new, today: dt.date) -> FindingsDelta:
+    """Run ``graph.analysis.report`` on two registries and compare the results.
+
+    Raises ImportError when the analysis module is not available.
+    """
+    from graph.analysis import report
+
+    return findings_delta(report(old, today), report(new, today))
+
+
+def _describe(name: str, f: dict) -> str:
+    if name == "silos":
+        ei = f.get("ei_index")
+        shown = "no ties" if ei is None else f"E-I {ei:+.3f}"
+        return f"`{f.get('directorate')}` ({shown})"
+    if name == "missing_links":
+        what = ", ".join(f"`{d}`" for d in f.get("directorates") or ())
+        dossiers = ", ".join(f"`{d}`" for d in f.get("dossiers") or ())
+        text = f"{f.get('kind')}: {what}"
+        if dossiers:
+            text += f" — dossiers {dossiers}"
+        if f.get("reason"):
+            text += f" — {f['reason']}"
+        return text
+    if name == "single_points_of_failure":
+        pairs = "; ".join(" / ".join(f"`{d}`" for d in pair) for pair in f.get("separates") or ())
+        return f"`{f.get('person')}`" + (f" (separates {pairs})" if pairs else "")
+    if name == "isolated_dossier_holders":
+        dossiers = ", ".join(f"`{d}`" for d in f.get("dossiers") or ())
+        return f"`{f.get('person')}` ({f.get('directorate')})" + (
+            f": {dossiers}" if dossiers else "")
+    if name == "stale":
+        reviewed = f.get("reviewed")
+        when = f"last reviewed {reviewed}" if reviewed else "never reviewed"
+        kind = f"{f['kind']} " if f.get("kind") else ""
+        return f"{kind}`{f.get('id')}` ({when})"
+    return f"`{f.get('id')}`"
+
+
+def format_markdown(delta: FindingsDelta,
+                    heading: str = "### Changes in the findings") -> str:
+    """Markdown for a pull-request comment."""
+    out = [heading, ""]
+    if delta.empty:
+        out.append("No finding appeared or disappeared.")
+        return "\n".join(out) + "\n"
+    for label, part in (("New", delta.new), ("Resolved", delta.resolved)):
+        for name, (_items, _key, title) in CATEGORIES.items():
+            found = part.get(name) or []
+            if found:
+                out.append(f"**{label}: {title.lower()}** ({len(found)})")
+                out.extend(f"- {_describe(name, f)}" for f in found)
+                out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def format_text(delta: FindingsDelta) -> str:
+    """Plain text for a terminal."""
+    if delta.empty:
+        return "No finding appeared or disappeared."
+    out = []
+    for label, part in (("New", delta.new), ("Resolved", delta.resolved)):
+        for name, (_items, _key, title) in CATEGORIES.items():
+            found = part.get(name) or []
+            if found:
+                out.append(f"{label} — {title.lower()}:")
+                out.extend("  " + _describe(name, f).replace("`", "") for f in found)
+    return "\n".join(out)

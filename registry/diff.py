@@ -1,0 +1,421 @@
+"""The change in meaning between two versions of the register, for pull-request review.
+
+A text diff of the YAML shows lines; a reviewer wants to know that a person moved from
+DSK to CIO, that a dossier changed hands or that a collaboration ended.  :func:`diff`
+compares two :class:`~registry.model.Registry` objects entity by entity (by id, so the
+order of entries and the file they are in do not matter) and names each change.
+
+The change in *findings* (a new silo, a missing link closed) needs the graph layer;
+:mod:`graph.findings_delta` composes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .model import Collaboration, Dossier, Evaluation, Person, Registry, Unit
+
+__all__ = ["Entry", "Move", "FieldChange", "Evaluated", "FieldsChanged", "RegistryDiff",
+           "diff", "format_markdown", "format_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry that was added or removed."""
+
+    id: str
+    label: str
+    directorate: str | None = None
+    detail: str | None = None  # e.g. a person's unit or a collaboration's dates
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A person who now works in another unit."""
+
+    id: str
+    label: str
+    from_unit: str | None
+    to_unit: str | None
+    from_directorate: str | None
+    to_directorate: str | None
+
+    @property
+    def between_directorates(self) -> bool:
+        return self.from_directorate != self.to_directorate
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of an entry with a new value (a rename, a hand-over …)."""
+
+    id: str
+    label: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluated:
+    """A collaboration with evaluations that were not there before."""
+
+    id: str
+    label: str
+    dates: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldsChanged:
+    """Other edits to an entry, by field name (an e-mail address, a description …)."""
+
+    id: str
+    kind: str
+    fields: tuple[str, ...]
+
+
+def _list() -> list:
+    return field(default_factory=list)
+
+
+@dataclass
+class RegistryDiff:
+    """What changed from one registry to another; every list is sorted by id."""
+
+    people_added: list[Entry] = _list()
+    people_removed: list[Entry] = _list()
+    people_moved: list[Move] = _list()
+    people_renamed: list[FieldChange] = _list()
+    people_function_changed: list[FieldChange] = _list()
+    dossiers_added: list[Entry] = _list()
+    dossiers_removed: list[Entry] = _list()
+    dossiers_closed: list[Entry] = _list()
+    dossiers_reopened: list[Entry] = _list()
+    owner_changed: list[FieldChange] = _list()
+    deputy_changed: list[FieldChange] = _list()
+    penvoerder_changed: list[FieldChange] = _list()
+    collaborations_started: list[Entry] = _list()
+    collaborations_ended: list[Entry] = _list()
+    collaborations_removed: list[Entry] = _list()
+    collaborations_evaluated: list[Evaluated] = _list()
+    units_added: list[Entry] = _list()
+    units_removed: list[Entry] = _list()
+    head_changed: list[FieldChange] = _list()
+    processes_added: list[Entry] = _list()
+    processes_removed: list[Entry] = _list()
+    reconfirmed: list[str] = _list()
+    other_changes: list[FieldsChanged] = _list()
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in dataclasses.fields(self))
+
+    @property
+    def moved_between_directorates(self) -> list[Move]:
+        return [m for m in self.people_moved if m.between_directorates]
+
+    def as_dict(self) -> dict:
+        """JSON-ready: grouped by kind of entry, as ``tvb diff --format json`` prints it."""
+        def items(xs: list) -> list:
+            out = []
+            for x in xs:
+                if isinstance(x, str):
+                    out.append(x)
+                    continue
+                d = {k: list(v) if isinstance(v, tuple) else v
+                     for k, v in dataclasses.asdict(x).items()}
+                if isinstance(x, Move):
+                    d["between_directorates"] = x.between_directorates
+                out.append(d)
+            return out
+
+        return {
+            "empty": self.empty,
+            "people": {"added": items(self.people_added), "removed": items(self.people_removed),
+                       "moved": items(self.people_moved), "renamed": items(self.people_renamed),
+                       "function_changed": items(self.people_function_changed)},
+            "dossiers": {"added": items(self.dossiers_added),
+                         "removed": items(self.dossiers_removed),
+                         "closed": items(self.dossiers_closed),
+                         "reopened": items(self.dossiers_reopened),
+                         "owner_changed": items(self.owner_changed),
+                         "deputy_changed": items(self.deputy_changed),
+                         "penvoerder_changed": items(self.penvoerder_changed)},
+            "collaborations": {"started": items(self.collaborations_started),
+                               "ended": items(self.collaborations_ended),
+                               "removed": items(self.collaborations_removed),
+                               "evaluated": items(self.collaborations_evaluated)},
+            "units": {"added": items(self.units_added), "removed": items(self.units_removed),
+                      "head_changed": items(self.head_changed)},
+            "processes": {"added": items(self.processes_added),
+                          "removed": items(self.processes_removed)},
+            "reconfirmed": list(self.reconfirmed),
+            "other_changes": items(self.other_changes),
+        }
+
+
+def diff(old: Registry, new: Registry) -> RegistryDiff:
+    """Compare two registries by id.
+
+    Parameters
+    ----------
+    old, new : Registry
+        The register before and after the change (e.g. the base and head of a pull
+        request).
+
+    Returns
+    -------
+    RegistryDiff
+        Additions, removals and named changes per kind; edits that have no name of their
+        own are listed per entry in ``other_changes`` by field name, and entries whose
+        ``reviewed`` date moved forward in ``reconfirmed``.
+
+    Notes
+    -----
+    A dossier's penvoerder is compared as :meth:`Registry.penvoerder_of` computes it
+    (as written, else the owner's directorate), so a hand-over to someone in another
+    directorate shows as a change of penvoerder too.  Runs in $O(n)$ for $n$ entries.
+    """
+    out = RegistryDiff()
+    _diff_people(old, new, out)
+    _diff_dossiers(old, new, out)
+    _diff_collaborations(old, new, out)
+    _diff_units(old, new, out)
+    _diff_processes(old, new, out)
+    for name in ("people", "dossiers", "collaborations", "units", "processes"):
+        a, b = getattr(old, name), getattr(new, name)
+        for i in sorted(a.keys() & b.keys()):
+            ra, rb = a[i].reviewed, b[i].reviewed
+            if rb is not None and (ra is None or rb > ra):
+                out.reconfirmed.append(i)
+    out.reconfirmed.sort()
+    out.other_changes.sort(key=lambda c: c.id)
+    return out
+
+
+# -- per kind --------------------------------------------------------------------------------
+def _person_entry(reg: Registry, p: Person) -> Entry:
+    return Entry(p.id, p.name, reg.directorate_of(p.id), p.unit)
+
+
+def _diff_people(old: Registry, new: Registry, out: RegistryDiff) -> None:
+    a, b = old.people, new.people
+    out.people_added = [_person_entry(new, b[i]) for i in sorted(b.keys() - a.keys())]
+    out.people_removed = [_person_entry(old, a[i]) for i in sorted(a.keys() - b.keys())]
+    for i in sorted(a.keys() & b.keys()):
+        pa, pb = a[i], b[i]
+        covered = set()
+        if pa.unit != pb.unit or old.directorate_of(i) != new.directorate_of(i):
+            out.people_moved.append(Move(i, pb.name, pa.unit, pb.unit,
+                                         old.directorate_of(i), new.directorate_of(i)))
+            covered.add("unit")
+        if pa.name != pb.name:
+            out.people_renamed.append(FieldChange(i, pb.name, "name", pa.name, pb.name))
+            covered.add("name")
+        if pa.function != pb.function:
+            out.people_function_changed.append(
+                FieldChange(i, pb.name, "function", pa.function, pb.function))
+            covered.add("function")
+        _other(pa, pb, covered, out)
+
+
+def _dossier_entry(reg: Registry, d: Dossier) -> Entry:
+    return Entry(d.id, d.title, reg.penvoerder_of(d.id), d.owner)
+
+
+def _diff_dossiers(old: Registry, new: Registry, out: RegistryDiff) -> None:
+    a, b = old.dossiers, new.dossiers
+    out.dossiers_added = [_dossier_entry(new, b[i]) for i in sorted(b.keys() - a.keys())]
+    out.dossiers_removed = [_dossier_entry(old, a[i]) for i in sorted(a.keys() - b.keys())]
+    for i in sorted(a.keys() & b.keys()):
+        da, db = a[i], b[i]
+        covered = {"penvoerder"}  # compared as computed, below
+        if da.active and not db.active:
+            out.dossiers_closed.append(_dossier_entry(new, db))
+            covered.add("status")
+        elif db.active and not da.active:
+            out.dossiers_reopened.append(_dossier_entry(new, db))
+            covered.add("status")
+        for name, target in (("owner", out.owner_changed), ("deputy", out.deputy_changed)):
+            if getattr(da, name) != getattr(db, name):
+                target.append(FieldChange(i, db.title, name, getattr(da, name),
+                                          getattr(db, name)))
+                covered.add(name)
+        pa, pb = old.penvoerder_of(i), new.penvoerder_of(i)
+        if pa != pb:
+            out.penvoerder_changed.append(FieldChange(i, db.title, "penvoerder", pa, pb))
+        _other(da, db, covered, out)
+
+
+def _collaboration_entry(c: Collaboration) -> Entry:
+    span = f"{c.start or '?'} – {c.end}" if c.end else f"since {c.start or '?'}"
+    return Entry(c.id, c.name, None, span)
+
+
+def _diff_collaborations(old: Registry, new: Registry, out: RegistryDiff) -> None:
+    a, b = old.collaborations, new.collaborations
+    out.collaborations_started = [_collaboration_entry(b[i]) for i in sorted(b.keys() - a.keys())]
+    out.collaborations_removed = [_collaboration_entry(a[i]) for i in sorted(a.keys() - b.keys())]
+    for i in sorted(a.keys() & b.keys()):
+        ca, cb = a[i], b[i]
+        covered = set()
+        if ca.end is None and cb.end is not None:
+            out.collaborations_ended.append(_collaboration_entry(cb))
+            covered.add("end")
+        before = {_evaluation_key(e) for e in ca.evaluations}
+        added = [e for e in cb.evaluations if _evaluation_key(e) not in before]
+        if added and len(cb.evaluations) - len(added) == len(ca.evaluations):
+            # Only additions: a new evaluation, not an edit of an old one.
+            out.collaborations_evaluated.append(
+                Evaluated(i, cb.name, tuple(sorted(str(e.date) for e in added))))
+            covered.add("evaluations")
+        _other(ca, cb, covered, out)
+    # Evaluations of a collaboration that is new in this change count as evaluated too.
+    for i in sorted(b.keys() - a.keys()):
+        if b[i].evaluations:
+            out.collaborations_evaluated.append(
+                Evaluated(i, b[i].name, tuple(sorted(str(e.date) for e in b[i].evaluations))))
+    out.collaborations_evaluated.sort(key=lambda e: e.id)
+
+
+def _unit_entry(u: Unit) -> Entry:
+    return Entry(u.id, u.label if u.kind == "directorate" else u.name, u.parent, u.kind)
+
+
+def _diff_units(old: Registry, new: Registry, out: RegistryDiff) -> None:
+    a, b = old.units, new.units
+    out.units_added = [_unit_entry(b[i]) for i in sorted(b.keys() - a.keys())]
+    out.units_removed = [_unit_entry(a[i]) for i in sorted(a.keys() - b.keys())]
+    for i in sorted(a.keys() & b.keys()):
+        ua, ub = a[i], b[i]
+        covered = {"departments"}  # shows as units added or removed
+        if ua.head != ub.head:
+            out.head_changed.append(FieldChange(i, ub.label, "head", ua.head, ub.head))
+            covered.add("head")
+        _other(ua, ub, covered, out)
+
+
+def _diff_processes(old: Registry, new: Registry, out: RegistryDiff) -> None:
+    a, b = old.processes, new.processes
+    out.processes_added = [Entry(i, b[i].name, b[i].penvoerder)
+                           for i in sorted(b.keys() - a.keys())]
+    out.processes_removed = [Entry(i, a[i].name, a[i].penvoerder)
+                             for i in sorted(a.keys() - b.keys())]
+    for i in sorted(a.keys() & b.keys()):
+        _other(a[i], b[i], set(), out)
+
+
+def _evaluation_key(e: Evaluation) -> tuple:
+    return (e.date, e.worthwhile, e.lessons, tuple(sorted(e.factors.items())))
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, tuple) and value and isinstance(value[0], Evaluation):
+        return tuple(_evaluation_key(e) for e in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted(value.items()))
+    return value
+
+
+def _other(a: object, b: object, covered: set[str], out: RegistryDiff) -> None:
+    """Record the fields that differ and have no named change of their own."""
+    changed = tuple(
+        f.name for f in dataclasses.fields(a)  # type: ignore[arg-type]
+        if f.name not in covered and f.name not in ("loc", "reviewed", "id")
+        and _comparable(getattr(a, f.name)) != _comparable(getattr(b, f.name))
+    )
+    if changed:
+        out.other_changes.append(FieldsChanged(a.id, a.kind, changed))  # type: ignore[attr-defined]
+
+
+# -- rendering -------------------------------------------------------------------------------
+def _who(reg_label: str | None) -> str:
+    return reg_label or "—"
+
+
+def _lines(d: RegistryDiff, code: str = "`") -> list[tuple[str, list[str]]]:
+    """Sections of (heading, bullet lines) shared by the Markdown and text renderers."""
+    def c(x: object) -> str:
+        return f"{code}{x}{code}" if x is not None else "—"
+
+    def entries(xs: list[Entry], directorate: str = "directorate",
+                detail: str | None = None) -> list[str]:
+        out = []
+        for e in xs:
+            parts = []
+            if e.detail:
+                parts.append(f"{detail}: {e.detail}" if detail else e.detail)
+            if e.directorate:
+                parts.append(f"{directorate}: {e.directorate}")
+            extra = ", ".join(parts)
+            out.append(f"{c(e.id)} {e.label}" + (f" ({extra})" if extra else ""))
+        return out
+
+    def changes(xs: list[FieldChange]) -> list[str]:
+        return [f"{c(x.id)} {x.label}: {c(x.old)} → {c(x.new)}" for x in xs]
+
+    moves = []
+    for m in d.people_moved:
+        if m.between_directorates:
+            flag = "**other directorate**" if code else "other directorate"
+            moves.append(f"{c(m.id)} {m.label}: {c(m.from_unit)} ({_who(m.from_directorate)}) "
+                         f"→ {c(m.to_unit)} ({_who(m.to_directorate)}) — {flag}")
+        else:
+            moves.append(f"{c(m.id)} {m.label}: {c(m.from_unit)} → {c(m.to_unit)}")
+    sections = [
+        ("People added", entries(d.people_added, detail="unit")),
+        ("People removed", entries(d.people_removed, detail="unit")),
+        ("People moved", moves),
+        ("People renamed", changes(d.people_renamed)),
+        ("Function changed", changes(d.people_function_changed)),
+        ("Units added", entries(d.units_added)),
+        ("Units removed", entries(d.units_removed)),
+        ("Head of unit changed", changes(d.head_changed)),
+        ("Dossiers added", entries(d.dossiers_added, "penvoerder", "owner")),
+        ("Dossiers removed", entries(d.dossiers_removed, "penvoerder", "owner")),
+        ("Dossiers closed", entries(d.dossiers_closed, "penvoerder", "owner")),
+        ("Dossiers reopened", entries(d.dossiers_reopened, "penvoerder", "owner")),
+        ("Dossier owner changed (hand-over)", changes(d.owner_changed)),
+        ("Dossier deputy changed", changes(d.deputy_changed)),
+        ("Penvoerder changed", changes(d.penvoerder_changed)),
+        ("Collaborations started", entries(d.collaborations_started)),
+        ("Collaborations ended", entries(d.collaborations_ended)),
+        ("Collaborations removed", entries(d.collaborations_removed)),
+        ("Collaborations evaluated", [f"{c(e.id)} {e.label}: {', '.join(e.dates)}"
+                                      for e in d.collaborations_evaluated]),
+        ("Processes added", entries(d.processes_added, "penvoerder")),
+        ("Processes removed", entries(d.processes_removed, "penvoerder")),
+        ("Other edits", [f"{c(x.id)} ({x.kind}): {', '.join(x.fields)}"
+                         for x in d.other_changes]),
+    ]
+    if d.reconfirmed:
+        sections.append(("Re-confirmed (reviewed date moved forward)",
+                         [", ".join(c(i) for i in d.reconfirmed)]))
+    return [(h, lines) for h, lines in sections if lines]
+
+
+def format_markdown(d: RegistryDiff, heading: str = "### Changes in the register") -> str:
+    """Markdown for a pull-request comment."""
+    out = [heading, ""]
+    if d.empty:
+        out.append("No change in meaning (formatting or comments only).")
+        return "\n".join(out)
+    for title, lines in _lines(d):
+        count = len(d.reconfirmed) if title.startswith("Re-") else len(lines)
+        out.append(f"**{title}** ({count})")
+        out.extend(f"- {line}" for line in lines)
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def format_text(d: RegistryDiff) -> str:
+    """Plain text for a terminal."""
+    if d.empty:
+        return "No change in meaning (formatting or comments only)."
+    out = []
+    for title, lines in _lines(d, code=""):
+        out.append(f"{title}:")
+        out.extend(f"  {line}" for line in lines)
+    return "\n".join(out)

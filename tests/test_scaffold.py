@@ -1,0 +1,197 @@
+"""`tvb new`: skeletons that validate, printed or added to the right list of the file."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+from click.testing import CliRunner
+
+from registry.validate import load_registry
+from tests.conftest import TODAY, load_text
+from tvb.cli import main
+
+REGISTER = """\
+schema: 1
+# Register with comments that must survive
+
+directorates:
+  - id: dsk
+    name: Directie Strategie en Kennis
+    axis: integrating
+    reviewed: 2026-10-01
+
+people:
+  - id: c-visser
+    name: C. Visser
+    unit: dsk
+    reviewed: 2026-10-01
+
+  - id: d-smit
+    name: D. Smit
+    unit: dsk
+    reviewed: 2026-10-01
+
+dossiers:
+    -   id: kennisagenda
+        title: Kennisagenda
+        owner: c-visser
+        reviewed: 2026-10-01
+# trailing comment
+"""
+
+KINDS = ("person", "dossier", "collaboration")
+
+
+def _new(tmp_path, text, *args):
+    path = tmp_path / "tvb.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["new", *args, "--data", str(path), "--today", "2026-11-29"])
+    return path, res
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_printed_skeleton_validates(tmp_path, kind):
+    path, res = _new(tmp_path, REGISTER, kind)
+    assert res.exit_code == 0, res.output
+    first, *lines = res.output.splitlines()
+    section = {"person": "people", "dossier": "dossiers", "collaboration": "collaborations"}
+    assert first == f"# under '{section[kind]}:' in {path}"
+    assert "    reviewed: 2026-11-29" in lines
+    # Pasted under its list, the register has no error and no warning about the entry.
+    if kind == "person":
+        text = REGISTER.replace("\ndossiers:", "\n".join(lines) + "\n\ndossiers:")
+    elif kind == "dossier":  # that list of REGISTER is indented by four
+        text = REGISTER.replace("# trailing", "\n".join("  " + x for x in lines) + "\n# trailing")
+    else:
+        text = REGISTER + "collaborations:\n" + "\n".join(lines) + "\n"
+    result = load_text(text)
+    assert result.ok, [str(d) for d in result.errors]
+    new_id = lines[0].split("id: ")[1]
+    assert result.registry.get(new_id) is not None
+    assert not [d for d in result.diagnostics if f"'{new_id}'" in d.message]
+
+
+def test_skeleton_required_fields():
+    from registry.scaffold import skeleton_fields
+    from registry.schema import SPECS
+    from tests.conftest import make_registry
+
+    reg = make_registry(REGISTER)
+    for kind in KINDS:
+        fields = skeleton_fields(reg, kind, f"nieuw-{kind}", TODAY)
+        written = {k for k, _, commented in fields if not commented}
+        required = {f.name for f in SPECS[kind] if f.required}
+        assert required <= written, kind
+        assert ("reviewed", "2026-11-29", False) in fields
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_write_appends_and_keeps_the_rest(tmp_path, kind):
+    path, res = _new(tmp_path, REGISTER, kind, "--write", "--id", f"nieuw-{kind}")
+    assert res.exit_code == 0, res.output
+    new = path.read_text(encoding="utf-8")
+    result = load_registry(path, today=TODAY)
+    assert result.ok, [str(d) for d in result.errors]
+    entry = result.registry.get(f"nieuw-{kind}")
+    assert entry is not None and entry.reviewed == TODAY
+    assert res.output == f"{entry.loc}: added {kind} 'nieuw-{kind}'; fill in the placeholders\n"
+    # Only whole lines were added: the rest of the file is there, byte for byte.
+    ops = difflib.SequenceMatcher(a=REGISTER.splitlines(keepends=True),
+                                  b=new.splitlines(keepends=True), autojunk=False).get_opcodes()
+    assert {tag for tag, *_ in ops} == {"equal", "insert"}
+
+
+def test_write_person_goes_after_the_last_person_with_the_same_layout(tmp_path):
+    path, res = _new(tmp_path, REGISTER, "person", "--write")
+    assert res.exit_code == 0, res.output
+    expected = REGISTER.replace(
+        "    unit: dsk\n    reviewed: 2026-10-01\n\ndossiers:",
+        "    unit: dsk\n    reviewed: 2026-10-01\n"
+        "\n"  # the entries of this list are separated by a blank line, so is the new one
+        "  - id: nieuwe-persoon\n"
+        "    name: N. Nieuw\n"
+        "    unit: dsk\n"
+        "    # function: Beleidsmedewerker\n"
+        "    # email: n.nieuw@example.org\n"
+        "    # phone: \"+31 70 000 0000\"\n"
+        "    reviewed: 2026-11-29\n"
+        "\ndossiers:")
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_write_dossier_keeps_odd_indentation_and_trailing_comment(tmp_path):
+    path, res = _new(tmp_path, REGISTER, "dossier", "--write", "--id", "d-nieuw")
+    assert res.exit_code == 0, res.output
+    text = path.read_text(encoding="utf-8")
+    # the list is written "    -   id:": dash at column 5, keys at column 9
+    assert ("        reviewed: 2026-10-01\n"
+            "    -   id: d-nieuw\n"
+            "        title: Nieuw dossier\n") in text
+    assert text.endswith("        reviewed: 2026-11-29\n# trailing comment\n")
+
+
+def test_write_new_section_and_empty_section(tmp_path):
+    text = "schema: 1\ndirectorates:\n  - {id: dv, name: DV, axis: functional}\npeople:\n"
+    path, res = _new(tmp_path, text, "person", "--write", "--id", "p-een")
+    assert res.exit_code == 0, res.output
+    assert path.read_text() == text + (
+        "  - id: p-een\n    name: N. Nieuw\n    unit: dv\n    # function: Beleidsmedewerker\n"
+        "    # email: n.nieuw@example.org\n    # phone: \"+31 70 000 0000\"\n"
+        "    reviewed: 2026-11-29\n")
+    path, res = _new(tmp_path, path.read_text(), "collaboration", "--write", "--id", "c-een")
+    assert res.exit_code == 0, res.output
+    result = load_registry(path, today=TODAY)
+    assert result.ok and result.registry.collaborations["c-een"].lead == "p-een"
+    assert "reviewed: 2026-11-29\n\ncollaborations:\n  - id: c-een\n" in path.read_text()
+
+
+def test_write_into_split_folder_uses_the_file_with_that_list(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("schema: 1\ndirectorates:\n"
+                                   "  - {id: dv, name: DV, axis: functional}\n")
+    (folder / "b.yaml").write_text("schema: 1\npeople:\n  - {id: p, name: P, unit: dv}\n")
+    res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert (folder / "a.yaml").read_text().count("\n") == 3
+    assert "  - id: nieuwe-persoon\n" in (folder / "b.yaml").read_text()
+
+
+def test_refusals(tmp_path):
+    _, res = _new(tmp_path, REGISTER, "person", "--id", "c-visser")
+    assert res.exit_code == 2 and "id 'c-visser' is already used by a person" in res.output
+    _, res = _new(tmp_path, REGISTER, "person", "--id", "Niet Goed")
+    assert res.exit_code == 2 and "invalid id 'Niet Goed'" in res.output
+    _, res = _new(tmp_path, REGISTER, "team")
+    assert res.exit_code == 2
+    flow = "schema: 1\ndirectorates: [{id: dv, name: DV, axis: functional}]\n" \
+           "people: [{id: p, name: P, unit: dv}]\n"
+    path, res = _new(tmp_path, flow, "person", "--write")
+    assert res.exit_code == 1 and "flow style" in res.output
+    assert path.read_text() == flow
+    path, res = _new(tmp_path, "schema: 1\n", "person")
+    assert res.exit_code == 2 and "no directorate yet" in res.output
+
+
+def test_default_ids_do_not_collide(tmp_path):
+    path, res = _new(tmp_path, REGISTER, "person", "--write")
+    assert res.exit_code == 0
+    res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "added person 'nieuwe-persoon-2'" in res.output
+
+
+def test_write_keeps_crlf_line_endings(tmp_path):
+    text = REGISTER.replace("\n", "\r\n")
+    path = tmp_path / "tvb.yaml"
+    path.write_bytes(text.encode())
+    res = CliRunner().invoke(main, ["new", "dossier", "--write", "--data", str(path),
+                                    "--today", "2026-11-29"])
+    assert res.exit_code == 0, res.output
+    raw = path.read_bytes()
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert raw.startswith(text.split("# trailing")[0].encode())
+    assert raw.endswith(b"        status: active\r\n        reviewed: 2026-11-29\r\n"
+                        b"# trailing comment\r\n")
+    assert load_registry(path, today=TODAY).ok
