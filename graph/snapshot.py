@@ -28,7 +28,8 @@ from registry.load import ReadError, expand_paths
 from registry.model import Registry
 from registry.validate import load_registry
 
-__all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "build_snapshot", "fingerprint"]
+__all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "build_snapshot",
+           "fingerprint"]
 
 
 class SnapshotError(Exception):
@@ -77,19 +78,103 @@ class Snapshot:
 
         return SearchIndex.build(self.registry)
 
+    @cached_property
+    def lookups(self) -> Lookups:
+        """Reverse references the entity pages show (who heads what, which dossiers
+        involve a directorate, which findings name an entity), built once."""
+        return _lookups(self.registry, self.report)
+
     def rdf(self):
-        """The rdflib graph, compiled on first use and kept."""
+        """The rdflib graph with the tvb ontology (as ``tvb query`` sees it), compiled on
+        first use and kept."""
         with self._lock:
             if "_rdf" not in self.__dict__:
                 from .rdf import compile_registry
 
-                self.__dict__["_rdf"] = compile_registry(self.registry)
+                self.__dict__["_rdf"] = compile_registry(self.registry, with_ontology=True)
             return self.__dict__["_rdf"]
 
     def warm(self) -> Snapshot:
         """Build the parts every page needs now, so no request pays for them."""
         _ = self.people_network, self.directorate_network, self.report, self.search
+        _ = self.lookups
         return self
+
+
+#: The people with the highest betweenness flagged as brokers on pages and in the network.
+BROKERS_FLAGGED = 10
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Reverse references of one registry, each id → ids in file order."""
+
+    heads: dict[str, list[str]]  # person → units they head
+    dossiers_owned_in: dict[str, list[str]]  # directorate → dossiers it owns
+    dossiers_involving: dict[str, list[str]]  # directorate → others' dossiers involving it
+    collaborations_in: dict[str, list[str]]  # directorate → collaborations it takes part in
+    collaborations_on: dict[str, list[str]]  # dossier → collaborations listing it
+    dossiers_following: dict[str, list[str]]  # process → dossiers following it
+    processes_pen: dict[str, list[str]]  # directorate → processes it holds the pen for
+    processes_requiring: dict[str, list[str]]  # directorate → processes requiring it
+    involved: dict[str, frozenset[str]]  # dossier → directorates involved in it
+    flags: dict[str, list[str]]  # id → broker | isolated | spof | silo
+    findings: dict[str, list[dict]]  # id → missing-link rows that name it
+
+
+def _lookups(reg: Registry, report: dict) -> Lookups:
+    from collections import defaultdict
+
+    from .network import (
+        dossier_directorate,
+        involved_directorates,
+        represented_directorates,
+        required_directorates,
+    )
+
+    def table() -> defaultdict[str, list]:
+        return defaultdict(list)
+
+    heads, owned, involving, collabs_in, collabs_on = table(), table(), table(), table(), table()
+    following, pen, requiring, flags, findings = table(), table(), table(), table(), table()
+    for u in reg.units.values():
+        if u.head:
+            heads[u.head].append(u.id)
+    involved = involved_directorates(reg)
+    for d in reg.dossiers.values():
+        home = dossier_directorate(reg, d.id)
+        if home:
+            owned[home].append(d.id)
+        for other in sorted(involved[d.id] - {home}):
+            involving[other].append(d.id)
+        if d.process:
+            following[d.process].append(d.id)
+    for c in reg.collaborations.values():
+        for u in sorted(represented_directorates(reg, c.id)):
+            collabs_in[u].append(c.id)
+        for did in c.dossiers:
+            collabs_on[did].append(c.id)
+    for pr in reg.processes.values():
+        if pr.penvoerder:
+            pen[reg.directorate_of(pr.penvoerder) or pr.penvoerder].append(pr.id)
+        for u in required_directorates(reg, pr.involve):
+            requiring[u].append(pr.id)
+    for row in report["brokers"][:BROKERS_FLAGGED]:
+        if row["betweenness"] > 0:
+            flags[row["person"]].append("broker")
+    for row in report["isolated_dossier_holders"]:
+        flags[row["person"]].append("isolated")
+    for row in report["single_points_of_failure"]:
+        flags[row["person"]].append("spof")
+    for row in report["silos"]:
+        if row["flagged"]:
+            flags[row["directorate"]].append("silo")
+    for row in report["missing_links"]:
+        for ref in dict.fromkeys((*row["directorates"], *row["dossiers"], *row["people"])):
+            findings[ref].append(row)
+    return Lookups(dict(heads), dict(owned), dict(involving), dict(collabs_in),
+                   dict(collabs_on), dict(following), dict(pen), dict(requiring), involved,
+                   dict(flags), dict(findings))
 
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,

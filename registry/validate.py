@@ -34,6 +34,7 @@ W106 the same id listed twice in one list
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -48,6 +49,7 @@ from .load import (
     DEFAULT_MAX_BYTES,
     InvalidDate,
     Positions,
+    ReadError,
     SourceFile,
     expand_paths,
     parse_bytes,
@@ -85,6 +87,13 @@ _KIND_WORDS = {
     ("directorate", "department", "person"): "directorate, department or person",
     ("person", "directorate", "department"): "person or unit",
 }
+
+
+_FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
+_REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields in SPECS.items()}
+#: The reference fields of each kind, the only ones :meth:`_Checker.check_references` reads.
+_REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve"))
+               for kind, fields in SPECS.items()}
 
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
@@ -145,7 +154,7 @@ class _Checker:
         if not isinstance(value, dict):
             self.add(pos.loc(path), "E007", f"{what} must be a mapping (key: value)")
             return None
-        fields = {f.name: f for f in SPECS[spec]}
+        fields = _FIELDS[spec]
         clean: dict = {}
         for key, item in value.items():
             f = fields.get(key)
@@ -153,94 +162,108 @@ class _Checker:
                 self.add(pos.loc((*path, key), at_key=True), "E005",
                          f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
                 continue
+            # The common valid cases inline: most fields are text, a reference or a date.
+            t = f.type
+            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())):
+                clean[key] = item
+                continue
+            if t == "date" and item.__class__ is dt.date:
+                clean[key] = item
+                continue
             checked = self.check_field(f, item, (*path, key), pos)
             if checked is not None:
                 clean[key] = checked
-        for f in fields.values():
-            if f.required and f.name not in value:
-                self.add(pos.loc(path), "E006", f"{what} is missing required field '{f.name}'")
+        for name in _REQUIRED[spec]:
+            if name not in value:
+                self.add(pos.loc(path), "E006", f"{what} is missing required field '{name}'")
         return clean
 
     def check_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
-        t, loc = f.type, pos.loc(path)
+        # Positions are looked up only for a finding: with the fast parser each lookup
+        # costs a walk in the parse tree, and almost every field is fine.
+        t = f.type
         if value is None:
             if f.required:
-                self.add(loc, "E006", f"'{f.name}' must have a value")
+                self.add(pos.loc(path), "E006", f"'{f.name}' must have a value")
             return None
         if t == "text":
             if isinstance(value, str) and value.strip():
                 return value
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return str(value)  # a number written where text is expected is still text
-            return self._type_error(loc, f, "non-empty text")
+            return self._type_error(pos.loc(path), f, "non-empty text")
         if t == "id":
             if not isinstance(value, str | int) or isinstance(value, bool):
-                return self._type_error(loc, f, "an id")
+                return self._type_error(pos.loc(path), f, "an id")
             value = str(value)
             if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
                 shown = value if len(value) <= 60 else value[:57] + "..."
-                self.add(loc, "E013", f"invalid id '{shown}': use lowercase letters, digits and "
+                self.add(pos.loc(path), "E013",
+                         f"invalid id '{shown}': use lowercase letters, digits and "
                          f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
                 return None
             return value
         if t == "ref":
-            return value if isinstance(value, str) else self._type_error(loc, f, "an id")
+            return value if isinstance(value, str) else self._type_error(pos.loc(path), f,
+                                                                         "an id")
         if t in ("refs", "texts", "involve"):
             if t == "involve" and value == "all":
                 return "all"
             if not isinstance(value, list):
                 want = "'all' or a list of ids" if t == "involve" else "a list"
-                return self._type_error(loc, f, want)
+                return self._type_error(pos.loc(path), f, want)
             out, seen = [], set()
             for i, item in enumerate(value):
-                iloc = pos.loc((*path, i))
                 if t == "texts":
                     if isinstance(item, str) and item.strip():
                         out.append(item)
                     else:
-                        self.add(iloc, "E007", f"each item of '{f.name}' must be non-empty text")
+                        self.add(pos.loc((*path, i)), "E007",
+                                 f"each item of '{f.name}' must be non-empty text")
                     continue
                 if not isinstance(item, str):
-                    self.add(iloc, "E007", f"each item of '{f.name}' must be an id")
+                    self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id")
                 elif item in seen:
-                    self.add(iloc, "W106", f"'{item}' is listed twice in '{f.name}'", "warning")
+                    self.add(pos.loc((*path, i)), "W106", f"'{item}' is listed twice in "
+                             f"'{f.name}'", "warning")
                 else:
                     seen.add(item)
                     out.append(item)
             return out
         if t == "date":
-            return self.check_date(f, value, loc)
+            return self.check_date(f, value, pos, path)
         if t in ("int", "number"):
             ok = isinstance(value, int) if t == "int" else isinstance(value, int | float)
             if not ok or isinstance(value, bool):
-                return self._type_error(loc, f, "a whole number" if t == "int" else "a number")
+                return self._type_error(pos.loc(path), f,
+                                        "a whole number" if t == "int" else "a number")
             lo, hi = f.minimum, f.maximum
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
-                self.add(loc, "E014", f"'{f.name}' is {value}, must be {rng}")
+                self.add(pos.loc(path), "E014", f"'{f.name}' is {value}, must be {rng}")
                 return None
             return value
         if t == "uri":
             if isinstance(value, str) and re.match(r"^(https?://\S+|urn:\S+)$", value):
                 return value
-            return self._type_error(loc, f, "an http(s) or urn: URI")
+            return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
         if t == "enum":
             if value in f.choices and not isinstance(value, bool):
                 return value
             shown = ", ".join(map(str, f.choices))
-            self.add(loc, "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
+            self.add(pos.loc(path), "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
                      f"{did_you_mean(str(value), map(str, f.choices))}")
             return None
         if t == "object":
             return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
         if t == "objects":
             if not isinstance(value, list):
-                return self._type_error(loc, f, "a list")
-            return [(i, item) for i, item in enumerate(value)]  # checked by the caller
+                return self._type_error(pos.loc(path), f, "a list")
+            return list(enumerate(value))  # checked by the caller
         raise AssertionError(t)  # pragma: no cover
 
-    def check_date(self, f: Field, value: object, loc: Loc) -> dt.date | None:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
+        if value.__class__ is dt.date:
             return value
         text = str(value)
         if isinstance(value, str | InvalidDate) and _DATE_RE.match(text):
@@ -248,7 +271,7 @@ class _Checker:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 pass
-        self.add(loc, "E011", f"'{f.name}' is '{text}', not a valid date (YYYY-MM-DD)")
+        self.add(pos.loc(path), "E011", f"'{f.name}' is '{text}', not a valid date (YYYY-MM-DD)")
         return None
 
     def _type_error(self, loc: Loc, f: Field, want: str) -> None:
@@ -326,12 +349,20 @@ class _Checker:
         for rid, rec in ids.items():
             by_kind.setdefault(rec.kind, []).append(rid)
         for rec in self.records:
-            for f in SPECS[rec.kind]:
-                if f.type == "ref" and f.name in rec.values:
-                    self._check_ref(rec, f, rec.values[f.name], rec.loc(f.name), ids, by_kind)
-                elif f.type in ("refs", "involve") and isinstance(rec.values.get(f.name), list):
-                    for i, ref in enumerate(rec.values[f.name]):
-                        self._check_ref(rec, f, ref, rec.loc(f.name, i), ids, by_kind)
+            values = rec.values
+            for f in _REF_FIELDS[rec.kind]:
+                v = values.get(f.name)
+                if v is None:
+                    continue
+                if f.type == "ref":
+                    target = ids.get(v)
+                    if target is None or target.kind not in f.refs:
+                        self._check_ref(rec, f, v, rec.loc(f.name), ids, by_kind)
+                elif v.__class__ is list:
+                    for i, ref in enumerate(v):
+                        target = ids.get(ref)
+                        if target is None or target.kind not in f.refs:
+                            self._check_ref(rec, f, ref, rec.loc(f.name, i), ids, by_kind)
 
     def _check_ref(self, rec: _Record, f: Field, ref: str, loc: Loc, ids: dict[str, _Record],
                    by_kind: dict[str, list[str]]) -> None:
@@ -504,15 +535,31 @@ def _data_version(sources: list[SourceFile]) -> str:
 
 def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                   today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  skip: Iterable[str] = ()) -> LoadResult:
+                  skip: Iterable[str] = (), fast: bool = True) -> LoadResult:
     """Read, check and build the register from files or folders.
 
+    ``fast`` parses with :mod:`registry.fastyaml` where it can (the same result; PyYAML
+    is the reference and takes every file that path refuses).
     Raises :class:`registry.load.ReadError` when a file cannot be read at all.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    paths = list(paths)
     files = expand_paths(paths)
-    return build_registry([read_source(f, max_bytes) for f in files], today=today, skip=skip)
+    for p in paths:
+        if os.path.isdir(p) and not expand_paths([p]):
+            raise ReadError(Diagnostic(Loc(str(p)), "error", "E003",
+                                       "the folder holds no .yaml or .yml files"))
+    # Loading makes millions of small objects and no garbage cycles: the cyclic collector
+    # would only walk them again and again (a fifth of the time of a large register).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return build_registry([read_source(f, max_bytes, fast=fast) for f in files],
+                              today=today, skip=skip)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def registry_from_text(text: str, *, name: str = "<text>", today: dt.date | None = None,

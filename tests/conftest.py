@@ -36,3 +36,32 @@ def sample():
     result = load_registry(SAMPLE, today=TODAY)
     assert result.ok, "\n".join(map(str, result.errors))
     return result.registry
+
+
+# -- the viewer (web/) --------------------------------------------------------------------
+def _viewer(data, **extra):
+    from web import create_app
+
+    return create_app({"DATA": data, "TODAY": TODAY, "WATCH": False, "TESTING": True, **extra})
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The viewer on the sample data (read-only, so one app serves every test)."""
+    return _viewer(SAMPLE)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def app_copy(tmp_path):
+    """The viewer on a private copy of the sample, for tests that rewrite the data;
+    yields ``(app, path_of_the_copy)``."""
+    path = tmp_path / "tvb.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    application = _viewer(path)
+    yield application, path
+    application.extensions["tvb.snapshots"].stop()

@@ -1,0 +1,120 @@
+"""The TVB viewer: a read-only Flask app over one compiled snapshot of the register.
+
+``create_app(config)`` is the application factory.  Configuration comes from the defaults
+below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENABLED=false``
+…, values parsed as JSON where they can be), then from *config*:
+
+==========================  ============================================================
+``DATA``                    data file or folder, or a list of them (``data/tvb.yaml``)
+``TODAY``                   fixed reference date (a ``date`` or ``YYYY-MM-DD``), for tests
+``WATCH``                   poll the data files for changes (default: on unless TESTING)
+``WATCH_INTERVAL``          seconds between polls (2)
+``SPARQL_ENABLED``          serve ``/sparql`` (True)
+``SPARQL_TIMEOUT``          seconds a query may run (5)
+``SPARQL_MAX_ROWS``         rows returned at most (10,000)
+``SPARQL_MAX_QUERY_LENGTH`` characters a query may have (20,000)
+``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
+``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
+==========================  ============================================================
+
+The app has no write endpoint: every route answers GET (and HEAD), and ``/sparql`` also
+POST for queries, as the SPARQL protocol asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+
+__all__ = ["create_app", "DEFAULTS", "SECURITY_HEADERS", "content_security_policy"]
+
+DEFAULTS: dict[str, Any] = {
+    "DATA": "data/tvb.yaml",
+    "TODAY": None,
+    "WATCH": None,
+    "WATCH_INTERVAL": 2.0,
+    "SPARQL_ENABLED": True,
+    "SPARQL_TIMEOUT": 5.0,
+    "SPARQL_MAX_ROWS": 10_000,
+    "SPARQL_MAX_QUERY_LENGTH": 20_000,
+    "SPARQL_CONCURRENCY": 2,
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    "JSON_AS_ASCII": False,
+}
+
+#: Headers on every response (the CSP is added per response, see content_security_policy).
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+def content_security_policy() -> str:
+    """Only this origin's scripts, styles and images (vis-network's stylesheet carries a
+    few icons as ``data:`` images); no inline script at all, no plugins, no framing, and
+    forms post only here."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("TVB")
+    if config:
+        app.config.update(config)
+    if app.config["WATCH"] is None:
+        app.config["WATCH"] = not app.config.get("TESTING", False)
+    today = app.config["TODAY"]
+    if isinstance(today, str):
+        app.config["TODAY"] = dt.date.fromisoformat(today)
+    elif isinstance(today, dt.datetime):
+        app.config["TODAY"] = today.date()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the viewer.  *config* overrides the defaults and the ``TVB_*`` environment."""
+    app = Flask(__name__)
+    _configure(app, config)
+
+    from . import data, entities, i18n, integrator, lessons, network, render, search, sparql
+    from . import status as status_
+
+    i18n.init_app(app)
+    render.init_app(app)
+    data.init_app(app)
+    status_.init_app(app)
+    for module in (search, entities, integrator, network, lessons, sparql, status_):
+        app.register_blueprint(module.bp)
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = content_security_policy()
+        for name, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(name, value)
+        resp.vary.update(("Accept", "Accept-Language"))
+        return resp
+
+    @app.context_processor
+    def _helpers() -> dict:
+        return {"json_url": render.json_url}
+
+    return app

@@ -1,0 +1,192 @@
+"""Benchmark of the viewer: page latency and throughput under concurrent clients.
+
+Run ``.venv/bin/python -m benchmarks.web_bench [--people 10000] [--clients 8]
+[--duration 10]``.  For the sample register and for a generated one
+(:func:`registry.generate.generate`), it builds the app, serves it with waitress on
+127.0.0.1 (a free port, in this process) and measures
+
+* **latency per page**: ``--requests`` sequential GETs of each page on one keep-alive
+  connection, p50 and p95;
+* **throughput**: ``--clients`` threads, each on its own keep-alive connection, cycling
+  through all pages for ``--duration`` seconds (and at most ``--max-requests`` requests
+  in all): requests per second, p50/p95 under load, and any non-200 answer.
+
+Traffic goes to 127.0.0.1 only and every loop is bounded in count and time.  Not a test:
+the figures go in the README (section *Viewer*).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import platform
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+__all__ = ["main", "pages", "latency", "throughput", "serve"]
+
+TODAY = dt.date(2026, 11, 29)
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "tvb.yaml"
+
+
+def pages(app) -> list[tuple[str, str]]:
+    """(name, path) of the pages measured, with ids taken from the app's data."""
+    snap = app.extensions["tvb.snapshots"].current
+    reg = snap.registry
+    owner = next(d.owner for d in reg.dossiers.values() if d.owner in reg.people)
+    dossier = next(iter(reg.dossiers))
+    directorate = reg.directorates[0].id
+    topic = next(iter(reg.dossiers.values())).title.split()[0]
+    return [
+        ("home", "/"),
+        ("search", "/?q=" + quote(topic.lower())),
+        ("suggest (JSON)", "/suggest.json?q=" + quote(topic[:4].lower())),
+        ("person", f"/person/{owner}"),
+        ("dossier", f"/dossier/{dossier}"),
+        ("directorate", f"/directorate/{directorate}"),
+        ("integrator", "/integrator"),
+        ("integrator (JSON)", "/integrator.json"),
+        ("network page", "/network"),
+        ("network (JSON, directorate)", f"/network.json?directorate={directorate}"),
+        ("lessons", "/lessons"),
+        ("health", "/health"),
+    ]
+
+
+def serve(app, threads: int = 8):
+    """Start waitress on 127.0.0.1 on a free port in a daemon thread; returns the server
+    (``.effective_port``, ``.close()``)."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads,
+                           connection_limit=256, channel_timeout=30)
+    threading.Thread(target=server.run, name="bench-waitress", daemon=True).start()
+    return server
+
+
+def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    conn.request("GET", path, headers={"Accept-Language": "nl"})
+    resp = conn.getresponse()
+    resp.read()
+    return resp.status, time.perf_counter() - t0
+
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def latency(port: int, path: str, requests: int) -> dict:
+    """Sequential requests on one connection: p50/p95 in milliseconds."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times, bad = [], 0
+    try:
+        _get(conn, path)  # warm
+        for _ in range(requests):
+            status, took = _get(conn, path)
+            bad += status != 200
+            times.append(took * 1000)
+    finally:
+        conn.close()
+    return {"p50": _pct(times, 50), "p95": _pct(times, 95), "errors": bad}
+
+
+def throughput(port: int, paths: list[str], clients: int, duration: float,
+               max_requests: int) -> dict:
+    """*clients* threads cycling through *paths* for *duration* seconds (bounded by
+    *max_requests* in all)."""
+    lock = threading.Lock()
+    times: list[float] = []
+    statuses: dict[int, int] = {}
+    budget = [max_requests]
+    stop_at = time.monotonic() + duration
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        i = offset
+        try:
+            while time.monotonic() < stop_at:
+                with lock:
+                    if budget[0] <= 0:
+                        return
+                    budget[0] -= 1
+                status, took = _get(conn, paths[i % len(paths)])
+                i += 1
+                with lock:
+                    times.append(took * 1000)
+                    statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            conn.close()
+
+    t0 = time.monotonic()
+    workers = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(duration + 120)
+    elapsed = time.monotonic() - t0
+    return {"requests": len(times), "seconds": elapsed, "rps": len(times) / elapsed,
+            "p50": _pct(times, 50), "p95": _pct(times, 95), "statuses": statuses}
+
+
+def run(label: str, data: Path, args) -> None:
+    from web import create_app
+
+    t0 = time.perf_counter()
+    app = create_app({"DATA": str(data), "TODAY": TODAY, "WATCH": False})
+    build = time.perf_counter() - t0
+    summary = app.extensions["tvb.snapshots"].current.report["summary"]
+    server = serve(app, threads=args.threads)
+    port = server.effective_port
+    try:
+        print(f"\n### {label}: {summary['people']:,} people, {summary['dossiers']:,} dossiers, "
+              f"{summary['collaborations']:,} collaborations (app built in {build:.1f} s)\n")
+        print("| page | p50 ms | p95 ms |")
+        print("|---|---:|---:|")
+        measured = pages(app)
+        for name, path in measured:
+            r = latency(port, path, args.requests)
+            flag = f" ({r['errors']} errors)" if r["errors"] else ""
+            print(f"| {name}{flag} | {r['p50']:.1f} | {r['p95']:.1f} |")
+        t = throughput(port, [p for _, p in measured], args.clients, args.duration,
+                       args.max_requests)
+        print(f"\n{args.clients} concurrent clients, all pages in turn, {t['seconds']:.1f} s: "
+              f"**{t['rps']:.0f} requests/s**, p50 {t['p50']:.1f} ms, p95 {t['p95']:.1f} ms, "
+              f"{t['requests']:,} requests, statuses {t['statuses']}")
+    finally:
+        server.close()
+        app.extensions["tvb.snapshots"].stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--people", type=int, default=10_000,
+                    help="size of the generated register (0 to skip it)")
+    ap.add_argument("--requests", type=int, default=30, help="sequential requests per page")
+    ap.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    ap.add_argument("--duration", type=float, default=10.0, help="seconds of load per register")
+    ap.add_argument("--max-requests", type=int, default=50_000,
+                    help="upper bound on the requests of the load phase")
+    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    args = ap.parse_args(argv)
+    print(f"# Viewer benchmark — Python {platform.python_version()}, "
+          f"{platform.machine()}, waitress with {args.threads} threads on 127.0.0.1")
+    run("sample (data/tvb.yaml)", SAMPLE, args)
+    if args.people:
+        from registry.generate import generate, write
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "tvb.yaml"
+            write(generate(args.people, seed=0), path)
+            run(f"generated, {args.people:,} people", path, args)
+
+
+if __name__ == "__main__":
+    main()

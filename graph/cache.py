@@ -1,0 +1,269 @@
+"""The compiled snapshot on disk, so that a restart on unchanged data starts in seconds.
+
+A cache entry holds everything :class:`~graph.snapshot.Snapshot` builds — the registry,
+its warnings, the networks, the integrator's report, the lookups and the search index —
+and, once somebody asked for it, the RDF graph as N-Triples.  It is keyed by
+
+* the data: the path and SHA-256 of every file (so a one-byte edit, a new, removed or
+  renamed file in a split folder gives another key; the digests are the registry's
+  ``data_version``);
+* the tool: the package version and the size and time of every module of ``registry``
+  and ``graph`` (an edited analysis must not serve yesterday's findings);
+* the day the snapshot judges staleness against.
+
+Entries are written atomically (a temporary file in the same folder, then a rename) in a
+folder only its owner may enter (0700): ``.cache/tvb/`` next to the data, or
+``$XDG_CACHE_HOME/tvb`` when that is set, or a folder given explicitly.  Each file starts
+with a header — magic, format version, the key, the payload's length and SHA-256 — that
+is checked before the payload is unpickled; an entry that is stale, truncated, corrupt,
+or lies in a folder others can write to is never trusted: the snapshot is rebuilt and
+written again.  Unpickling is as safe as the folder: keep it private.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import struct
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from registry.load import expand_paths
+
+__all__ = ["SnapshotCache", "cache_dir", "FORMAT_VERSION", "MAGIC"]
+
+MAGIC = b"TVBSNAP\x00"
+FORMAT_VERSION = 1
+KEEP = 6  # entries kept per folder; older ones are removed when a new one is written
+_HEADER = struct.Struct(">8sH32sQ32s")  # magic, format, key, payload length, payload SHA-256
+_SNAP, _RDF = ".snap", ".nt"
+
+
+def cache_dir(paths: Sequence[str | os.PathLike], where: bool | str | os.PathLike = True) -> Path:
+    """The cache folder for *paths*: *where* itself when it is a path, else
+    ``$XDG_CACHE_HOME/tvb`` when that is set, else ``.cache/tvb`` next to the data."""
+    if not isinstance(where, bool):
+        return Path(where)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "tvb"
+    first = Path(paths[0]) if paths else Path(".")
+    base = first.resolve().parent
+    return base / ".cache" / "tvb"
+
+
+def _tool_version() -> str:
+    """The package version and a digest of the modules whose output is cached."""
+    from importlib import metadata
+
+    import graph
+    import registry
+
+    try:
+        version = metadata.version("tvb-registry")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        version = "0"
+    h = hashlib.sha256(version.encode())
+    for pkg in (registry, graph):
+        for f in sorted(Path(pkg.__file__).parent.glob("*.py")):
+            st = f.stat()
+            h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
+class SnapshotCache:
+    """Read and write snapshot cache entries in one folder.
+
+    Parameters
+    ----------
+    folder : Path
+        Created (mode 0700) when a first entry is written.
+    """
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+
+    @classmethod
+    def for_paths(cls, paths: Sequence[str | os.PathLike],
+                  where: bool | str | os.PathLike = True) -> SnapshotCache:
+        return cls(cache_dir(paths, where))
+
+    # -- keys -------------------------------------------------------------------------------
+    @staticmethod
+    def data_digests(paths: Sequence[str | os.PathLike]) -> list[tuple[str, str]]:
+        """(path, SHA-256) of every data file, in load order.  Raises OSError."""
+        out = []
+        for f in expand_paths(paths):
+            with open(f, "rb") as fh:
+                out.append((str(f), hashlib.file_digest(fh, "sha256").hexdigest()))
+        return out
+
+    @staticmethod
+    def data_version(digests: list[tuple[str, str]]) -> str:
+        """The registry's ``data_version`` for these files (see ``registry.validate``)."""
+        h = hashlib.sha256()
+        for _, digest in digests:
+            h.update(digest.encode())
+        return h.hexdigest()
+
+    @staticmethod
+    def key(digests: list[tuple[str, str]], today: dt.date) -> bytes:
+        """The 32-byte key of a snapshot of these files judged on *today*."""
+        h = hashlib.sha256(f"tvb-snapshot {FORMAT_VERSION}\n{_tool_version()}\n"
+                           f"{today.isoformat()}\n".encode())
+        for name, digest in digests:
+            h.update(f"{name}\0{digest}\n".encode())
+        return h.digest()
+
+    # -- entries ----------------------------------------------------------------------------
+    def _path(self, key: bytes, suffix: str) -> Path:
+        return self.folder / (key.hex()[:40] + suffix)
+
+    def _folder_is_private(self) -> bool:
+        """Only a folder of ours that nobody else can write to is trusted."""
+        try:
+            st = self.folder.stat()
+        except OSError:
+            return False
+        return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+    def read(self, key: bytes, suffix: str = _SNAP) -> bytes | None:
+        """The payload stored under *key*, or None when there is none that can be trusted
+        (an untrusted file is removed)."""
+        path = self._path(key, suffix)
+        if not path.is_file() or not self._folder_is_private():
+            return None
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(_HEADER.size)
+                if len(head) != _HEADER.size:
+                    raise ValueError("truncated header")
+                magic, fmt, stored_key, length, digest = _HEADER.unpack(head)
+                if magic != MAGIC or fmt != FORMAT_VERSION or stored_key != key:
+                    raise ValueError("not an entry of this key and format")
+                payload = fh.read(length + 1)
+            if len(payload) != length or hashlib.sha256(payload).digest() != digest:
+                raise ValueError("truncated or corrupt payload")
+        except (OSError, ValueError, struct.error):
+            self._discard(path)
+            return None
+        return payload
+
+    def write(self, key: bytes, payload: bytes, suffix: str = _SNAP) -> Path | None:
+        """Store *payload* under *key* atomically; None when the folder is not usable."""
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self._folder_is_private():
+                return None
+            head = _HEADER.pack(MAGIC, FORMAT_VERSION, key, len(payload),
+                                hashlib.sha256(payload).digest())
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=suffix)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(head)
+                    fh.write(payload)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                path = self._path(key, suffix)
+                os.replace(tmp, path)  # readers see the old entry or the new one, whole
+            except BaseException:
+                self._discard(Path(tmp))
+                raise
+        except OSError:
+            return None
+        self._prune()
+        return path
+
+    def _discard(self, path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+    def _prune(self) -> None:
+        for suffix in (_SNAP, _RDF):
+            try:
+                entries = sorted(self.folder.glob("*" + suffix), key=lambda p: p.stat().st_mtime,
+                                 reverse=True)
+            except OSError:
+                return
+            for old in entries[KEEP:]:
+                self._discard(old)
+
+    # -- snapshots ----------------------------------------------------------------------------
+    def load_snapshot(self, key: bytes):
+        """The cached snapshot, or None."""
+        payload = self.read(key)
+        if payload is None:
+            return None
+        try:
+            return _thaw(pickle.loads(payload))
+        except Exception:  # noqa: BLE001 - an entry from another version of a class
+            self._discard(self._path(key, _SNAP))
+            return None
+
+    def save_snapshot(self, key: bytes, snap) -> Path | None:
+        """Store the parts of *snap* that are built (call after ``warm()``)."""
+        try:
+            payload = pickle.dumps(_freeze(snap), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - something unpicklable: run without a cache
+            return None
+        return self.write(key, payload)
+
+    def load_rdf(self, key: bytes) -> bytes | None:
+        """The cached N-Triples of the compiled graph, or None."""
+        return self.read(key, _RDF)
+
+    def save_rdf(self, key: bytes, ntriples: bytes) -> Path | None:
+        return self.write(key, ntriples, _RDF)
+
+
+# The snapshot's cached properties that are stored when built.
+_PARTS = ("people_network", "directorate_network", "report", "lookups")
+
+
+def _freeze(snap) -> dict:
+    reg = snap.registry
+    state = {
+        "registry": (reg.organisation, reg.settings, list(reg.units.values()),
+                     list(reg.people.values()), list(reg.dossiers.values()),
+                     list(reg.processes.values()), list(reg.collaborations.values()),
+                     reg.data_version, reg.sources),
+        "warnings": snap.warnings,
+        "today": snap.today,
+        "parts": {name: snap.__dict__[name] for name in _PARTS if name in snap.__dict__},
+    }
+    search = snap.__dict__.get("search")
+    if search is not None:
+        try:  # an FTS5 database in memory: stored as its bytes (sqlite3 serialize)
+            with search._lock:
+                state["search"] = (search._conn.serialize(), search._docs)
+        except Exception:  # noqa: BLE001 - rebuilt on first use instead
+            pass
+    return state
+
+
+def _thaw(state: dict):
+    import sqlite3
+
+    from registry.model import Registry
+
+    from .snapshot import Snapshot
+
+    org, settings, units, people, dossiers, processes, collabs, version, sources = \
+        state["registry"]
+    reg = Registry(org, settings, units, people, dossiers, processes, collabs,
+                   data_version=version, sources=sources)
+    snap = Snapshot(reg, state["warnings"], state["today"])
+    snap.__dict__.update(state["parts"])
+    if "search" in state:
+        from registry.search import SearchIndex
+
+        db, docs = state["search"]
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        conn.deserialize(db)
+        snap.__dict__["search"] = SearchIndex(reg, conn, docs)
+    return snap

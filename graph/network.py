@@ -1,0 +1,298 @@
+"""The register as networkx graphs: the typed graph of everything, the people network and
+the directorate network (DESIGN §6, issue 5).
+
+Three graphs, each built once per snapshot:
+
+``typed_graph``
+    A :class:`networkx.MultiDiGraph` with one node per entity (attribute ``kind``) and one
+    edge per reference, keyed and typed by what the reference means (attribute ``type``,
+    see :data:`EDGE_TYPES`).  Every attribute is a scalar (str, int, float or bool), so
+    the graph can be written as GraphML (:func:`write_graphml`) and opened in Gephi.
+``people_network``
+    Undirected and weighted: two people are tied when they take part (member or lead) in
+    the same collaboration, ended ones included, or are both named on the same *active*
+    dossier as owner, deputy or involved person.  Sharing a unit is not a tie.
+``directorate_network``
+    Undirected and weighted: how strongly two directorates are connected through shared
+    collaborations, dossier involvement and person ties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+from typing import IO
+
+import networkx as nx
+
+from registry.model import Registry
+
+__all__ = [
+    "EDGE_TYPES",
+    "typed_graph",
+    "write_graphml",
+    "people_network",
+    "directorate_network",
+    "involved_directorates",
+    "represented_directorates",
+    "dossier_directorate",
+    "required_directorates",
+]
+
+#: Edge types of the typed graph, read "source <type> target".
+EDGE_TYPES: Mapping[str, str] = {
+    "unit_of": "department → its directorate; directorate → the organisation",
+    "head_of": "person → the unit they head",
+    "member_of": "person → the unit they work in",
+    "owner": "dossier → its dossier holder (person)",
+    "deputy": "dossier → the owner's stand-in (person)",
+    "involved": "dossier → a unit or person who must be consulted",
+    "penvoerder": "dossier or process → the directorate holding the pen (for a dossier: "
+                  "as written, else the owner's directorate; attribute explicit)",
+    "authority": "dossier → who decides (person or unit)",
+    "process": "dossier → the process it follows",
+    "involve": "process → a directorate it requires (attribute via_all for 'involve: all')",
+    "member": "collaboration → a member (person)",
+    "lead": "collaboration → its lead (person)",
+    "collaboration_unit": "collaboration → a unit taking part without named members",
+    "dossier": "collaboration → a dossier it works on",
+}
+
+
+# -- the typed graph -------------------------------------------------------------------------
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _joined(values: Iterable[str]) -> str | None:
+    text = "; ".join(v for v in values if v)
+    return text or None
+
+
+def _node(g: nx.MultiDiGraph, node_id: str, **attrs: object) -> None:
+    """Add a node with only the attributes that have a value (GraphML has no null)."""
+    g.add_node(node_id, **{k: v for k, v in attrs.items() if v is not None})
+
+
+def _edge(g: nx.MultiDiGraph, source: str | None, target: str | None, type_: str,
+          **attrs: object) -> None:
+    """Add a typed edge when both ends are known nodes (dangling references are skipped)."""
+    if source in g and target in g:
+        g.add_edge(source, target, key=type_, type=type_, **attrs)
+
+
+def typed_graph(reg: Registry) -> nx.MultiDiGraph:
+    """The typed graph of everything in the register.
+
+    Nodes are keyed by id and carry ``kind`` (organisation, directorate, department,
+    person, dossier, process, collaboration), ``label`` (for Gephi) and the entity's
+    scalar fields; lists are joined with ``'; '`` and absent values are left out.  Edges
+    are keyed by their ``type`` (:data:`EDGE_TYPES`), so at most one edge of a type joins
+    two nodes.  Dates are ISO strings.
+    """
+    g = nx.MultiDiGraph()
+    g.graph["data_version"] = reg.data_version
+    g.graph["base_uri"] = reg.settings.base_uri
+    org = reg.organisation
+    if org:
+        g.graph["organisation"] = org.name
+        _node(g, org.id, kind="organisation", label=org.name, name=org.name,
+              parent=org.parent, parent_uri=org.parent_uri)
+    for u in reg.units.values():
+        _node(g, u.id, kind=u.kind, label=u.label, name=u.name, abbreviation=u.abbreviation,
+              axis=u.axis, tasks=_joined(u.tasks), reviewed=_iso(u.reviewed),
+              directorate=u.directorate)
+    for p in reg.people.values():
+        _node(g, p.id, kind="person", label=p.name, name=p.name, function=p.function,
+              email=p.email, phone=p.phone, reviewed=_iso(p.reviewed),
+              directorate=reg.directorate_of(p.id))
+    for d in reg.dossiers.values():
+        _node(g, d.id, kind="dossier", label=d.title, title=d.title,
+              description=d.description, keywords=_joined(d.keywords), status=d.status,
+              active=d.active, reviewed=_iso(d.reviewed))
+    for pr in reg.processes.values():
+        involve = pr.involve if isinstance(pr.involve, str) else _joined(pr.involve)
+        _node(g, pr.id, kind="process", label=pr.name, name=pr.name,
+              description=pr.description, involve=involve, reviewed=_iso(pr.reviewed))
+    for c in reg.collaborations.values():
+        latest = c.latest_evaluation
+        factors = {f"factor_{k}": v for k, v in (latest.factors if latest else {}).items()}
+        _node(g, c.id, kind="collaboration", label=c.name, name=c.name,
+              collaboration_kind=c.type, mode=c.mode, purpose=c.purpose, start=_iso(c.start),
+              end=_iso(c.end), reviewed=_iso(c.reviewed), evaluations=len(c.evaluations),
+              latest_evaluation=_iso(latest.date) if latest else None,
+              worthwhile=latest.worthwhile if latest else None,
+              lessons=_joined(lesson for e in c.evaluations for lesson in e.lessons),
+              **factors)
+
+    for u in reg.units.values():
+        _edge(g, u.id, u.parent or (org.id if org else None), "unit_of")
+        _edge(g, u.head, u.id, "head_of")
+    for p in reg.people.values():
+        _edge(g, p.id, p.unit, "member_of")
+    for d in reg.dossiers.values():
+        _edge(g, d.id, d.owner, "owner")
+        _edge(g, d.id, d.deputy, "deputy")
+        for ref in d.involved:
+            _edge(g, d.id, ref, "involved")
+        _edge(g, d.id, reg.penvoerder_of(d.id), "penvoerder",
+              explicit=d.penvoerder is not None and d.penvoerder in reg.units)
+        _edge(g, d.id, d.authority, "authority")
+        _edge(g, d.id, d.process, "process")
+    for pr in reg.processes.values():
+        _edge(g, pr.id, pr.penvoerder, "penvoerder", explicit=True)
+        for ref in required_directorates(reg, pr.involve):
+            _edge(g, pr.id, ref, "involve", via_all=pr.involve == "all")
+    for c in reg.collaborations.values():
+        for pid in c.members:
+            _edge(g, c.id, pid, "member")
+        _edge(g, c.id, c.lead, "lead")
+        for uid in c.directorates:
+            _edge(g, c.id, uid, "collaboration_unit")
+        for did in c.dossiers:
+            _edge(g, c.id, did, "dossier")
+    return g
+
+
+def required_directorates(reg: Registry, involve: tuple[str, ...] | str) -> tuple[str, ...]:
+    """Directorates a process requires: ``all`` means every directorate except staff."""
+    if involve == "all":
+        return tuple(u.id for u in reg.directorates if u.axis != "staff")
+    return tuple(involve)
+
+
+def write_graphml(registry: Registry, path_or_file: str | os.PathLike | IO[bytes]) -> None:
+    """Write the typed graph as GraphML (UTF-8) with typed attributes, for Gephi.
+
+    ``networkx.read_graphml(path, force_multigraph=True)`` gives back the same nodes,
+    edges (keyed by type) and attributes.
+    """
+    nx.write_graphml(typed_graph(registry), path_or_file, encoding="utf-8",
+                     prettyprint=True)
+
+
+# -- who takes part in what --------------------------------------------------------------------
+def represented_directorates(reg: Registry, collaboration_id: str) -> frozenset[str]:
+    """Directorates represented in a collaboration: its participants' directorates and the
+    directorates of the units it lists without named members."""
+    c = reg.collaborations[collaboration_id]
+    dirs = {reg.directorate_of(ref) for ref in (*c.participants, *c.directorates)}
+    dirs.discard(None)
+    return frozenset(dirs)  # type: ignore[arg-type]
+
+
+def involved_directorates(reg: Registry) -> dict[str, frozenset[str]]:
+    """For every dossier, the directorates involved in it (issue 5, ``process`` link).
+
+    A directorate is involved when it is the owner's directorate (for a dossier without
+    owner: the penvoerder), is listed in ``involved`` (a department counts for its
+    directorate), is the directorate of an involved person, or is represented in a
+    collaboration that lists the dossier (ended collaborations included).  Deputy,
+    penvoerder and authority do not involve a directorate by themselves.
+    """
+    by_dossier: dict[str, set[str]] = defaultdict(set)
+    for c in reg.collaborations.values():
+        if c.dossiers:
+            dirs = represented_directorates(reg, c.id)
+            for did in c.dossiers:
+                by_dossier[did] |= dirs
+    out = {}
+    for d in reg.dossiers.values():
+        dirs = by_dossier.get(d.id, set())
+        dirs.add(dossier_directorate(reg, d.id))
+        dirs.update(reg.directorate_of(ref) for ref in d.involved)
+        dirs.discard(None)  # type: ignore[arg-type]
+        out[d.id] = frozenset(dirs)
+    return out
+
+
+def dossier_directorate(reg: Registry, dossier_id: str) -> str | None:
+    """The directorate a dossier belongs to: the owner's, else the penvoerder."""
+    d = reg.dossiers[dossier_id]
+    return reg.directorate_of(d.owner) if d.owner in reg.people else reg.penvoerder_of(d.id)
+
+
+# -- the people network ----------------------------------------------------------------------
+def people_network(reg: Registry) -> nx.Graph:
+    """The people network: undirected, one node per person, one edge per tie.
+
+    Two people are tied when they are participants (members or lead) of the same
+    collaboration — ended collaborations count — or both named on the same active
+    dossier as owner, deputy or involved person.  Working in the same unit is not a tie;
+    closed dossiers and the ``authority`` field do not tie.
+
+    Node attributes: ``directorate``, ``unit``.  Edge attributes:
+
+    * ``collaborations`` — the number of collaborations the two share;
+    * ``dossiers`` — the number of active dossiers naming both;
+    * ``weight`` — ``collaborations + dossiers``, the number of shared contexts.
+
+    Notes
+    -----
+    A collaboration or dossier with :math:`k` people adds :math:`k(k-1)/2` ties, so the
+    time is :math:`O(n + \\sum k^2)` over collaborations and dossiers.
+    """
+    g = nx.Graph()
+    for p in reg.people.values():
+        g.add_node(p.id, directorate=reg.directorate_of(p.id), unit=p.unit)
+    shared: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for c in reg.collaborations.values():
+        for a, b in combinations(sorted(pid for pid in c.participants if pid in g), 2):
+            shared[a, b][0] += 1
+    for d in reg.dossiers.values():
+        if not d.active:
+            continue
+        named = {d.owner, d.deputy, *d.involved}
+        for a, b in combinations(sorted(ref for ref in named if ref in g), 2):
+            shared[a, b][1] += 1
+    g.add_edges_from((a, b, {"collaborations": nc, "dossiers": nd, "weight": nc + nd})
+                     for (a, b), (nc, nd) in shared.items())
+    return g
+
+
+# -- the directorate network -----------------------------------------------------------------
+def directorate_network(reg: Registry, people: nx.Graph | None = None) -> nx.Graph:
+    """The directorate network: undirected, one node per directorate.
+
+    Edge attributes (each a count, all ended collaborations included):
+
+    * ``collaborations`` — collaborations in which both directorates are represented
+      (through a participant or the collaboration's ``directorates`` list);
+    * ``dossiers`` — active dossiers of one directorate (the owner's) that involve the
+      other (see :func:`involved_directorates`);
+    * ``person_ties`` — ties of the people network between a person of each;
+    * ``weight`` — the sum of the three.
+
+    An edge exists exactly when the two directorates have some link; the integration
+    model's gaps are the integrating × functional pairs without an edge.  Node attributes:
+    ``label``, ``axis`` and ``people`` (the head count).
+    """
+    people = people if people is not None else people_network(reg)
+    g = nx.Graph()
+    for u in reg.directorates:
+        g.add_node(u.id, label=u.label, axis=u.axis, people=len(reg.people_in(u.id)))
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+
+    def bump(a: str | None, b: str | None, what: str) -> None:
+        if a and b and a != b and a in g and b in g:
+            counts[min(a, b), max(a, b)][what] += 1
+
+    for c in reg.collaborations.values():
+        for a, b in combinations(sorted(represented_directorates(reg, c.id)), 2):
+            bump(a, b, "collaborations")
+    involved = involved_directorates(reg)
+    for d in reg.dossiers.values():
+        if d.active:
+            home = dossier_directorate(reg, d.id)
+            for other in involved[d.id]:
+                bump(home, other, "dossiers")
+    dir_of = nx.get_node_attributes(people, "directorate")
+    for a, b in people.edges():
+        bump(dir_of.get(a), dir_of.get(b), "person_ties")
+    for (a, b), n in counts.items():
+        g.add_edge(a, b, collaborations=n["collaborations"], dossiers=n["dossiers"],
+                   person_ties=n["person_ties"], weight=sum(n.values()))
+    return g

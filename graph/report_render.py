@@ -1,0 +1,241 @@
+"""The integrator's report as Markdown (an MT meeting note) and as one self-contained HTML
+page, from the dict of :func:`graph.analysis.report`.
+
+Both renderers walk the same list of sections, so they always show the same content.
+Every piece of text from the data is escaped: ``html.escape`` for HTML, backslashes
+for Markdown's special characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["render_markdown", "render_html", "sections", "Section", "Table", "Flag"]
+
+_KIND_NL = {"integration-model": "Integratiemodel", "process": "Proces",
+            "overlap": "Overlap (mogelijk dubbel werk)"}
+_STALE_KIND_NL = {"directorate": "directie", "department": "afdeling", "person": "persoon",
+                  "dossier": "dossier", "process": "proces", "collaboration": "samenwerking"}
+
+
+class Flag(str):
+    """A table cell that signals a finding (shown in red in HTML)."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Section:
+    title: str
+    intro: str = ""
+    table: Table | None = None
+    items: list[str] = field(default_factory=list)
+    empty: str = "Geen bevindingen."
+
+
+def _num(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None else f"{x:.{digits}f}".replace(".", ",")
+
+
+def sections(report: dict, *, brokers: int = 10) -> list[Section]:
+    """The report as titled sections of plain text, tables and lists (Dutch)."""
+    names: dict[str, str] = report.get("names", {})
+
+    def name(id_: str | None) -> str:
+        return names.get(id_, id_) if id_ else "—"
+
+    def who(pid: str, did: str | None) -> str:
+        return f"{name(pid)} ({name(did)})" if did else name(pid)
+
+    s = report["summary"]
+    out = [Section(
+        "Samenvatting",
+        intro=(f"Stand van {report['today']}, gegevensversie {report['data_version'][:12]}."),
+        table=Table(["directies", "afdelingen", "personen", "dossiers", "samenwerkingen"],
+                    [[str(s["directorates"]), str(s["departments"]), str(s["people"]),
+                      str(s["dossiers"]), str(s["collaborations"])]]))]
+
+    threshold = report.get("settings", {}).get("silo_threshold")
+    flagged = [r for r in report["silos"] if r["flagged"]]
+    out.append(Section(
+        "Silo's (E-I-index)",
+        intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd"
+               + (f" (drempel {_num(threshold, 2)}, of geen externe banden)"
+                  if threshold is not None else "") + ". E-I = (extern − intern) / "
+               "(extern + intern), van −1 (alleen intern) tot +1 (alleen extern)."),
+        table=Table(["directie", "E-I", "intern", "extern", "signaal"],
+                    [[name(r["directorate"]), _num(r["ei_index"]), str(r["internal_ties"]),
+                      str(r["external_ties"]), Flag("silo") if r["flagged"] else ""]
+                     for r in report["silos"]])))
+
+    matrix = report.get("integration_matrix")
+    if matrix and matrix["integrating"] and matrix["functional"]:
+        cell = {(c["integrating"], c["functional"]): c for c in matrix["cells"]}
+        out.append(Section(
+            "Integratiemodel",
+            intro="Banden tussen personen per integrerende × functionele directie; "
+                  "'geen' betekent geen enkele band, samenwerking of dossier.",
+            table=Table(["integrerend \\ functioneel", *map(name, matrix["functional"])],
+                        [[name(a), *(str(cell[a, b]["person_ties"]) if cell[a, b]["weight"]
+                                     else Flag("geen") for b in matrix["functional"])]
+                         for a in matrix["integrating"]])))
+
+    def link(r: dict) -> str:
+        dirs = [name(d) for d in r["directorates"]]
+        if r["kind"] == "integration-model" and len(dirs) == 2:
+            text = (f"{dirs[0]} (integrerend) en {dirs[1]} (functioneel) hebben geen enkele "
+                    "band, samenwerking of gedeeld dossier.")
+        elif r["kind"] == "process" and r.get("process") and r["dossiers"]:
+            text = (f"'{name(r['dossiers'][0])}' volgt proces '{name(r['process'])}', dat "
+                    f"{dirs[-1]} vereist; {dirs[-1]} is niet betrokken.")
+        elif r["kind"] == "overlap" and len(r["dossiers"]) == 2 and len(r["people"]) == 2:
+            shared = ", ".join(f"'{w}'" for w in r.get("shared", ()))
+            text = (f"'{name(r['dossiers'][0])}' ({dirs[0]}) en '{name(r['dossiers'][1])}' "
+                    f"({dirs[-1]}) delen {shared or 'een trefwoord'}; de eigenaren "
+                    f"{name(r['people'][0])} en {name(r['people'][1])} hebben geen band.")
+        else:
+            text = r["reason"]
+        return f"{_KIND_NL.get(r['kind'], r['kind'])}: {text}"
+
+    links = report["missing_links"]
+    out.append(Section("Ontbrekende verbindingen", intro=f"{len(links)} bevinding(en).",
+                       items=[link(r) for r in links]))
+
+    out.append(Section(
+        "Geïsoleerde dossierhouders",
+        intro="Dossierhouders zonder band buiten de eigen directie en zonder dossier dat "
+              "een andere directie betrekt.",
+        items=[f"{who(r['person'], r['directorate'])}: {', '.join(map(name, r['dossiers']))}"
+               for r in report["isolated_dossier_holders"]]))
+
+    out.append(Section(
+        "Single points of failure",
+        intro="Personen bij wier vertrek twee directies geen verbinding meer hebben.",
+        items=[f"{who(r['person'], r.get('directorate'))} verbindt "
+               + ", ".join(f"{name(a)} – {name(b)}" for a, b in r["separates"])
+               for r in report["single_points_of_failure"]]))
+
+    method = report["betweenness"]
+    how = ("exact" if method["method"] == "exact"
+           else f"geschat met {method['k']} bronnen (seed {method['seed']})")
+    out.append(Section(
+        "Verbinders (betweenness)",
+        intro=f"Betweenness {how}; de {brokers} hoogste.",
+        table=Table(["persoon", "directie", "betweenness", "banden", "andere directies"],
+                    [[name(r["person"]), name(r["directorate"]), _num(r["betweenness"]),
+                      str(r["degree"]), str(r["directorates_reached"])]
+                     for r in report["brokers"][:brokers]])))
+
+    up = report["upkeep"]
+    out.append(Section(
+        "Onderhoud",
+        intro=(f"{len(up['stale'])} verouderde of onbevestigde gegevens, "
+               f"{len(up['unowned_dossiers'])} dossiers zonder eigenaar, "
+               f"{len(up['unevaluated_collaborations'])} samenwerkingen zonder recente "
+               "evaluatie."),
+        items=[*(f"Verouderd: {_STALE_KIND_NL.get(e['kind'], e['kind'])} {name(e['id'])} "
+                 f"(bevestigd: {e['reviewed'] or 'nooit'})" for e in up["stale"]),
+               *(f"Zonder eigenaar: {name(d)}" for d in up["unowned_dossiers"]),
+               *(f"Niet geëvalueerd: {name(c)}" for c in up["unevaluated_collaborations"])]))
+
+    out.append(Section(
+        "Succesfactoren",
+        intro="Gemiddelde score (1 laag – 5 hoog) over de laatste evaluatie van elke "
+              "samenwerking die de factor scoort.",
+        table=Table(["factor", "gemiddelde", "aantal"],
+                    [[f, _num(v["mean"], 1), str(v["n"])]
+                     for f, v in report["factors"].items()])))
+    return out
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def render_markdown(report: dict) -> str:
+    """The report as a Markdown note for the MT meeting."""
+    lines = [f"# Integratierapport TVB-register — {_md(report['today'])}", ""]
+    for sec in sections(report):
+        lines += [f"## {_md(sec.title)}", ""]
+        if sec.intro:
+            lines += [_md(sec.intro), ""]
+        if sec.table is not None:
+            t = sec.table
+            lines.append("| " + " | ".join(map(_md, t.headers)) + " |")
+            lines.append("|" + "|".join("---" for _ in t.headers) + "|")
+            lines += ["| " + " | ".join(map(_md, row)) + " |" for row in t.rows]
+            lines.append("")
+        elif sec.items:
+            lines += [f"- {_md(item)}" for item in sec.items] + [""]
+        else:
+            lines += [_md(sec.empty), ""]
+    return "\n".join(lines)
+
+
+# -- HTML -------------------------------------------------------------------------------------
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:60rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.6rem;border-bottom:3px solid #154273;padding-bottom:.3rem}
+h2{font-size:1.2rem;color:#154273;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0}
+th,td{border:1px solid #c8c8c8;padding:.25rem .6rem;text-align:left}
+th{background:#e8eef5}
+td.flag{color:#a30000;font-weight:bold}
+li{margin:.2rem 0}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def render_html(report: dict) -> str:
+    """The report as one self-contained HTML page: inline style, no scripts, no links
+    to anything outside the page; every text is escaped."""
+    title = f"Integratierapport TVB-register — {report['today']}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="nl">',
+        "<head>",
+        '<meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(title)}</h1>",
+    ]
+    for sec in sections(report):
+        parts.append(f"<section><h2>{_e(sec.title)}</h2>")
+        if sec.intro:
+            parts.append(f"<p>{_e(sec.intro)}</p>")
+        if sec.table is not None:
+            parts.append("<table><thead><tr>"
+                         + "".join(f'<th scope="col">{_e(h)}</th>' for h in sec.table.headers)
+                         + "</tr></thead><tbody>")
+            for row in sec.table.rows:
+                cells = "".join(
+                    f'<td class="flag">{_e(c)}</td>' if isinstance(c, Flag)
+                    else f"<td>{_e(c)}</td>" for c in row)
+                parts.append(f"<tr>{cells}</tr>")
+            parts.append("</tbody></table>")
+        elif sec.items:
+            parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in sec.items) + "</ul>")
+        else:
+            parts.append(f"<p>{_e(sec.empty)}</p>")
+        parts.append("</section>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)

@@ -1,0 +1,83 @@
+"""``tvb serve``: one request with --get, exit codes, and the warning when bound beyond
+this machine (the server itself is replaced by a stub)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLE
+from tvb.cli import main
+
+
+def _run(*args):
+    return CliRunner().invoke(main, ["serve", "--data", str(SAMPLE), "--today", "2026-11-29",
+                                     *args])
+
+
+def test_get_answers_one_request():
+    r = _run("--get", "/health")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["status"] == "ok"
+    r = _run("--get", "/integrator.json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["today"] == "2026-11-29"
+
+
+def test_get_of_a_missing_page_exits_1_with_the_error_shape():
+    r = _run("--get", "/person/nobody.json")
+    assert r.exit_code == 1
+    assert json.loads(r.stdout) == {"ok": False, "error": "no person with id 'nobody'",
+                                    "status": 404}
+
+
+def test_get_needs_a_path():
+    r = _run("--get", "health")
+    assert r.exit_code == 2 and "starts with '/'" in r.output
+
+
+def test_missing_data_exits_2(tmp_path):
+    r = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "none.yaml")])
+    assert r.exit_code == 2
+
+
+def test_invalid_data_exits_1_with_the_diagnostics(tmp_path):
+    bad = tmp_path / "tvb.yaml"
+    bad.write_text("schema: 1\npeople:\n  - id: X\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["serve", "--data", str(bad), "--get", "/health"])
+    assert r.exit_code == 1 and "error[" in r.output
+
+
+@pytest.fixture()
+def served(monkeypatch):
+    calls = []
+    import waitress
+
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
+    return calls
+
+
+def test_serves_with_waitress_on_localhost_by_default(served):
+    r = _run("--no-watch")
+    assert r.exit_code == 0, r.output
+    (app, kw), = served
+    assert kw["host"] == "127.0.0.1" and kw["port"] == 5000
+    assert kw["max_request_body_size"] == app.config["MAX_CONTENT_LENGTH"]
+    assert "warning" not in r.output
+    assert app.config["WATCH"] is False and app.debug is False
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::"])
+def test_warns_when_bound_beyond_this_machine(served, host):
+    r = _run("--no-watch", "--host", host, "--port", "8080")
+    assert r.exit_code == 0
+    assert "warning: listening on " + host in r.stderr
+    assert served[0][1]["host"] == host
+
+
+def test_no_sparql_switches_the_endpoint_off(served):
+    _run("--no-watch", "--no-sparql")
+    app = served[0][0]
+    assert app.config["SPARQL_ENABLED"] is False
+    assert app.test_client().get("/sparql").status_code == 404

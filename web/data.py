@@ -1,0 +1,47 @@
+"""The viewer's data: one :class:`graph.snapshot.SnapshotHolder` per app.
+
+:func:`init_app` builds the first snapshot and, unless ``WATCH`` is off, polls the data
+files so that a change is live within ``WATCH_INTERVAL`` seconds.  A request takes the
+current snapshot once (:func:`snapshot`) and reads only that one, so it never sees a mix
+of two versions of the data.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from werkzeug.exceptions import ServiceUnavailable
+
+from graph.snapshot import Snapshot, SnapshotHolder
+
+__all__ = ["init_app", "holder", "snapshot"]
+
+_KEY = "tvb.snapshots"
+
+
+def init_app(app: Flask) -> SnapshotHolder:
+    """Load the data named by ``DATA`` and register the holder on *app*."""
+    data = app.config["DATA"]
+    paths = [data] if isinstance(data, str) or not hasattr(data, "__iter__") else list(data)
+    h = SnapshotHolder(paths, today=app.config.get("TODAY"))
+    h.refresh(force=True)
+    app.extensions[_KEY] = h
+    if app.config.get("WATCH"):
+        h.start_watching(float(app.config.get("WATCH_INTERVAL", 2.0)))
+    return h
+
+
+def holder() -> SnapshotHolder:
+    """The app's snapshot holder."""
+    return current_app.extensions[_KEY]
+
+
+def snapshot() -> Snapshot:
+    """The snapshot this request reads (taken once per request); 503 when no valid data
+    has been loaded yet."""
+    snap = g.get("snapshot")
+    if snap is None:
+        snap = holder().current
+        if snap is None:
+            raise ServiceUnavailable("no valid data loaded; see /status for the diagnostics")
+        g.snapshot = snap
+    return snap

@@ -1,0 +1,300 @@
+"""One page per entity — directorate, department, person, dossier, process, collaboration —
+with everything the register knows about it and links both ways.
+
+Each view gathers a plain dict from the request's snapshot (the registry, its networks,
+the report and :attr:`graph.snapshot.Snapshot.lookups`) and hands it to
+:func:`web.render.render`; nothing is computed here that the snapshot does not already
+hold.  An unknown id, or an id of another kind, is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, url_for
+
+from registry.model import Registry
+from registry.schema import FACTORS
+
+from .data import snapshot
+from .render import page, render
+
+__all__ = ["bp", "ref", "refs", "contact", "entity_url", "factor_level"]
+
+bp = Blueprint("entities", __name__)
+
+_ENDPOINT = {"directorate": "entities.directorate", "department": "entities.department",
+             "person": "entities.person", "dossier": "entities.dossier",
+             "process": "entities.process", "collaboration": "entities.collaboration",
+             "organisation": "entities.organisation"}
+
+
+def entity_url(kind: str | None, id: str) -> str | None:
+    """The page of an entity, or None for a kind without one."""
+    endpoint = _ENDPOINT.get(kind or "")
+    if endpoint == "entities.organisation":
+        return url_for(endpoint)  # there is one organisation
+    return url_for(endpoint, id=id) if endpoint else None
+
+
+def ref(reg: Registry, id: str | None) -> dict[str, Any] | None:
+    """``{"id", "kind", "label", "url"}`` for a reference (``kind`` None if unknown)."""
+    if not id:
+        return None
+    e = reg.get(id)
+    if e is None:
+        return {"id": id, "kind": None, "label": id, "url": None}
+    label = (getattr(e, "label", None) if e.kind in ("directorate", "department") else None) \
+        or getattr(e, "title", None) or getattr(e, "name", None) or id
+    return {"id": id, "kind": e.kind, "label": label, "url": entity_url(e.kind, id)}
+
+
+def refs(reg: Registry, ids: Any) -> list[dict[str, Any]]:
+    return [r for r in (ref(reg, i) for i in ids) if r]
+
+
+def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
+    """A person's reference with what it takes to reach them."""
+    r = ref(reg, pid)
+    p = reg.people.get(pid) if pid else None
+    if r is None or p is None:
+        return r
+    return {**r, "function": p.function, "email": p.email, "phone": p.phone,
+            "unit": ref(reg, p.unit), "directorate": ref(reg, reg.directorate_of(p.id))}
+
+
+def factor_level(value: float | None) -> int | None:
+    """The thesis's five-level scale (1 low … 5 high) for a score or a mean."""
+    if value is None:
+        return None
+    return min(5, max(1, int(value + 0.5)))
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _get(kind: str | tuple[str, ...], id: str) -> Any:
+    """The entity *id* of *kind*, or 404."""
+    reg = snapshot().registry
+    e = reg.get(id)
+    kinds = (kind,) if isinstance(kind, str) else kind
+    if e is None or e.kind not in kinds:
+        abort(404, description=f"no {' or '.join(kinds)} with id {id[:100]!r}")
+    return e
+
+
+def _findings(reg: Registry, id: str) -> list[dict[str, Any]]:
+    from .integrator import reason_text
+
+    snap = snapshot()
+    rows = snap.lookups.findings.get(id, [])
+    names = snap.report.get("names", {})
+    return [{"kind": r["kind"], "reason": r["reason"],
+             "reason_shown": reason_text(reg, r, names),
+             "directorates": refs(reg, r["directorates"]),
+             "dossiers": refs(reg, r["dossiers"]), "people": refs(reg, r["people"])}
+            for r in rows]
+
+
+def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
+    snap = snapshot()
+    return {
+        "id": u.id, "kind": u.kind, "name": u.name, "abbreviation": u.abbreviation,
+        "label": u.label, "head": contact(reg, u.head), "tasks": list(u.tasks),
+        "reviewed": _date(u.reviewed),
+        "people": [contact(reg, p) for p in reg.people_in(u.id)],
+        "flags": snap.lookups.flags.get(u.id, []),
+    }
+
+
+# -- pages --------------------------------------------------------------------------------------
+@bp.route("/id/<id>")
+def by_id(id: str) -> Response:
+    """Any id: redirect to the page of its kind."""
+    e = snapshot().registry.get(id)
+    url = entity_url(e.kind, id) if e is not None else None
+    if url is None:
+        abort(404, description=f"no entity with id {id[:100]!r}")
+    return redirect(url, code=303)
+
+
+@page(bp, "/organisation")
+def organisation() -> Response:
+    """The organisation and its directorates: the way into the entity pages."""
+    snap = snapshot()
+    reg = snap.registry
+    org = reg.organisation
+    silo = {row["directorate"]: row for row in snap.report["silos"]}
+    data = {
+        "id": org.id if org else None, "kind": "organisation",
+        "name": org.name if org else None, "parent": org.parent if org else None,
+        "parent_uri": org.parent_uri if org else None,
+        "directorates": [{
+            **ref(reg, u.id), "name": u.name, "axis": u.axis, "head": contact(reg, u.head),
+            "people": len(reg.people_in(u.id)),
+            "departments": refs(reg, u.departments),
+            "dossiers": len(snap.lookups.dossiers_owned_in.get(u.id, [])),
+            "ei_index": silo.get(u.id, {}).get("ei_index"),
+            "flags": snap.lookups.flags.get(u.id, []),
+        } for u in reg.directorates],
+    }
+    return render("organisation.html", data)
+
+
+@bp.route("/organisation/<id>")
+def organisation_by_id(id: str) -> Response:
+    org = snapshot().registry.organisation
+    if org is None or org.id != id:
+        abort(404, description=f"no organisation with id {id[:100]!r}")
+    return redirect(url_for("entities.organisation"), code=303)
+
+
+@page(bp, "/directorate/<id>")
+def directorate(id: str) -> Response:
+    snap = snapshot()
+    reg = snap.registry
+    u = _get("directorate", id)
+    lk = snap.lookups
+    ties = []
+    net = snap.directorate_network
+    if id in net:
+        for other, e in sorted(net.adj[id].items(), key=lambda kv: (-kv[1]["weight"], kv[0])):
+            ties.append({"directorate": ref(reg, other), "weight": e["weight"],
+                         "person_ties": e["person_ties"], "collaborations": e["collaborations"],
+                         "dossiers": e["dossiers"]})
+    silo = next((r for r in snap.report["silos"] if r["directorate"] == id), None)
+    data = {
+        **_unit_common(reg, u),
+        "axis": u.axis,
+        "departments": [{**ref(reg, d), "head": ref(reg, reg.units[d].head),
+                         "people": len(reg.people_in(d))} for d in u.departments],
+        "dossiers_owned": refs(reg, lk.dossiers_owned_in.get(id, [])),
+        "dossiers_penvoerder": refs(reg, reg.dossiers_with_penvoerder(id)),
+        "dossiers_involving": refs(reg, lk.dossiers_involving.get(id, [])),
+        "collaborations": refs(reg, lk.collaborations_in.get(id, [])),
+        "processes_penvoerder": refs(reg, lk.processes_pen.get(id, [])),
+        "processes_requiring": refs(reg, lk.processes_requiring.get(id, [])),
+        "directorate_ties": ties,
+        "silo": silo,
+        "findings": _findings(reg, id),
+    }
+    return render("directorate.html", data)
+
+
+@page(bp, "/department/<id>")
+def department(id: str) -> Response:
+    snap = snapshot()
+    reg = snap.registry
+    u = _get("department", id)
+    data = {
+        **_unit_common(reg, u),
+        "directorate": ref(reg, u.parent),
+        "collaborations": refs(reg, reg.collaborations_of(id)),
+    }
+    return render("department.html", data)
+
+
+@page(bp, "/person/<id>")
+def person(id: str) -> Response:
+    snap = snapshot()
+    reg = snap.registry
+    p = _get("person", id)
+    named = [reg.dossiers[d] for d in reg.dossiers_naming(id)]
+    collaborations = []
+    for cid in reg.collaborations_of(id):
+        c = reg.collaborations[cid]
+        collaborations.append({**ref(reg, cid), "role": "lead" if c.lead == id else "member",
+                               "ended": c.ended(snap.today)})
+    ties = []
+    net = snap.people_network
+    if id in net:
+        for other, e in sorted(net.adj[id].items(), key=lambda kv: (-kv[1]["weight"], kv[0])):
+            ties.append({"person": ref(reg, other),
+                         "directorate": ref(reg, reg.directorate_of(other)),
+                         "weight": e["weight"]})
+    broker = next((r for r in snap.report["brokers"] if r["person"] == id), None)
+    spof = next((r for r in snap.report["single_points_of_failure"] if r["person"] == id), None)
+    data = {
+        **contact(reg, id),
+        "name": p.name,
+        "reviewed": _date(p.reviewed),
+        "head_of": refs(reg, snap.lookups.heads.get(id, [])),
+        "owns": refs(reg, reg.dossiers_owned_by(id)),
+        "deputy_for": refs(reg, [d.id for d in named if d.deputy == id]),
+        "involved_in": refs(reg, [d.id for d in named if id in d.involved]),
+        "authority_for": refs(reg, [d.id for d in named if d.authority == id]),
+        "collaborations": collaborations,
+        "ties": ties,
+        "flags": snap.lookups.flags.get(id, []),
+        "broker": broker,
+        "separates": [refs(reg, pair) for pair in spof["separates"]] if spof else [],
+        "findings": _findings(reg, id),
+    }
+    return render("person.html", data)
+
+
+@page(bp, "/dossier/<id>")
+def dossier(id: str) -> Response:
+    snap = snapshot()
+    reg = snap.registry
+    d = _get("dossier", id)
+    data = {
+        "id": d.id, "kind": "dossier", "title": d.title, "label": d.title,
+        "description": d.description, "keywords": list(d.keywords), "status": d.status,
+        "owner": contact(reg, d.owner), "deputy": contact(reg, d.deputy),
+        "penvoerder": ref(reg, reg.penvoerder_of(id)),
+        "penvoerder_explicit": d.penvoerder is not None,
+        "involved": refs(reg, d.involved), "authority": ref(reg, d.authority),
+        "process": ref(reg, d.process), "reviewed": _date(d.reviewed),
+        "involved_directorates": refs(reg, sorted(snap.lookups.involved.get(id, ()))),
+        "collaborations": refs(reg, snap.lookups.collaborations_on.get(id, [])),
+        "findings": _findings(reg, id),
+    }
+    return render("dossier.html", data)
+
+
+@page(bp, "/process/<id>")
+def process(id: str) -> Response:
+    snap = snapshot()
+    reg = snap.registry
+    pr = _get("process", id)
+    from graph.network import required_directorates
+
+    data = {
+        "id": pr.id, "kind": "process", "name": pr.name, "label": pr.name,
+        "description": pr.description, "penvoerder": ref(reg, pr.penvoerder),
+        "involve_all": pr.involve == "all",
+        "involve": refs(reg, required_directorates(reg, pr.involve)),
+        "reviewed": _date(pr.reviewed),
+        "dossiers": refs(reg, snap.lookups.dossiers_following.get(id, [])),
+    }
+    return render("process.html", data)
+
+
+@page(bp, "/collaboration/<id>")
+def collaboration(id: str) -> Response:
+    snap = snapshot()
+    reg = snap.registry
+    c = _get("collaboration", id)
+    from graph.network import represented_directorates
+
+    evaluations = []
+    for e in sorted(c.evaluations, key=lambda e: e.date, reverse=True):
+        evaluations.append({
+            "date": e.date.isoformat(), "worthwhile": e.worthwhile, "lessons": list(e.lessons),
+            "factors": [{"factor": f, "score": e.factors[f], "level": factor_level(e.factors[f])}
+                        for f in FACTORS if f in e.factors],
+        })
+    data = {
+        "id": c.id, "kind": "collaboration", "name": c.name, "label": c.name, "type": c.type,
+        "mode": c.mode, "lead": contact(reg, c.lead),
+        "members": [contact(reg, m) for m in c.members],
+        "units": refs(reg, c.directorates), "dossiers": refs(reg, c.dossiers),
+        "purpose": c.purpose, "start": _date(c.start), "end": _date(c.end),
+        "ended": c.ended(snap.today), "reviewed": _date(c.reviewed),
+        "represented": refs(reg, sorted(represented_directorates(reg, id))),
+        "evaluations": evaluations,
+        "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],
+    }
+    return render("collaboration.html", data)

@@ -1,0 +1,166 @@
+"""Data first, rendering second (the Datasette habit).
+
+A view computes one plain, JSON-ready value and hands it to :func:`render`, which turns it
+into JSON for a ``.json`` URL or ``Accept: application/json`` and into HTML through a
+template otherwise.  :func:`page` registers a view under its URL and the URL's ``.json``
+twin, so every page has a JSON twin for free.  Errors have one shape in JSON,
+``{"ok": false, "error": "...", "status": 404}``, and one HTML page.
+
+Parameters are read through :func:`arg_int`, :func:`arg_choice` and :func:`arg_text`, which
+answer a malformed value with 400, never 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, render_template, request, url_for
+from werkzeug.exceptions import BadRequest, HTTPException
+
+__all__ = [
+    "JSON_MIMETYPE",
+    "wants_json",
+    "json_response",
+    "render",
+    "error_response",
+    "page",
+    "json_url",
+    "arg_int",
+    "arg_choice",
+    "arg_text",
+    "init_app",
+]
+
+JSON_MIMETYPE = "application/json"
+_log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """Whether this request asked for JSON: a ``.json`` URL or ``Accept`` preferring it."""
+    if g.get("fmt") == "json" or request.path.endswith(".json"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", JSON_MIMETYPE])
+    return best == JSON_MIMETYPE
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """*data* as pretty UTF-8 JSON."""
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n"
+    return Response(body, status=status, mimetype=JSON_MIMETYPE)
+
+
+def render(template: str, data: Any, *, status: int = 200, **context: Any) -> Response:
+    """JSON of *data*, or *template* rendered with ``data`` and the extra *context*."""
+    if wants_json():
+        return json_response(data, status)
+    return Response(render_template(template, data=data, **context), status=status,
+                    mimetype="text/html")
+
+
+def error_response(status: int, message: str) -> Response:
+    """The one error shape, as JSON or as the error page."""
+    data = {"ok": False, "error": message, "status": status}
+    return render("error.html", data, status=status)
+
+
+def page(bp: Blueprint | Flask, rule: str, endpoint: str | None = None,
+         **options: Any) -> Callable[[Callable], Callable]:
+    """Register a view under *rule* and under its JSON twin (*rule* + ``.json``; for ``/``
+    it is ``/index.json``).  The twin's endpoint is the view's with ``_json`` added."""
+
+    def decorate(view: Callable) -> Callable:
+        name = endpoint or view.__name__
+        bp.add_url_rule(rule, name, view, **options)
+
+        @functools.wraps(view)
+        def as_json(**kwargs: Any) -> Any:
+            g.fmt = "json"
+            return view(**kwargs)
+
+        twin = rule.rstrip("/") + "/index.json" if rule.endswith("/") else rule + ".json"
+        bp.add_url_rule(twin, name + "_json", as_json, **options)
+        return view
+
+    return decorate
+
+
+def json_url() -> str | None:
+    """The URL of the current page's JSON twin (with the same query)."""
+    endpoint = request.endpoint
+    if not endpoint or endpoint == "static":
+        return None
+    if not endpoint.endswith("_json"):
+        endpoint += "_json"
+    try:
+        return url_for(endpoint, **(request.view_args or {}),
+                       **{k: v for k, v in request.args.items() if k != "lang"})
+    except Exception:  # an endpoint without a twin (e.g. /health)
+        return None
+
+
+# -- parameters -----------------------------------------------------------------------------
+def arg_int(name: str, default: int, *, minimum: int = 0, maximum: int = 10_000) -> int:
+    """An integer query parameter within bounds; 400 when it is not one."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw, 10)
+    except ValueError:
+        raise BadRequest(f"parameter {name!r} must be a whole number") from None
+    if not minimum <= value <= maximum:
+        raise BadRequest(f"parameter {name!r} must be between {minimum} and {maximum}")
+    return value
+
+
+def arg_choice(name: str, choices: Iterable[str], default: str | None) -> str | None:
+    """A query parameter that must be one of *choices*; 400 otherwise."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    options = list(choices)
+    if raw not in options:
+        shown = ", ".join(options[:12]) + (", …" if len(options) > 12 else "")
+        raise BadRequest(f"parameter {name!r} must be one of: {shown}")
+    return raw
+
+
+def arg_text(name: str, default: str = "", *, max_length: int = 2000) -> str:
+    """A free-text query parameter, cut to *max_length* characters (never an error:
+    search must answer whatever is typed or pasted)."""
+    raw = request.args.get(name, default)
+    return raw[:max_length]
+
+
+# -- errors ---------------------------------------------------------------------------------
+def init_app(app: Flask) -> None:
+    """Answer every HTTP error, and every unexpected exception, in the one shape."""
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        resp = error_response(exc.code or 500, exc.description or exc.name)
+        if exc.code == 405 and exc.valid_methods:
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+            return _http_error(exc)
+        _log.exception("unexpected error on %s", request.path)
+        return error_response(500, "internal error")

@@ -1,0 +1,442 @@
+"""``/sparql``: the SPARQL 1.1 Protocol over the compiled graph, read-only, time-limited,
+row-capped.
+
+* **Protocol**: ``GET ?query=``, ``POST`` form-encoded ``query=``, or ``POST`` with
+  ``Content-Type: application/sparql-query``.  Dataset parameters
+  (``default-graph-uri``, ``named-graph-uri``) and updates are refused.
+* **Formats** by ``Accept`` (or ``?format=``): SPARQL results JSON, CSV, TSV or XML;
+  Turtle or N-Triples for CONSTRUCT/DESCRIBE; an HTML form with a result table for
+  browsers.  ``/sparql.json`` always answers JSON.
+* **Refusals**: the checks of :mod:`graph.sparql` (the same as ``tvb query``): updates,
+  ``LOAD``, ``SERVICE``, ``FROM``/``FROM NAMED``, over-long text.
+* **Limits**: each query runs in a forked child process that shares the parent's compiled
+  graph copy-on-write; after ``SPARQL_TIMEOUT`` seconds it is killed, so no query — not
+  even a regular expression that never returns — can block the server.  At most
+  ``SPARQL_CONCURRENCY`` queries run at once (more get 503), at most ``SPARQL_MAX_ROWS``
+  rows come back, and the child's memory and CPU time are capped too.
+* ``SPARQL_ENABLED = False`` switches the endpoint off (404).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import select
+import signal
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from itertools import islice
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from rdflib import BNode, Graph, Literal, URIRef
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, ServiceUnavailable
+
+from graph.sparql import QueryError, QueryRefused, QueryResult, prepare_query, to_csv, to_json
+
+from .data import snapshot
+from .i18n import t
+from .render import error_response, render
+
+__all__ = ["bp", "QueryTimeout", "execute", "MIMETYPES", "to_tsv", "to_xml"]
+
+bp = Blueprint("sparql", __name__)
+
+MIMETYPES = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/sparql-results+xml",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "html": "text/html",
+}
+# Accept values understood for each format, in order of preference for "*/*".
+_TABLE_OFFERS = [("json", "application/sparql-results+json"), ("json", "application/json"),
+                 ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+                 ("xml", "application/sparql-results+xml"), ("xml", "application/xml"),
+                 ("xml", "text/xml")]
+_GRAPH_OFFERS = [("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
+                 ("ntriples", "text/plain")]
+_DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+
+EXAMPLE = """\
+SELECT ?dossier ?titel ?houder WHERE {
+  ?dossier a tvb:Dossier ;
+           skos:prefLabel ?titel ;
+           tvb:owner/foaf:name ?houder .
+}
+ORDER BY ?titel
+LIMIT 25
+"""
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than the time limit and was stopped."""
+
+
+# -- running a query in a child process ------------------------------------------------------
+def _slots(app: Flask) -> threading.BoundedSemaphore:
+    sem = app.extensions.get("tvb.sparql_slots")
+    if sem is None:
+        sem = app.extensions.setdefault(
+            "tvb.sparql_slots",
+            threading.BoundedSemaphore(int(app.config["SPARQL_CONCURRENCY"])))
+    return sem
+
+
+def _collect(graph: Graph, text: str, namespaces: Mapping[str, str], max_rows: int,
+             max_chars: int) -> QueryResult:
+    """Check, run and cap a query (the work of :func:`graph.sparql.run_query`, with the
+    refusals of :func:`graph.sparql.prepare_query`)."""
+    prepared = prepare_query(text, namespaces, max_chars=max_chars)
+    result = graph.query(prepared)
+    if result.type == "ASK":
+        return QueryResult(kind="ASK", boolean=bool(result.askAnswer))
+    if result.type == "SELECT":
+        names = [str(v) for v in result.vars or ()]
+        rows: Any = (tuple(row) for row in result)
+    else:
+        names = ["subject", "predicate", "object"]
+        rows = iter(result.graph)
+    taken = list(islice(rows, max_rows + 1))
+    truncated = len(taken) > max_rows
+    del taken[max_rows:]
+    return QueryResult(kind=result.type, vars=names, rows=taken, truncated=truncated,
+                       max_rows=max_rows)
+
+
+def _child(write_fd: int, graph: Graph, text: str, namespaces: Mapping[str, str],
+           max_rows: int, max_chars: int, timeout: float) -> None:  # pragma: no cover
+    """Runs in the forked child: cap its resources, run the query, pickle the outcome
+    into the pipe and leave without running any of the parent's exit handlers."""
+    code = 0
+    try:
+        try:
+            import resource
+
+            cpu = int(timeout) + 2
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        except (ImportError, ValueError, OSError):
+            pass
+        try:
+            outcome: tuple = ("ok", _collect(graph, text, namespaces, max_rows, max_chars))
+        except QueryError as exc:
+            outcome = ("query-error", type(exc).__name__, str(exc))
+        except MemoryError:
+            outcome = ("error", "the query needs more memory than allowed")
+        except RecursionError:
+            outcome = ("query-error", "QueryRefused", "the query is nested too deeply")
+        except Exception as exc:
+            outcome = ("error", f"the query failed: {type(exc).__name__}: {exc}"[:500])
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            n = os.write(write_fd, view)
+            view = view[n:]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes, or None when the deadline passes first."""
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def execute(graph: Graph, text: str, *, namespaces: Mapping[str, str], max_rows: int,
+            timeout: float, max_chars: int) -> QueryResult:
+    """Run a read-only query in a forked child with a hard time limit.
+
+    Raises
+    ------
+    graph.sparql.QueryError
+        Syntax errors and refusals, with a message for the user.
+    QueryTimeout
+        When the child did not finish within *timeout* seconds (it is killed).
+    RuntimeError
+        When the child failed otherwise.
+    """
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read_fd)
+        _child(write_fd, graph, text, namespaces, max_rows, max_chars, timeout)
+    os.close(write_fd)
+    try:
+        data = _read_until(read_fd, time.monotonic() + timeout)
+    finally:
+        os.close(read_fd)
+        if data is None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+    if data is None:
+        raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+    if not data:
+        raise RuntimeError("the query process ended without an answer")
+    outcome = pickle.loads(data)  # noqa: S301 - written by our own child process
+    if outcome[0] == "ok":
+        return outcome[1]
+    if outcome[0] == "query-error":
+        cls = QueryRefused if outcome[1] == "QueryRefused" else QueryError
+        raise cls(outcome[2])
+    raise RuntimeError(outcome[1])
+
+
+# -- formats not in graph.sparql ---------------------------------------------------------------
+def _n3(term: Any) -> str:
+    if term is None:
+        return ""
+    text = term.n3()
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def to_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV: ``?var`` headers, terms in Turtle syntax."""
+    if result.kind == "ASK":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines += ["\t".join(_n3(t_) for t_ in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML Format (second edition)."""
+    ns = "http://www.w3.org/2005/sparql-results#"
+    root = ET.Element("sparql", xmlns=ns)
+    head = ET.SubElement(root, "head")
+    if result.kind == "ASK":
+        ET.SubElement(root, "boolean").text = "true" if result.boolean else "false"
+    else:
+        for v in result.vars:
+            ET.SubElement(head, "variable", name=v)
+        results = ET.SubElement(root, "results")
+        for row in result.rows:
+            r = ET.SubElement(results, "result")
+            for v, term in zip(result.vars, row, strict=True):
+                if term is None:
+                    continue
+                b = ET.SubElement(r, "binding", name=v)
+                if isinstance(term, URIRef):
+                    ET.SubElement(b, "uri").text = str(term)
+                elif isinstance(term, BNode):
+                    ET.SubElement(b, "bnode").text = str(term)
+                else:
+                    attrs = {}
+                    if term.language:
+                        attrs["xml:lang"] = term.language
+                    elif term.datatype:
+                        attrs["datatype"] = str(term.datatype)
+                    ET.SubElement(b, "literal", attrs).text = str(term)
+    out = io.BytesIO()
+    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
+    return out.getvalue().decode("utf-8") + "\n"
+
+
+def _to_graph_text(result: QueryResult, fmt: str, namespaces: Mapping[str, str]) -> str:
+    g_ = Graph(bind_namespaces="none")
+    for p, n in namespaces.items():
+        g_.bind(p, n)
+    for s, p, o in result.rows:
+        g_.add((s, p, o))
+    return g_.serialize(format="nt" if fmt == "ntriples" else "turtle")
+
+
+# -- the endpoint -------------------------------------------------------------------------------
+def _query_text() -> str | None:
+    """The query of a GET or POST, per the SPARQL 1.1 Protocol; None for the bare form."""
+    for p in _DATASET_PARAMS:
+        if p in request.values:
+            raise QueryRefused(f"the {p} parameter is not allowed: the query always runs "
+                               "on the register's own graph")
+    if request.method == "POST":
+        if "update" in request.form:
+            raise QueryRefused("updates are not allowed: this endpoint is read-only; the "
+                               "register changes through its YAML file")
+        ctype = request.mimetype
+        if ctype == "application/sparql-query":
+            return request.get_data(as_text=True)
+        if ctype == "application/x-www-form-urlencoded" or ctype == "multipart/form-data":
+            return request.form.get("query")
+        raise _Unsupported(ctype)
+    if "update" in request.args:
+        raise QueryRefused("updates are not allowed: this endpoint is read-only")
+    return request.args.get("query")
+
+
+class _Unsupported(HTTPException):
+    code = 415
+
+    def __init__(self, ctype: str):
+        super().__init__(f"unsupported Content-Type {ctype[:60]!r}; send "
+                         "application/sparql-query or a form with query=")
+
+
+def _requested_format(kind: str | None) -> str:
+    """The format from ``?format=``, the ``.json`` URL, or ``Accept``."""
+    if g.get("fmt") == "json":
+        return "json"
+    asked = request.values.get("format")
+    if asked:
+        if asked not in MIMETYPES:
+            raise BadRequest(f"parameter 'format' must be one of: {', '.join(MIMETYPES)}")
+        return asked
+    accept = request.accept_mimetypes
+    graph_result = kind in ("CONSTRUCT", "DESCRIBE")
+    offers = (_GRAPH_OFFERS + _TABLE_OFFERS) if graph_result else _TABLE_OFFERS
+    mimes = [m for _, m in offers]
+    best = accept.best_match(mimes)
+    html_q = accept.quality("text/html")
+    best_q = accept.quality(best) if best else 0
+    if html_q and html_q >= best_q and "text/html" in accept.values():
+        return "html"
+    if best is None:
+        return "html" if html_q else ("turtle" if graph_result else "json")
+    return dict((m, f) for f, m in offers)[best]
+
+
+def _explicit_format() -> bool:
+    """Whether the client named a result format (a URL, ``?format=`` or an ``Accept``
+    other than HTML or anything), rather than just opening the page."""
+    if g.get("fmt") == "json" or request.values.get("format"):
+        return True
+    named = {m for _, m in _TABLE_OFFERS + _GRAPH_OFFERS}
+    return any(m in named for m in request.accept_mimetypes.values())
+
+
+def _cell(term: Any, namespaces: list[tuple[str, str]], base: str) -> dict[str, Any]:
+    """A result term for the HTML table: short text and, for the register's own IRIs,
+    a link to the entity page."""
+    if term is None:
+        return {"text": "", "url": None}
+    if isinstance(term, URIRef):
+        s = str(term)
+        url = None
+        if s.startswith(base) and "/" not in s[len(base):] and s[len(base):]:
+            from flask import url_for
+
+            url = url_for("entities.by_id", id=s[len(base):])
+        for prefix, ns in namespaces:
+            if s.startswith(ns) and len(s) > len(ns) and "/" not in s[len(ns):]:
+                return {"text": f"{prefix}:{s[len(ns):]}", "url": url}
+        return {"text": f"<{s}>", "url": url}
+    if isinstance(term, BNode):
+        return {"text": f"_:{term}", "url": None}
+    if isinstance(term, Literal) and term.language:
+        return {"text": f"{term}", "lang": term.language, "url": None}
+    return {"text": str(term), "url": None}
+
+
+def _error(status: int, message: str, fmt: str) -> Response:
+    if fmt != "html":
+        g.fmt = "json"
+    return error_response(status, message)
+
+
+def _form(data: dict[str, Any], status: int = 200) -> Response:
+    cfg = current_app.config
+    return render("sparql.html", data, status=status,
+                  limits={"rows": cfg["SPARQL_MAX_ROWS"], "timeout": cfg["SPARQL_TIMEOUT"]})
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql.json", methods=["GET", "POST"], endpoint="sparql_json",
+          defaults={"_json": True})
+def sparql(_json: bool = False) -> Response:
+    cfg = current_app.config
+    if _json:
+        g.fmt = "json"
+    if not cfg["SPARQL_ENABLED"]:
+        raise NotFound(t("sp.disabled") if not _json else "the SPARQL endpoint is switched off")
+    fmt = _requested_format(None)
+    try:
+        text = _query_text()
+    except QueryRefused as exc:
+        return _error(400, str(exc), fmt)
+    if text is None or not text.strip():
+        if fmt == "html" or not _explicit_format():
+            return _form({"query": EXAMPLE if text is None else "", "result": None,
+                          "error": None, "format": "html"})
+        return _error(400, "missing the 'query' parameter", fmt)
+    max_chars = int(cfg["SPARQL_MAX_QUERY_LENGTH"])
+    if len(text) > max_chars:
+        return _error(413, f"the query is {len(text):,} characters long; the limit is "
+                           f"{max_chars:,}", fmt)
+    snap = snapshot()
+    graph = snap.rdf()  # compiled once per snapshot, before the child is forked
+    namespaces = {p: str(n) for p, n in graph.namespaces()}
+    slots = _slots(current_app)
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable("too many SPARQL queries are running; try again shortly")
+    try:
+        result = execute(graph, text, namespaces=namespaces,
+                         max_rows=int(cfg["SPARQL_MAX_ROWS"]),
+                         timeout=float(cfg["SPARQL_TIMEOUT"]), max_chars=max_chars)
+    except QueryError as exc:
+        if fmt == "html":
+            return _form({"query": text, "result": None, "error": str(exc), "format": fmt}, 400)
+        return _error(400, str(exc), fmt)
+    except QueryTimeout as exc:
+        if fmt == "html":
+            return _form({"query": text, "result": None, "error": str(exc), "format": fmt}, 503)
+        return _error(503, str(exc), fmt)
+    except RuntimeError as exc:
+        return _error(500, str(exc), fmt)
+    finally:
+        slots.release()
+    fmt = _requested_format(result.kind)
+    return _respond(result, fmt, text, namespaces, snap)
+
+
+def _respond(result: QueryResult, fmt: str, text: str, namespaces: dict[str, str],
+             snap: Any) -> Response:
+    import json
+
+    headers = {}
+    if result.truncated:
+        headers["X-Result-Truncated"] = f"max-rows={result.max_rows}"
+    graph_result = result.kind in ("CONSTRUCT", "DESCRIBE")
+    if fmt == "json":
+        body = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        body = to_csv(result)
+    elif fmt == "tsv":
+        body = to_tsv(result)
+    elif fmt == "xml":
+        body = to_xml(result)
+    elif fmt in ("turtle", "ntriples"):
+        if not graph_result:
+            return _error(406, f"{fmt} needs a CONSTRUCT or DESCRIBE query", "json")
+        body = _to_graph_text(result, fmt, namespaces)
+    else:
+        from graph.rdf import base_uri
+
+        nss = sorted(namespaces.items(), key=lambda pn: -len(pn[1]))
+        base = base_uri(snap.registry)
+        table = {"kind": result.kind, "vars": result.vars, "boolean": result.boolean,
+                 "truncated": result.truncated, "max_rows": result.max_rows,
+                 "rows": [[_cell(x, nss, base) for x in row] for row in result.rows]}
+        return _form({"query": text, "result": table, "error": None, "format": "html"})
+    mimetype = MIMETYPES[fmt]
+    resp = Response(body, mimetype=mimetype, headers=headers)
+    if fmt in ("csv", "tsv", "turtle", "ntriples"):
+        resp.charset = "utf-8"
+    return resp

@@ -1,0 +1,74 @@
+"""Is the data good?  ``/health`` for monitors, ``/status`` for people, and a banner on
+every page while the last change to the data could not be loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Flask, Response
+
+from .data import holder
+from .render import json_response, page, render
+
+__all__ = ["bp", "init_app", "health_data"]
+
+bp = Blueprint("status", __name__)
+
+
+def _when(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")
+
+
+def health_data() -> dict:
+    """What a monitor needs: is a snapshot online, which, and did the last reload fail."""
+    h = holder()
+    snap = h.current
+    return {
+        "ok": snap is not None,
+        "status": "unavailable" if snap is None else "degraded" if h.errors else "ok",
+        "data_version": snap.data_version if snap else None,
+        "today": snap.today.isoformat() if snap else None,
+        "loaded_at": _when(h.loaded_at),
+        "last_reload_failed": bool(h.errors),
+        "errors": len(h.errors),
+        "warnings": len(snap.warnings) if snap else 0,
+    }
+
+
+@bp.route("/health")
+@bp.route("/health.json", endpoint="health_json")
+def health() -> Response:
+    """Always JSON: 200 while a snapshot is online (even if the last reload failed), 503
+    when there is none."""
+    data = health_data()
+    return json_response(data, 200 if data["ok"] else 503)
+
+
+@page(bp, "/status")
+def status() -> Response:
+    h = holder()
+    snap = h.current
+    data = {
+        **health_data(),
+        "sources": list(snap.registry.sources) if snap else [str(p) for p in h.paths],
+        "last_errors": [d.as_dict() for d in h.errors],
+        "warnings_shown": [d.as_dict() for d in snap.warnings] if snap else [],
+    }
+    return render("status.html", data)
+
+
+def init_app(app: Flask) -> None:
+    """Tell every template whether the last reload failed (for the banner)."""
+
+    @app.context_processor
+    def _banner() -> dict:
+        h = app.extensions.get("tvb.snapshots")
+        if h is None:
+            return {"reload_errors": 0, "no_data": False, "snapshot_info": None}
+        snap = h.current
+        info = {"data_version": snap.data_version[:12], "today": snap.today.isoformat()} \
+            if snap else None
+        return {"reload_errors": len(h.errors), "no_data": snap is None,
+                "snapshot_info": info}
