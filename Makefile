@@ -16,9 +16,12 @@ $(VENV)/.test-extras: $(BIN)/tvb
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
 run: $(BIN)/tvb
 	$(BIN)/tvb validate $(DATA)
-	$(BIN)/tvb summary --data $(DATA)
+	$(BIN)/tvb serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-extras
 	$(BIN)/ruff check .

@@ -9,9 +9,14 @@ pass in so it is built once); :func:`report` gathers them in the public JSON con
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
 import random
 import re
 import unicodedata
+from array import array
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from itertools import combinations
@@ -114,12 +119,9 @@ def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
        *International Journal of Bifurcation and Chaos* 17(7):2303–2318, 2007.
        doi:10.1142/S0218127407018403
     """
-    import igraph
-
     nodes = list(people)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    g = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in people.edges()])
     if n <= exact_limit:
         sources, method = None, {"method": "exact", "k": None, "seed": None}
     else:
@@ -127,10 +129,14 @@ def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
         sources, method = sample, {"method": "sampled", "k": len(sample), "seed": seed}
     if n < 3:
         return dict.fromkeys(nodes, 0.0), method
+    edges = array("l")
+    for a, b in people.edges():
+        edges.append(index[a])
+        edges.append(index[b])
     # igraph counts each unordered pair of an undirected graph once; Brandes' sums over
     # ordered pairs (s, t), hence the factor 2.
-    raw = g.betweenness(directed=False,
-                        sources=None if sources is None else [index[s] for s in sources])
+    raw = _dependencies(n, edges, list(range(n)) if sources is None
+                        else [index[s] for s in sources])
     if sources is None:
         return {v: 2 * raw[i] / ((n - 1) * (n - 2)) for i, v in enumerate(nodes)}, method
     k_used = len(sources)
@@ -140,6 +146,45 @@ def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
         k_other = k_used - (v in in_sample)
         scores[v] = 2 * raw[i] / (k_other * (n - 2)) if k_other else 0.0
     return scores, method
+
+
+#: Below this many source × tie steps one process is quicker than starting more.
+_PARALLEL_WORK = 50_000_000
+
+
+def _dependencies(n: int, edges: array, sources: list[int]) -> list[float]:
+    """igraph's betweenness over paths from ``sources``, split over the machine's cores
+    when the work is large (Brandes' sums are additive over sources).  Falls back to one
+    process if worker processes cannot be started."""
+    workers = min(len(sources), _cpu_count(), 4)
+    if workers < 2 or len(sources) * len(edges) // 2 < _PARALLEL_WORK:
+        return _subset_betweenness(n, edges, sources)
+    chunks = [sources[i::workers] for i in range(workers)]
+    try:
+        # spawn, not fork: the viewer builds snapshots in a threaded process.
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+            parts = list(pool.map(_subset_betweenness, [n] * workers, [edges] * workers,
+                                  chunks))
+    except (OSError, RuntimeError, BrokenProcessPool):
+        return _subset_betweenness(n, edges, sources)
+    return [sum(values) for values in zip(*parts, strict=True)]
+
+
+def _subset_betweenness(n: int, edges: array, sources: list[int]) -> list[float]:
+    import igraph
+
+    it = iter(edges)
+    g = igraph.Graph(n=n, edges=list(zip(it, it, strict=True)))
+    if len(sources) == n:
+        return g.betweenness(directed=False)
+    return g.betweenness(directed=False, sources=sources)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = None,
@@ -153,15 +198,15 @@ def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = 
     people = people if people is not None else people_network(reg)
     if scores is None:
         scores, _ = betweenness(people)
+    order = sorted(people, key=lambda p: (-scores.get(p, 0.0), -people.degree(p), p))
     dir_of = nx.get_node_attributes(people, "directorate")
     rows = []
-    for pid in people:
+    for pid in order[:top] if top is not None else order:
         own = dir_of.get(pid)
         reached = {dir_of.get(q) for q in people.adj[pid]} - {own, None}
         rows.append({"person": pid, "directorate": own, "betweenness": scores.get(pid, 0.0),
                      "degree": people.degree(pid), "directorates_reached": len(reached)})
-    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["person"]))
-    return rows[:top] if top is not None else rows
+    return rows
 
 
 # -- silos ------------------------------------------------------------------------------------
@@ -406,9 +451,9 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     pairs within each key's (capped) group.
     """
     people = people if people is not None else people_network(reg)
-    directorates = (directorates if directorates is not None
-                    else directorate_network(reg, people))
     involved = involved if involved is not None else involved_directorates(reg)
+    directorates = (directorates if directorates is not None
+                    else directorate_network(reg, people, involved))
     label = {u.id: u.label for u in reg.directorates}
     rows: list[dict] = []
     for cell in integration_matrix(reg, directorates)["cells"]:
@@ -419,12 +464,13 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
                          "reason": f"{label[a]} (integrating) and {label[b]} (functional) "
                                    "share no person tie, collaboration or dossier"})
     process_rows = []
+    required = {p.id: required_directorates(reg, p.involve) for p in reg.processes.values()}
     for d in reg.dossiers.values():
         proc = reg.processes.get(d.process) if d.process else None
         if not d.active or proc is None:
             continue
         home = dossier_directorate(reg, d.id)
-        for need in required_directorates(reg, proc.involve):
+        for need in required[proc.id]:
             if need not in involved[d.id]:
                 process_rows.append({
                     "kind": "process", "directorates": [x for x in (home, need) if x],
@@ -604,15 +650,28 @@ def _round(x: float | None, digits: int) -> float | None:
     return None if x is None else round(x, digits)
 
 
+_ID_KEYS = ("person", "directorate", "directorates", "dossiers", "people", "process", "id",
+            "separates", "unowned_dossiers", "unevaluated_collaborations", "integrating",
+            "functional")
+
+
 def _names(reg: Registry, value: object, out: dict[str, str]) -> dict[str, str]:
-    """Display names of every id mentioned anywhere in ``value``."""
-    if isinstance(value, str):
-        if value not in out and value in reg:
-            e = reg.get(value)
-            out[value] = getattr(e, "label", None) or getattr(e, "title", None) or e.name
-    elif isinstance(value, dict):
-        for v in value.values():
-            _names(reg, v, out)
+    """Display names of every id the report mentions (under the keys that hold ids)."""
+    def add(ref: object) -> None:
+        if isinstance(ref, list):
+            for r in ref:
+                add(r)
+        elif isinstance(ref, str) and ref not in out:
+            e = reg.get(ref)
+            if e is not None:
+                out[ref] = getattr(e, "label", None) or getattr(e, "title", None) or e.name
+
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in _ID_KEYS:
+                add(v)
+            elif isinstance(v, dict | list):
+                _names(reg, v, out)
     elif isinstance(value, list):
         for v in value:
             _names(reg, v, out)
@@ -631,7 +690,7 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
     reg = registry
     people = people_network(reg)
     involved = involved_directorates(reg)
-    directorates = directorate_network(reg, people)
+    directorates = directorate_network(reg, people, involved)
     scores, method = betweenness(people)
     broker_rows = brokers(reg, people, top=top_brokers, scores=scores)
     for row in broker_rows:

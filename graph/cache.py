@@ -23,6 +23,7 @@ written again.  Unpickling is as safe as the folder: keep it private.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
@@ -199,11 +200,17 @@ class SnapshotCache:
         payload = self.read(key)
         if payload is None:
             return None
+        # Unpickling makes a million small objects and no cycles: pause the collector.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return _thaw(pickle.loads(payload))
         except Exception:  # noqa: BLE001 - an entry from another version of a class
             self._discard(self._path(key, _SNAP))
             return None
+        finally:
+            if collecting:
+                gc.enable()
 
     def save_snapshot(self, key: bytes, snap) -> Path | None:
         """Store the parts of *snap* that are built (call after ``warm()``)."""
@@ -257,7 +264,8 @@ def _thaw(state: dict):
         state["registry"]
     reg = Registry(org, settings, units, people, dossiers, processes, collabs,
                    data_version=version, sources=sources)
-    snap = Snapshot(reg, state["warnings"], state["today"])
+    # A new built_at: it tells snapshot instances apart (the viewer keys caches on it).
+    snap = Snapshot(reg, state["warnings"], state["today"], from_cache=True)
     snap.__dict__.update(state["parts"])
     if "search" in state:
         from registry.search import SearchIndex

@@ -160,7 +160,8 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
 def required_directorates(reg: Registry, involve: tuple[str, ...] | str) -> tuple[str, ...]:
     """Directorates a process requires: ``all`` means every directorate except staff."""
     if involve == "all":
-        return tuple(u.id for u in reg.directorates if u.axis != "staff")
+        return tuple(u.id for u in reg.units.values()
+                     if u.kind == "directorate" and u.axis != "staff")
     return tuple(involve)
 
 
@@ -254,7 +255,8 @@ def people_network(reg: Registry) -> nx.Graph:
 
 
 # -- the directorate network -----------------------------------------------------------------
-def directorate_network(reg: Registry, people: nx.Graph | None = None) -> nx.Graph:
+def directorate_network(reg: Registry, people: nx.Graph | None = None,
+                        involved: Mapping[str, frozenset[str]] | None = None) -> nx.Graph:
     """The directorate network: undirected, one node per directorate.
 
     Edge attributes (each a count, all ended collaborations included):
@@ -268,7 +270,8 @@ def directorate_network(reg: Registry, people: nx.Graph | None = None) -> nx.Gra
 
     An edge exists exactly when the two directorates have some link; the integration
     model's gaps are the integrating × functional pairs without an edge.  Node attributes:
-    ``label``, ``axis`` and ``people`` (the head count).
+    ``label``, ``axis`` and ``people`` (the head count).  ``people`` and ``involved``
+    (from :func:`involved_directorates`) may be passed in when already built.
     """
     people = people if people is not None else people_network(reg)
     g = nx.Graph()
@@ -283,7 +286,7 @@ def directorate_network(reg: Registry, people: nx.Graph | None = None) -> nx.Gra
     for c in reg.collaborations.values():
         for a, b in combinations(sorted(represented_directorates(reg, c.id)), 2):
             bump(a, b, "collaborations")
-    involved = involved_directorates(reg)
+    involved = involved if involved is not None else involved_directorates(reg)
     for d in reg.dossiers.values():
         if d.active:
             home = dossier_directorate(reg, d.id)

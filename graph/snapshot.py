@@ -49,6 +49,11 @@ class Snapshot:
     today: dt.date
     built_at: float = field(default_factory=time.time)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: (graph.cache.SnapshotCache, key) when the snapshot is cached on disk; the RDF is
+    #: added to the cache when it is first built.
+    cache: tuple | None = field(default=None, repr=False, compare=False)
+    #: True when the snapshot was read from the disk cache rather than built.
+    from_cache: bool = False
 
     @property
     def data_version(self) -> str:
@@ -93,6 +98,29 @@ class Snapshot:
 
                 self.__dict__["_rdf"] = compile_registry(self.registry, with_ontology=True)
             return self.__dict__["_rdf"]
+
+    def ntriples(self) -> bytes:
+        """The compiled graph with the ontology as N-Triples (what :attr:`store` holds),
+        from the disk cache when it has them, else compiled once and cached."""
+        with self._lock:
+            if "_ntriples" not in self.__dict__:
+                data = self.cache[0].load_rdf(self.cache[1]) if self.cache else None
+                if data is None:
+                    from .store import to_ntriples
+
+                    data = to_ntriples(self.registry, with_ontology=True)
+                    if self.cache:
+                        self.cache[0].save_rdf(self.cache[1], data)
+                self.__dict__["_ntriples"] = data
+            return self.__dict__["_ntriples"]
+
+    @cached_property
+    def store(self):
+        """An Oxigraph store of the compiled graph (:mod:`graph.store`): SPARQL in
+        milliseconds at any size.  Built on first use."""
+        from .store import build_store
+
+        return build_store(self.ntriples())
 
     def warm(self) -> Snapshot:
         """Build the parts every page needs now, so no request pays for them."""
@@ -178,16 +206,41 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
 
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,
-                   *, warm: bool = True) -> Snapshot:
-    """Load, check and compile the data; raise :class:`SnapshotError` on errors."""
+                   *, warm: bool = True, cache: bool | str | os.PathLike = False) -> Snapshot:
+    """Load, check and compile the data; raise :class:`SnapshotError` on errors.
+
+    With ``cache`` (True, or a folder) a snapshot of the same files, tool and day is read
+    from disk instead of rebuilt, and a new one is written there (:mod:`graph.cache`).
+    """
+    day = today or dt.date.today()
+    store = key = version = None
+    if cache:
+        from .cache import SnapshotCache
+
+        store = SnapshotCache.for_paths(paths, cache)
+        try:
+            digests = store.data_digests(paths)
+        except OSError:
+            store = None  # unreadable: the load below says why
+        else:
+            key, version = store.key(digests, day), store.data_version(digests)
+            snap = store.load_snapshot(key)
+            if snap is not None and snap.data_version == version:
+                snap.cache = (store, key)
+                return snap
     try:
         result = load_registry(paths, today=today)
     except ReadError as exc:
         raise SnapshotError([exc.diagnostic]) from None
     if not result.ok:
         raise SnapshotError(result.errors)
-    snap = Snapshot(result.registry, result.warnings, today or dt.date.today())
-    return snap.warm() if warm else snap
+    snap = Snapshot(result.registry, result.warnings, day)
+    snap = snap.warm() if warm else snap
+    # Only what was read is what the key names: a file saved meanwhile is not cached.
+    if store is not None and snap.data_version == version:
+        store.save_snapshot(key, snap)
+        snap.cache = (store, key)
+    return snap
 
 
 def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
@@ -205,9 +258,16 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None):
+    def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None,
+                 cache: bool | str | os.PathLike | None = None):
         self.paths = [Path(p) for p in paths]
         self.fixed_today = today
+        # On disk by default, so a restart on unchanged data is quick; TVB_CACHE=0 (or a
+        # folder) in the environment turns it off (or puts it there).
+        if cache is None:
+            env = os.environ.get("TVB_CACHE", "1")
+            cache = env not in ("0", "off", "no", "false") and (env in ("1", "on") or env)
+        self.cache = cache
         self.current: Snapshot | None = None
         self.errors: list[Diagnostic] = []  # of the last failed attempt; [] when it loaded
         self.loaded_at: float | None = None
@@ -225,7 +285,7 @@ class SnapshotHolder:
             if not force and fp == self._fingerprint:
                 return False
             try:
-                snap = build_snapshot(self.paths, self.fixed_today)
+                snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache)
             except SnapshotError as exc:
                 self.errors = exc.diagnostics
                 self._fingerprint = fp

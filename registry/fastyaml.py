@@ -32,9 +32,9 @@ import sys
 from collections.abc import Iterator
 from functools import partial
 
-import yaml
 from yaml.resolver import Resolver
 
+from .diagnostics import Loc
 from .load import MAX_DEPTH, PathT, Positions, SourceFile, construct_scalar
 
 __all__ = ["parse_fast", "FastPositions", "available"]
@@ -59,9 +59,11 @@ _CONTROL = re.compile(
 _NODE_PROPERTY = re.compile(r"[\s\[{,][&*!]")  # anchor, alias or tag
 _COMPLEX_KEY = re.compile(r"\s\?(?:\s|$)")
 _COMPACT_NESTING = re.compile(r"(?:-[ ]+){6}")
-_FLOW_NESTING = re.compile(r"[\[{][^\]}]*[\[{]")
-# In a flow collection YAML 1.1 takes every ':' for an indicator, 1.2 only ': '.
-_FLOW_COLON = re.compile(r"[\[{][^\]}]*?:(?:[^ ]|$)", re.MULTILINE)
+# Nested flow collections; and a ':' inside one that is not followed by a space, which
+# YAML 1.1 takes for an indicator and 1.2 for text.
+_FLOW_TROUBLE = re.compile(r"[\[{][^\]}]*?(?:[\[{]|:(?:[^ ]|$))", re.MULTILINE)
+_MARKER = re.compile(r"\n(?:---|\.\.\.|%)")
+_LONG_LINE = re.compile(r"\n[^\n]{1000}")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
 _AFTER_QUOTE = re.compile(r"['\"](.)")
 _MAX_LINE = 1000  # libyaml refuses implicit keys longer than 1024 characters
@@ -78,8 +80,7 @@ def _refused(text: str) -> bool:
     if text[:1] in ("&", "*", "!", "?") or (
             ("&" in text or "*" in text or "!" in text) and _NODE_PROPERTY.search(text)):
         return True
-    if text.startswith(("---", "...", "%")) or any(
-            m in text for m in ("\n---", "\n...", "\n%")):
+    if text.startswith(("---", "...", "%")) or _MARKER.search(text):
         return True  # directives and document markers (several documents)
     if "?" in text and _COMPLEX_KEY.search(text):
         return True
@@ -87,9 +88,10 @@ def _refused(text: str) -> bool:
         return True  # deep block nesting
     if "- -" in text and _COMPACT_NESTING.search(text):
         return True
-    if _FLOW_NESTING.search(text) or _FLOW_COLON.search(text):
+    if _FLOW_TROUBLE.search(text):
         return True
-    return max(map(len, text.split("\n"))) >= _MAX_LINE
+    first = text.find("\n")
+    return (first if first >= 0 else len(text)) >= _MAX_LINE or bool(_LONG_LINE.search(text))
 
 
 if ryml is not None:
@@ -172,7 +174,7 @@ class FastPositions(Positions):
     """
 
     __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_children",
-                 "_nodes", "_eager", "_type", "_first", "_next", "_key", "_val", "_find")
+                 "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key", "_val", "_find")
 
     def __init__(self, file: str, data: object, tree: object, buf: bytearray, body: bytes):
         super().__init__(file)
@@ -190,6 +192,7 @@ class FastPositions(Positions):
         self._body = body
         self._lines: list[int] | None = None
         self._children: dict[int, list[int]] = {}
+        self._items: dict[int, list[int | None]] = {}
         self._nodes: dict[PathT, int] = {(): tree.root_id()}
         self._eager = False
 
@@ -228,10 +231,17 @@ class FastPositions(Positions):
 
     # -- lookups ----------------------------------------------------------------------------
     def _fast_loc(self, path: PathT, at_key: bool):
-        from .diagnostics import Loc
-
         n = self._depth(path)
         pos = None
+        if n == len(path) and not at_key and n > 1 and path[-1].__class__ is int:
+            # An item of a list, typically an entity: all items are placed in one go.
+            parent = self.node(path[:-1])
+            offsets = self._items.get(parent)
+            if offsets is None:
+                offsets = self._items[parent] = self._item_offsets(parent)
+            off = offsets[path[-1]]
+            if off is not None:
+                return Loc(self.file, path, *self._line_col(off))
         if n == len(path):
             if at_key:
                 if path and isinstance(path[-1], str):
@@ -289,6 +299,27 @@ class FastPositions(Positions):
         if self._type(node) & (_MAP | _SEQ):
             self._nodes[path] = node  # containers are looked up again for their children
         return node
+
+    def _item_offsets(self, seq: int) -> list[int | None]:
+        """Where each item of a sequence starts, for the items that are block mappings
+        (the first key); None for the others."""
+        kids = self._children.get(seq)
+        if kids is None:
+            kids = []
+            c = self._first(seq)
+            while c != _NONE:
+                kids.append(c)
+                c = self._next(c)
+            self._children[seq] = kids
+        out: list[int | None] = []
+        for kid in kids:
+            ty = self._type(kid)
+            first = self._first(kid) if ty & _MAP and not ty & _FLOW else _NONE
+            try:
+                out.append(self._offset_of_key(first) if first != _NONE else None)
+            except _Unsure:
+                out.append(None)
+        return out
 
     def _offset(self, view: object) -> int:
         off = _address(view) - self._base

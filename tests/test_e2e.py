@@ -40,6 +40,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server():
+    from waitress import wasyncore
     from waitress.server import create_server
 
     from web import create_app
@@ -49,8 +50,10 @@ def server():
     thread = threading.Thread(target=srv.run, name="e2e-waitress", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.effective_port}", app
-    srv.close()
-    thread.join(5)
+    # workers first, then every socket closed from the loop's own thread: a clean stop
+    srv.task_dispatcher.shutdown()
+    srv.trigger.pull_trigger(lambda: wasyncore.close_all(srv._map))
+    thread.join(10)
 
 
 @pytest.fixture(scope="module")

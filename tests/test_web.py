@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import TODAY, _viewer
+from tests.conftest import SAMPLE, TODAY, _viewer
 
 MINI = textwrap.dedent("""\
     schema: 1
@@ -296,11 +296,12 @@ def test_network_filter_keeps_the_directorate_and_its_neighbours(app, client):
     assert all(e["from"] in own or e["to"] in own for e in data["edges"])
 
 
-def test_network_switches_physics_off_for_large_graphs(app, client, monkeypatch):
+def test_network_switches_physics_off_for_large_graphs(monkeypatch):
     import web.network as net
 
     monkeypatch.setattr(net, "PHYSICS_LIMIT", 5)
     net._cache.clear()
+    client = _viewer(SAMPLE).test_client()  # a fresh app: no page cached yet
     assert client.get("/network.json").get_json()["physics_off_after_stabilisation"] is True
     net._cache.clear()
 
@@ -445,6 +446,20 @@ def test_every_string_used_in_templates_is_defined():
 
 
 # -- health, status and reloads ---------------------------------------------------------------
+def test_response_cache_is_bounded():
+    from web.render import ResponseCache
+
+    cache = ResponseCache(max_entries=3, max_bytes=100)
+    for i in range(5):
+        cache.put((i,), b"x" * 10, "text/html")
+    assert len(cache) == 3 and cache.get((0,)) is None and cache.get((4,)) is not None
+    cache.put(("big",), b"x" * 60, "text/html")  # over a quarter of the budget: not kept
+    assert cache.get(("big",)) is None
+    for i in range(5, 12):
+        cache.put((i,), b"x" * 20, "text/html")
+    assert sum(len(cache.get(k)[0]) for k in [(i,) for i in range(12)] if cache.get(k)) <= 100
+
+
 def test_health(client, app):
     r = client.get("/health")
     data = r.get_json()
@@ -458,6 +473,7 @@ def test_reload_with_valid_data_goes_live(app_copy):
     client = app.test_client()
     holder = app.extensions["tvb.snapshots"]
     before = client.get("/health").get_json()["data_version"]
+    assert client.get("/integrator.json").get_json()["data_version"] == before  # now cached
     text = path.read_text(encoding="utf-8")
     name = next(iter(holder.current.registry.people.values())).name
     path.write_text(text.replace(f"name: {name}\n", "name: Z. Nieuwenhuis\n", 1),
@@ -465,6 +481,8 @@ def test_reload_with_valid_data_goes_live(app_copy):
     assert holder.refresh() is True
     after = client.get("/health").get_json()
     assert after["data_version"] != before and after["status"] == "ok"
+    # cached pages belong to their version of the data
+    assert client.get("/integrator.json").get_json()["data_version"] == after["data_version"]
     assert "Z. Nieuwenhuis" in client.get("/search?q=nieuwenhuis").text
 
 

@@ -119,7 +119,7 @@ def by_id(id: str) -> Response:
     return redirect(url, code=303)
 
 
-@page(bp, "/organisation")
+@page(bp, "/organisation", cache=True)
 def organisation() -> Response:
     """The organisation and its directorates: the way into the entity pages."""
     snap = snapshot()
@@ -150,7 +150,7 @@ def organisation_by_id(id: str) -> Response:
     return redirect(url_for("entities.organisation"), code=303)
 
 
-@page(bp, "/directorate/<id>")
+@page(bp, "/directorate/<id>", cache=True)
 def directorate(id: str) -> Response:
     snap = snapshot()
     reg = snap.registry

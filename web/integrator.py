@@ -16,11 +16,15 @@ from registry.schema import FACTORS
 from .data import snapshot
 from .entities import factor_level, ref
 from .i18n import t
-from .render import page, render
+from .render import arg_choice, page, render
 
-__all__ = ["bp", "reason_text"]
+__all__ = ["bp", "reason_text", "LIST_LIMIT"]
 
 bp = Blueprint("integrator", __name__)
+
+#: Rows of each long list shown on the HTML page (a register of a whole ministry can
+#: have thousands); ``?show=all`` and the JSON twin give every row.
+LIST_LIMIT = 100
 
 
 def _matrix(report: dict) -> dict[str, Any]:
@@ -70,15 +74,24 @@ def reason_text(reg: Any, row: dict, names: dict[str, str]) -> str:
     return row["reason"]
 
 
-@page(bp, "/integrator")
+@page(bp, "/integrator", cache=True)
 def dashboard() -> Response:
+    """All findings.  The JSON twin is the whole report; the HTML page shows the first
+    :data:`LIST_LIMIT` rows of each long list unless ``?show=all``."""
     snap = snapshot()
     reg = snap.registry
     report = snap.report
+    limit = None if arg_choice("show", ["all"], None) else LIST_LIMIT
     names = report.get("names", {})
     links: dict[str, list[dict]] = {"integration-model": [], "process": [], "overlap": []}
+    totals: dict[str, int] = {k: 0 for k in links}
     for row in report["missing_links"]:
-        links.setdefault(row["kind"], []).append({
+        kind = row["kind"]
+        totals[kind] = totals.get(kind, 0) + 1
+        shown = links.setdefault(kind, [])
+        if limit is not None and len(shown) >= limit:
+            continue
+        shown.append({
             **row, "reason_shown": reason_text(reg, row, names),
             "directorate_refs": [ref(reg, x) for x in row["directorates"]],
             "dossier_refs": [ref(reg, x) for x in row["dossiers"]],
@@ -90,4 +103,5 @@ def dashboard() -> Response:
     upkeep = {k: [ref(reg, i) for i in report["upkeep"][k]]
               for k in ("unowned_dossiers", "unevaluated_collaborations")}
     return render("integrator.html", report, matrix=_matrix(report), missing=links,
-                  factors=factors, upkeep=upkeep, ref=lambda i: ref(reg, i))
+                  totals=totals, factors=factors, upkeep=upkeep, limit=limit,
+                  ref=lambda i: ref(reg, i))

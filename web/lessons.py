@@ -17,7 +17,7 @@ __all__ = ["bp"]
 bp = Blueprint("lessons", __name__)
 
 
-@page(bp, "/lessons")
+@page(bp, "/lessons", cache=True)
 def lessons() -> Response:
     snap = snapshot()
     reg = snap.registry

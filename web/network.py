@@ -96,7 +96,7 @@ def _directorates(snap: Snapshot, focus: str | None) -> dict[str, Any]:
 
 def network_data(snap: Snapshot, view: str, focus: str | None) -> dict[str, Any]:
     """Nodes and edges of one view, cached per snapshot (several views are few)."""
-    key = (snap.data_version, snap.built_at, view, focus)
+    key = (snap.data_version, snap.built_at, snap.today, view, focus)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -112,7 +112,7 @@ def network_data(snap: Snapshot, view: str, focus: str | None) -> dict[str, Any]
     return data
 
 
-@page(bp, "/network")
+@page(bp, "/network", cache=True)
 def network() -> Response:
     snap = snapshot()
     reg = snap.registry

@@ -16,10 +16,12 @@ import datetime as dt
 import functools
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "render",
     "error_response",
     "page",
+    "ResponseCache",
     "json_url",
     "arg_int",
     "arg_choice",
@@ -78,13 +81,78 @@ def error_response(status: int, message: str) -> Response:
     return render("error.html", data, status=status)
 
 
-def page(bp: Blueprint | Flask, rule: str, endpoint: str | None = None,
-         **options: Any) -> Callable[[Callable], Callable]:
+class ResponseCache:
+    """Finished responses of heavy pages, per snapshot: a page is a pure function of the
+    snapshot, the language, the format, the URL and whether the banner shows, so its
+    bytes can be served again until the data changes.  Least recently used entries go
+    first once *max_entries* or *max_bytes* is reached."""
+
+    def __init__(self, max_entries: int = 256, max_bytes: int = 128 * 2**20):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[bytes, str] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, body: bytes, mimetype: str) -> None:
+        if len(body) > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
+            self._items[key] = (body, mimetype)
+            self._bytes += len(body)
+            while self._items and (len(self._items) > self.max_entries
+                                   or self._bytes > self.max_bytes):
+                _, (gone, _) = self._items.popitem(last=False)
+                self._bytes -= len(gone)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _cached(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapper(**kwargs: Any) -> Any:
+        from .data import holder
+
+        h = holder()
+        snap = h.current
+        cache = current_app.extensions.get("tvb.responses")
+        if snap is None or cache is None or request.method != "GET":
+            return view(**kwargs)
+        key = (snap.data_version, snap.built_at, snap.today, len(h.errors), g.get("lang"),
+               wants_json(), request.full_path)
+        hit = cache.get(key)
+        if hit is not None:
+            return Response(hit[0], status=200, mimetype=hit[1])
+        g.snapshot = snap  # the view reads the very snapshot the key names
+        resp = view(**kwargs)
+        if isinstance(resp, Response) and resp.status_code == 200 and not resp.is_streamed:
+            cache.put(key, resp.get_data(), resp.mimetype)
+        return resp
+
+    return wrapper
+
+
+def page(bp: Blueprint | Flask, rule: str, endpoint: str | None = None, *,
+         cache: bool = False, **options: Any) -> Callable[[Callable], Callable]:
     """Register a view under *rule* and under its JSON twin (*rule* + ``.json``; for ``/``
-    it is ``/index.json``).  The twin's endpoint is the view's with ``_json`` added."""
+    it is ``/index.json``).  The twin's endpoint is the view's with ``_json`` added.
+    ``cache=True`` keeps the finished responses per snapshot (:class:`ResponseCache`)."""
 
     def decorate(view: Callable) -> Callable:
         name = endpoint or view.__name__
+        if cache:
+            view = _cached(view)
         bp.add_url_rule(rule, name, view, **options)
 
         @functools.wraps(view)
@@ -149,7 +217,9 @@ def arg_text(name: str, default: str = "", *, max_length: int = 2000) -> str:
 
 # -- errors ---------------------------------------------------------------------------------
 def init_app(app: Flask) -> None:
-    """Answer every HTTP error, and every unexpected exception, in the one shape."""
+    """Answer every HTTP error, and every unexpected exception, in the one shape; keep a
+    response cache for the heavy pages."""
+    app.extensions["tvb.responses"] = ResponseCache()
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

@@ -9,11 +9,13 @@ row-capped.
   browsers.  ``/sparql.json`` always answers JSON.
 * **Refusals**: the checks of :mod:`graph.sparql` (the same as ``tvb query``): updates,
   ``LOAD``, ``SERVICE``, ``FROM``/``FROM NAMED``, over-long text.
-* **Limits**: each query runs in a forked child process that shares the parent's compiled
-  graph copy-on-write; after ``SPARQL_TIMEOUT`` seconds it is killed, so no query — not
-  even a regular expression that never returns — can block the server.  At most
+* **Engine**: the snapshot's Oxigraph store (:mod:`graph.store`, the same triples and
+  ontology as ``tvb query``'s rdflib graph), queried with :func:`graph.store.run_query`.
+* **Limits**: each query runs in a forked child process that shares the parent's store
+  copy-on-write; after ``SPARQL_TIMEOUT`` seconds it is killed (Oxigraph evaluates in
+  Rust and cannot be interrupted otherwise), so no query can block the server.  At most
   ``SPARQL_CONCURRENCY`` queries run at once (more get 503), at most ``SPARQL_MAX_ROWS``
-  rows come back, and the child's memory and CPU time are capped too.
+  rows come back, and the child's CPU time is capped too.
 * ``SPARQL_ENABLED = False`` switches the endpoint off (404).
 """
 
@@ -27,15 +29,23 @@ import signal
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
-from itertools import islice
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from rdflib import BNode, Graph, Literal, URIRef
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, ServiceUnavailable
 
-from graph.sparql import QueryError, QueryRefused, QueryResult, prepare_query, to_csv, to_json
+from graph.sparql import (
+    EXAMPLES,
+    QueryError,
+    QueryFailed,
+    QueryRefused,
+    QueryResult,
+    QuerySyntaxError,
+    to_csv,
+    to_json,
+)
 
 from .data import snapshot
 from .i18n import t
@@ -88,31 +98,10 @@ def _slots(app: Flask) -> threading.BoundedSemaphore:
     return sem
 
 
-def _collect(graph: Graph, text: str, namespaces: Mapping[str, str], max_rows: int,
-             max_chars: int) -> QueryResult:
-    """Check, run and cap a query (the work of :func:`graph.sparql.run_query`, with the
-    refusals of :func:`graph.sparql.prepare_query`)."""
-    prepared = prepare_query(text, namespaces, max_chars=max_chars)
-    result = graph.query(prepared)
-    if result.type == "ASK":
-        return QueryResult(kind="ASK", boolean=bool(result.askAnswer))
-    if result.type == "SELECT":
-        names = [str(v) for v in result.vars or ()]
-        rows: Any = (tuple(row) for row in result)
-    else:
-        names = ["subject", "predicate", "object"]
-        rows = iter(result.graph)
-    taken = list(islice(rows, max_rows + 1))
-    truncated = len(taken) > max_rows
-    del taken[max_rows:]
-    return QueryResult(kind=result.type, vars=names, rows=taken, truncated=truncated,
-                       max_rows=max_rows)
-
-
-def _child(write_fd: int, graph: Graph, text: str, namespaces: Mapping[str, str],
-           max_rows: int, max_chars: int, timeout: float) -> None:  # pragma: no cover
-    """Runs in the forked child: cap its resources, run the query, pickle the outcome
-    into the pipe and leave without running any of the parent's exit handlers."""
+def _child(write_fd: int, run: Callable[[], QueryResult],
+           timeout: float) -> None:  # pragma: no cover - runs in the forked child
+    """Cap the child's CPU time, run the query, pickle the outcome into the pipe and
+    leave without running any of the parent's exit handlers."""
     code = 0
     try:
         try:
@@ -123,7 +112,7 @@ def _child(write_fd: int, graph: Graph, text: str, namespaces: Mapping[str, str]
         except (ImportError, ValueError, OSError):
             pass
         try:
-            outcome: tuple = ("ok", _collect(graph, text, namespaces, max_rows, max_chars))
+            outcome: tuple = ("ok", run())
         except QueryError as exc:
             outcome = ("query-error", type(exc).__name__, str(exc))
         except MemoryError:
@@ -159,9 +148,12 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def execute(graph: Graph, text: str, *, namespaces: Mapping[str, str], max_rows: int,
-            timeout: float, max_chars: int) -> QueryResult:
-    """Run a read-only query in a forked child with a hard time limit.
+def execute(run: Callable[[], QueryResult], timeout: float) -> QueryResult:
+    """Call *run* (a checked, read-only query) in a forked child with a hard time limit.
+
+    The child shares the parent's compiled store copy-on-write, so nothing is copied
+    up front; it can be killed whatever it is doing (Oxigraph evaluates in Rust and
+    cannot be interrupted from Python).
 
     Raises
     ------
@@ -172,11 +164,13 @@ def execute(graph: Graph, text: str, *, namespaces: Mapping[str, str], max_rows:
     RuntimeError
         When the child failed otherwise.
     """
+    if not hasattr(os, "fork"):  # pragma: no cover - not a POSIX system: no hard limit
+        return run()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(read_fd)
-        _child(write_fd, graph, text, namespaces, max_rows, max_chars, timeout)
+        _child(write_fd, run, timeout)
     os.close(write_fd)
     try:
         data = _read_until(read_fd, time.monotonic() + timeout)
@@ -196,7 +190,8 @@ def execute(graph: Graph, text: str, *, namespaces: Mapping[str, str], max_rows:
     if outcome[0] == "ok":
         return outcome[1]
     if outcome[0] == "query-error":
-        cls = QueryRefused if outcome[1] == "QueryRefused" else QueryError
+        cls = {"QueryRefused": QueryRefused, "QuerySyntaxError": QuerySyntaxError,
+               "QueryFailed": QueryFailed}.get(outcome[1], QueryError)
         raise cls(outcome[2])
     raise RuntimeError(outcome[1])
 
@@ -353,7 +348,9 @@ def _error(status: int, message: str, fmt: str) -> Response:
 
 def _form(data: dict[str, Any], status: int = 200) -> Response:
     cfg = current_app.config
-    return render("sparql.html", data, status=status,
+    examples = [{"name": name, "title": text.splitlines()[0].lstrip("# "), "query": text}
+                for name, text in EXAMPLES.items()]
+    return render("sparql.html", data, status=status, examples=examples,
                   limits={"rows": cfg["SPARQL_MAX_ROWS"], "timeout": cfg["SPARQL_TIMEOUT"]})
 
 
@@ -381,15 +378,19 @@ def sparql(_json: bool = False) -> Response:
         return _error(413, f"the query is {len(text):,} characters long; the limit is "
                            f"{max_chars:,}", fmt)
     snap = snapshot()
-    graph = snap.rdf()  # compiled once per snapshot, before the child is forked
-    namespaces = {p: str(n) for p, n in graph.namespaces()}
+    from graph.rdf import prefixes
+    from graph.store import run_query
+
+    store = snap.store  # built once per snapshot, before any child is forked
+    namespaces = prefixes(snap.registry)
+    max_rows = int(cfg["SPARQL_MAX_ROWS"])
     slots = _slots(current_app)
     if not slots.acquire(blocking=False):
         raise ServiceUnavailable("too many SPARQL queries are running; try again shortly")
     try:
-        result = execute(graph, text, namespaces=namespaces,
-                         max_rows=int(cfg["SPARQL_MAX_ROWS"]),
-                         timeout=float(cfg["SPARQL_TIMEOUT"]), max_chars=max_chars)
+        result = execute(lambda: run_query(store, text, namespaces=namespaces,
+                                           max_rows=max_rows, max_chars=max_chars),
+                         timeout=float(cfg["SPARQL_TIMEOUT"]))
     except QueryError as exc:
         if fmt == "html":
             return _form({"query": text, "result": None, "error": str(exc), "format": fmt}, 400)

@@ -17,7 +17,6 @@
     function close() {
       list.hidden = true;
       while (list.firstChild) { list.removeChild(list.firstChild); }
-      input.setAttribute("aria-expanded", "false");
     }
 
     function show(rows) {
@@ -43,8 +42,7 @@
       });
       var n = list.children.length;
       list.hidden = n === 0;
-      input.setAttribute("aria-expanded", n ? "true" : "false");
-      if (status) { status.textContent = n ? n + " \u2193" : ""; }
+      if (status) { status.textContent = n ? (status.dataset.template || "{n}").replace("{n}", n) : ""; }
     }
 
     function ask() {

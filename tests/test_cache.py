@@ -1,0 +1,146 @@
+"""The snapshot cache on disk: used when nothing changed, invalidated by any change to the
+data, and never trusted when a file is truncated, corrupt or stale."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from graph.cache import SnapshotCache
+from graph.snapshot import build_snapshot
+from registry.generate import generate, write
+from tests.conftest import TODAY
+from tests.test_validate import BASE
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "tvb.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    return path
+
+
+def _build(path, cache, today=TODAY):
+    return build_snapshot([path], today, cache=cache)
+
+
+def _entries(folder, suffix=".snap"):
+    return sorted(folder.glob("*" + suffix))
+
+
+def test_second_build_comes_from_the_cache(data, tmp_path):
+    folder = tmp_path / "cache"
+    first = _build(data, folder)
+    (entry,) = _entries(folder)
+    second = _build(data, folder)
+    # A thawed snapshot: the same registry and findings, built before (not now).
+    assert not first.from_cache and second.from_cache
+    assert dict(second.registry.people) == dict(first.registry.people)
+    assert second.report == first.report
+    assert [str(d) for d in second.warnings] == [str(d) for d in first.warnings]
+    assert second.search.search("cyber").hits == first.search.search("cyber").hits
+    assert _entries(folder) == [entry]
+
+
+def test_folder_is_private(data, tmp_path):
+    folder = tmp_path / "cache"
+    _build(data, folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_one_byte_edit_invalidates(data, tmp_path):
+    folder = tmp_path / "cache"
+    _build(data, folder)
+    data.write_bytes(data.read_bytes().replace(b"A. Jansen", b"A. Jansan"))
+    second = _build(data, folder)
+    assert not second.from_cache
+    assert second.registry.people["a-jansen"].name == "A. Jansan"
+    assert len(_entries(folder)) == 2
+
+
+def test_another_day_is_another_snapshot(data, tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "cache"
+    first = _build(data, folder)
+    later = _build(data, folder, today=TODAY + dt.timedelta(days=400))
+    assert not later.from_cache
+    assert later.today != first.today and len(later.warnings) > len(first.warnings)
+
+
+def test_a_new_file_in_a_split_folder_invalidates(tmp_path):
+    folder = tmp_path / "cache"
+    split = tmp_path / "split"
+    write(generate(40, seed=5), split, split=True)
+    build_snapshot([split], TODAY, cache=folder)
+    assert build_snapshot([split], TODAY, cache=folder).from_cache
+    (split / "zz-extra.yaml").write_text("schema: 1\n", encoding="utf-8")
+    second = build_snapshot([split], TODAY, cache=folder)
+    assert not second.from_cache
+    assert "zz-extra.yaml" in " ".join(second.registry.sources)
+
+
+@pytest.mark.parametrize("damage", ["truncate-payload", "truncate-header", "garbage",
+                                    "flip-a-byte", "empty"])
+def test_a_damaged_entry_is_rebuilt_not_trusted(data, tmp_path, damage):
+    folder = tmp_path / "cache"
+    first = _build(data, folder)
+    (entry,) = _entries(folder)
+    raw = entry.read_bytes()
+    if damage == "truncate-payload":
+        entry.write_bytes(raw[: len(raw) - 100])
+    elif damage == "truncate-header":
+        entry.write_bytes(raw[:20])
+    elif damage == "garbage":
+        entry.write_bytes(os.urandom(len(raw)))
+    elif damage == "flip-a-byte":
+        entry.write_bytes(raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:])
+    else:
+        entry.write_bytes(b"")
+    second = _build(data, folder)
+    assert not second.from_cache  # rebuilt
+    assert dict(second.registry.people) == dict(first.registry.people)
+    # ... and written again, whole: the next start reads it.
+    assert _build(data, folder).from_cache
+
+
+def test_an_entry_in_a_folder_others_can_write_is_not_trusted(data, tmp_path):
+    folder = tmp_path / "cache"
+    _build(data, folder)
+    folder.chmod(0o777)
+    try:
+        assert not _build(data, folder).from_cache
+    finally:
+        folder.chmod(0o700)
+
+
+def test_an_entry_renamed_to_another_key_is_not_trusted(data, tmp_path):
+    folder = tmp_path / "cache"
+    _build(data, folder)
+    (entry,) = _entries(folder)
+    cache = SnapshotCache(folder)
+    other = b"\x01" * 32
+    entry.rename(cache._path(other, ".snap"))
+    assert cache.read(other) is None
+
+
+def test_rdf_is_cached_with_the_snapshot(data, tmp_path):
+    folder = tmp_path / "cache"
+    first = _build(data, folder)
+    nt = first.ntriples()
+    assert _entries(folder, ".nt")
+    second = _build(data, folder)
+    assert "_ntriples" not in second.__dict__
+    assert second.ntriples() == nt
+    assert len(second.store) == len(first.store) > 0
+
+
+def test_default_folder_is_next_to_the_data(data, monkeypatch):
+    from graph.cache import cache_dir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert cache_dir([data]) == data.parent / ".cache" / "tvb"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(data.parent / "xdg"))
+    assert cache_dir([data]) == data.parent / "xdg" / "tvb"

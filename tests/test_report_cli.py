@@ -1,0 +1,123 @@
+"""``tvb report`` and the Markdown/HTML renderings of the report."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from graph.analysis import report
+from graph.report_render import render_html, render_markdown
+from tests.conftest import SAMPLE, TODAY, make_registry
+from tests.test_network import REGISTER
+from tvb.cli import main
+
+
+@pytest.fixture(scope="module")
+def small_report():
+    return report(make_registry(REGISTER), TODAY)
+
+
+@pytest.fixture()
+def register_file(tmp_path):
+    path = tmp_path / "tvb.yaml"
+    path.write_text(textwrap.dedent(REGISTER), encoding="utf-8")
+    return path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, ["report", *args])
+
+
+def test_report_json_on_a_register(register_file):
+    result = _run("--data", str(register_file), "--today", "2026-11-29")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["today"] == "2026-11-29"
+    assert {r["person"] for r in data["isolated_dossier_holders"]} == {"h1", "k1"}
+
+
+def test_report_writes_markdown_and_html_files(register_file, tmp_path):
+    md, page = tmp_path / "note.md", tmp_path / "report.html"
+    for fmt, out in (("md", md), ("html", page)):
+        result = _run("--data", str(register_file), "--today", "2026-11-29",
+                      "--format", fmt, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+    note = md.read_text(encoding="utf-8")
+    assert note.startswith("# Integratierapport TVB-register — 2026-11-29")
+    assert "## Geïsoleerde dossierhouders" in note
+    assert "H. Een (HDP): Personeelsbeleid" in note
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_on_a_register_with_errors_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\npeople:\n  - {id: p1, name: P, unit: nowhere}\n",
+                   encoding="utf-8")
+    result = _run("--data", str(bad))
+    assert result.exit_code == 1
+    assert "error[E008]" in result.stderr and "nowhere" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_report_on_unreadable_input_exits_2(tmp_path):
+    result = _run("--data", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_report_rejects_a_bad_date(register_file):
+    result = _run("--data", str(register_file), "--today", "29-11-2026")
+    assert result.exit_code == 2
+
+
+def test_report_on_the_sample():
+    result = _run("--data", str(SAMPLE), "--today", "2026-11-29", "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "Overlap (mogelijk dubbel werk)" in result.stdout
+
+
+# -- rendering ----------------------------------------------------------------------------------
+def test_markdown_has_every_section(small_report):
+    note = render_markdown(small_report)
+    headings = re.findall(r"^## (.+)$", note, flags=re.M)
+    assert headings == ["Samenvatting", "Silo's (E-I-index)", "Integratiemodel",
+                        "Ontbrekende verbindingen", "Geïsoleerde dossierhouders",
+                        "Single points of failure", "Verbinders (betweenness)", "Onderhoud",
+                        "Succesfactoren"]
+    # DSK's index in Dutch notation, and the flag on DV (at the threshold).
+    assert "| DSK | -0,333 | 2 | 1 |  |" in note
+    assert "| DV | -0,500 | 3 | 1 | silo |" in note
+    assert "| CIO | — | 0 | 0 | silo |" in note
+    # The integration matrix: DOBP-DV has one person tie, DSK-HDP no link at all.
+    assert "| DSK | geen | geen | geen |" in note
+    assert "| DOBP | geen | 1 | geen |" in note
+    assert "B. Een (DOBP) verbindt DOBP – DSK" in note
+
+
+def test_html_and_markdown_show_the_same_findings(small_report):
+    note, page = render_markdown(small_report), render_html(small_report)
+    for text in ("Kamerbrieven", "V. Een", "Onderhoud kazerne", "DOBP – DV"):
+        assert text in note and text in page
+
+
+def test_html_is_self_contained(small_report):
+    page = render_html(small_report)
+    assert "<script" not in page
+    assert not re.search(r"""(src|href)\s*=|@import|url\(""", page)
+    assert "default-src 'none'" in page
+
+
+def test_everything_is_escaped():
+    hostile = REGISTER.replace("name: H. Een", "name: \"<script>alert('x')</script> | *H*\"")
+    r = report(make_registry(hostile), TODAY)
+    page = render_html(r)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    note = render_markdown(r)
+    assert "\\<script\\>" in note and "\\| \\*H\\*" in note
