@@ -8,7 +8,8 @@ child process so that the peak memory (``ru_maxrss`` from ``wait4``) is that ste
 * ``tvb validate`` wall time and, in the same run, the wall time of a bare
   ``yaml.load(..., Loader=yaml.CSafeLoader)`` of the same file (the reference the issue
   sets: the ratio should be at most 1.0, the aim 0.3); both are whole processes, with
-  interpreter start and imports;
+  interpreter start and imports, the best of three alternating runs below 50,000 people
+  (one above), and their CPU times too (steadier than the clock on a shared machine);
 * RDF: compiling the rdflib graph, writing it as Turtle (``tvb export``'s writer), and
   compiling N-Triples and bulk-loading them into Oxigraph;
 * SPARQL one-pattern lookup p50/p95 on the Oxigraph store and on rdflib's graph;
@@ -279,10 +280,17 @@ def run_size(n: int, work: Path, log=print) -> dict:
                  "generate_s": round(time.perf_counter() - t, 2)}
     log(f"  {n:,} people: {res['file_mb']} MB")
 
-    v = _child([PY, "-m", "tvb", "validate", str(data), "--today", TODAY])
-    if v["code"] not in (0,):
-        raise RuntimeError(f"validate failed: {v['stdout'][-2000:]}{v['stderr'][-2000:]}")
-    y = _child([PY, "-c", _BARE_YAML, str(data)])
+    # On a shared machine the wall clock is noisy: the best of a few alternating runs
+    # (one at the government size, where each takes long).
+    runs_v, runs_y = [], []
+    for _ in range(1 if big else 3):
+        runs_v.append(_child([PY, "-m", "tvb", "validate", str(data), "--today", TODAY]))
+        if runs_v[-1]["code"] != 0:
+            raise RuntimeError(f"validate failed: {runs_v[-1]['stdout'][-2000:]}"
+                               f"{runs_v[-1]['stderr'][-2000:]}")
+        runs_y.append(_child([PY, "-c", _BARE_YAML, str(data)]))
+    v = min(runs_v, key=lambda r: r["wall_s"])
+    y = min(runs_y, key=lambda r: r["wall_s"])
     res["validate"] = {"wall_s": v["wall_s"], "cpu_s": v["cpu_s"], "rss_mb": v["rss_mb"]}
     res["yaml_csafe"] = {"wall_s": y["wall_s"], "cpu_s": y["cpu_s"], "rss_mb": y["rss_mb"],
                          "load_s": round(json.loads(y["stdout"])["load_s"], 3)}

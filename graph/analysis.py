@@ -9,14 +9,9 @@ pass in so it is built once); :func:`report` gathers them in the public JSON con
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
-import os
 import random
 import re
 import unicodedata
-from array import array
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from itertools import combinations
@@ -40,6 +35,7 @@ __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
     "BETWEENNESS_SAMPLE",
     "BETWEENNESS_SEED",
+    "MAX_OVERLAP_GROUP",
     "betweenness",
     "brokers",
     "ei_index",
@@ -129,14 +125,13 @@ def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
         sources, method = sample, {"method": "sampled", "k": len(sample), "seed": seed}
     if n < 3:
         return dict.fromkeys(nodes, 0.0), method
-    edges = array("l")
-    for a, b in people.edges():
-        edges.append(index[a])
-        edges.append(index[b])
+    import igraph
+
+    g = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in people.edges()])
     # igraph counts each unordered pair of an undirected graph once; Brandes' sums over
     # ordered pairs (s, t), hence the factor 2.
-    raw = _dependencies(n, edges, list(range(n)) if sources is None
-                        else [index[s] for s in sources])
+    raw = g.betweenness(directed=False,
+                        sources=None if sources is None else [index[s] for s in sources])
     if sources is None:
         return {v: 2 * raw[i] / ((n - 1) * (n - 2)) for i, v in enumerate(nodes)}, method
     k_used = len(sources)
@@ -146,45 +141,6 @@ def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
         k_other = k_used - (v in in_sample)
         scores[v] = 2 * raw[i] / (k_other * (n - 2)) if k_other else 0.0
     return scores, method
-
-
-#: Below this many source × tie steps one process is quicker than starting more.
-_PARALLEL_WORK = 50_000_000
-
-
-def _dependencies(n: int, edges: array, sources: list[int]) -> list[float]:
-    """igraph's betweenness over paths from ``sources``, split over the machine's cores
-    when the work is large (Brandes' sums are additive over sources).  Falls back to one
-    process if worker processes cannot be started."""
-    workers = min(len(sources), _cpu_count(), 4)
-    if workers < 2 or len(sources) * len(edges) // 2 < _PARALLEL_WORK:
-        return _subset_betweenness(n, edges, sources)
-    chunks = [sources[i::workers] for i in range(workers)]
-    try:
-        # spawn, not fork: the viewer builds snapshots in a threaded process.
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-            parts = list(pool.map(_subset_betweenness, [n] * workers, [edges] * workers,
-                                  chunks))
-    except (OSError, RuntimeError, BrokenProcessPool):
-        return _subset_betweenness(n, edges, sources)
-    return [sum(values) for values in zip(*parts, strict=True)]
-
-
-def _subset_betweenness(n: int, edges: array, sources: list[int]) -> list[float]:
-    import igraph
-
-    it = iter(edges)
-    g = igraph.Graph(n=n, edges=list(zip(it, it, strict=True)))
-    if len(sources) == n:
-        return g.betweenness(directed=False)
-    return g.betweenness(directed=False, sources=sources)
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = None,
@@ -463,26 +419,27 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
                          "people": [],
                          "reason": f"{label[a]} (integrating) and {label[b]} (functional) "
                                    "share no person tie, collaboration or dossier"})
-    process_rows = []
-    required = {p.id: required_directorates(reg, p.involve) for p in reg.processes.values()}
-    for d in reg.dossiers.values():
+    # Dossiers by id and required directorates by id, so the rows come out sorted.
+    required = {p.id: sorted(required_directorates(reg, p.involve))
+                for p in reg.processes.values()}
+    for did in sorted(reg.dossiers):
+        d = reg.dossiers[did]
         proc = reg.processes.get(d.process) if d.process else None
         if not d.active or proc is None:
             continue
-        home = dossier_directorate(reg, d.id)
+        home = dossier_directorate(reg, did)
+        owner = [d.owner] if d.owner in reg.people else []
         for need in required[proc.id]:
-            if need not in involved[d.id]:
-                process_rows.append({
-                    "kind": "process", "directorates": [x for x in (home, need) if x],
-                    "dossiers": [d.id], "people": [d.owner] if d.owner in reg.people else [],
-                    "process": proc.id,
+            if need not in involved[did]:
+                need_label = label.get(need, need)
+                rows.append({
+                    "kind": "process", "directorates": [home, need] if home else [need],
+                    "dossiers": [did], "people": [*owner], "process": proc.id,
                     "reason": f"'{d.title}' follows process '{proc.name}', which requires "
-                              f"{label.get(need, need)}; {label.get(need, need)} is not "
-                              "involved"})
-    process_rows.sort(key=lambda r: (r["dossiers"], r["directorates"]))
+                              f"{need_label}; {need_label} is not involved"})
     overlap_rows = _overlaps(reg, people)
     overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
-    return rows + process_rows + overlap_rows
+    return rows + overlap_rows
 
 
 # -- single points of failure -----------------------------------------------------------------
@@ -516,9 +473,11 @@ def single_points_of_failure(reg: Registry, people: nx.Graph | None = None) -> l
     rest of the component, if any, is one more.  A pair is lost when it was connected
     only in this component and no piece holds both.
 
-    Time :math:`O((n + m) + n \\log n \\cdot \\delta)` for :math:`n` people, :math:`m`
-    ties and :math:`\\delta` directorates per component, instead of :math:`O(n(n + m))`
-    for removing every person in turn.
+    The search takes :math:`O(n + m)` time for :math:`n` people and :math:`m` ties;
+    merging subtree counts smaller-into-larger adds :math:`O(n \\min(\\delta, \\log n))`
+    updates for :math:`\\delta` directorates per component; each of the :math:`c`
+    candidates costs at most :math:`O(\\delta^2)`.  Removing every person in turn would
+    take :math:`O(n(n + m))`.
 
     References
     ----------
@@ -595,14 +554,16 @@ def _pieces_without(g: nx.Graph, root: str, dir_of: dict[str, str | None],
             pieces = separated.pop(v, [])
             below = separated_sum.pop(v, Counter())
             mine = dir_of[v]
-            rest = set(total)
-            for x in (*below, mine):
-                if x and total[x] - below[x] - (x == mine) <= 0:
-                    rest.discard(x)
-            if rest:
-                pieces.append(frozenset(rest))
-            if len(pieces) > 1 or (mine and total[mine] == 1):
-                yield v, pieces
+            # Without separated subtrees (not a cut vertex) and with colleagues in the
+            # component, removing v changes nothing: skip it without any set work.
+            if pieces or (mine and total[mine] == 1):
+                gone = {x for x in (*below, mine)
+                        if x and total[x] - below[x] - (x == mine) <= 0}
+                rest = frozenset(total.keys() - gone)
+                if rest:
+                    pieces.append(rest)
+                if len(pieces) > 1 or (mine and total[mine] == 1):
+                    yield v, pieces
             if parent is not None:
                 low[parent] = min(low[parent], low[v])
                 child = sub.pop(v)
@@ -650,31 +611,32 @@ def _round(x: float | None, digits: int) -> float | None:
     return None if x is None else round(x, digits)
 
 
-_ID_KEYS = ("person", "directorate", "directorates", "dossiers", "people", "process", "id",
-            "separates", "unowned_dossiers", "unevaluated_collaborations", "integrating",
-            "functional")
-
-
-def _names(reg: Registry, value: object, out: dict[str, str]) -> dict[str, str]:
-    """Display names of every id the report mentions (under the keys that hold ids)."""
-    def add(ref: object) -> None:
-        if isinstance(ref, list):
-            for r in ref:
-                add(r)
-        elif isinstance(ref, str) and ref not in out:
-            e = reg.get(ref)
-            if e is not None:
-                out[ref] = getattr(e, "label", None) or getattr(e, "title", None) or e.name
-
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k in _ID_KEYS:
-                add(v)
-            elif isinstance(v, dict | list):
-                _names(reg, v, out)
-    elif isinstance(value, list):
-        for v in value:
-            _names(reg, v, out)
+def _names(reg: Registry, report: dict) -> dict[str, str]:
+    """Display names of every id the report mentions: labels of units, names of people,
+    collaborations and processes, titles of dossiers."""
+    ids: set[str] = set()
+    for key in ("brokers", "silos", "isolated_dossier_holders", "single_points_of_failure"):
+        for row in report[key]:
+            ids.update((row.get("person"), row["directorate"]))
+            ids.update(row.get("dossiers", ()))
+            for pair in row.get("separates", ()):
+                ids.update(pair)
+    for row in report["missing_links"]:
+        ids.update(row["directorates"])
+        ids.update(row["dossiers"])
+        ids.update(row["people"])
+        if "process" in row:
+            ids.add(row["process"])
+    up = report["upkeep"]
+    ids.update(e["id"] for e in up["stale"])
+    ids.update(up["unowned_dossiers"])
+    ids.update(up["unevaluated_collaborations"])
+    ids.update(u.id for u in reg.directorates)  # the integration matrix
+    out = {}
+    for ref in sorted(i for i in ids if i):
+        e = reg.get(ref)
+        if e is not None:
+            out[ref] = getattr(e, "label", None) or getattr(e, "title", None) or e.name
     return out
 
 
@@ -722,5 +684,5 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
                            "components": nx.number_connected_components(people)},
         "integration_matrix": integration_matrix(reg, directorates),
     }
-    out["names"] = _names(reg, {k: v for k, v in out.items() if k != "data_version"}, {})
+    out["names"] = _names(reg, out)
     return out

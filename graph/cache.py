@@ -30,14 +30,17 @@ import pickle
 import struct
 import tempfile
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 from registry.load import expand_paths
 
-__all__ = ["SnapshotCache", "cache_dir", "FORMAT_VERSION", "MAGIC"]
+from .snapshot import Snapshot
+
+__all__ = ["SnapshotCache", "CachedSnapshot", "cache_dir", "FORMAT_VERSION", "MAGIC"]
 
 MAGIC = b"TVBSNAP\x00"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KEEP = 6  # entries kept per folder; older ones are removed when a new one is written
 _HEADER = struct.Struct(">8sH32sQ32s")  # magic, format, key, payload length, payload SHA-256
 _SNAP, _RDF = ".snap", ".nt"
@@ -228,50 +231,150 @@ class SnapshotCache:
         return self.write(key, ntriples, _RDF)
 
 
-# The snapshot's cached properties that are stored when built.
-_PARTS = ("people_network", "directorate_network", "report", "lookups")
+# -- what is stored --------------------------------------------------------------------------
+# The registry and the warnings are read at once; every other part of the snapshot (each
+# of its cached properties: networks, report, lookups, search index …) is pickled on its
+# own and unpickled when first used, so that a server answers as soon as the registry is
+# back, while the parts thaw in the background (see graph.snapshot.build_snapshot).
+_REGISTRY, _CONNECTION, _LOCK, _RLOCK, _PROXY = (
+    "tvb:registry", "tvb:sqlite", "tvb:lock", "tvb:rlock", "tvb:mappingproxy")
+_NOT_STORED = frozenset({"store"})  # an Oxigraph store: rebuilt from the cached N-Triples
 
 
-def _freeze(snap) -> dict:
-    reg = snap.registry
-    state = {
-        "registry": (reg.organisation, reg.settings, list(reg.units.values()),
-                     list(reg.people.values()), list(reg.dossiers.values()),
-                     list(reg.processes.values()), list(reg.collaborations.values()),
-                     reg.data_version, reg.sources),
-        "warnings": snap.warnings,
-        "today": snap.today,
-        "parts": {name: snap.__dict__[name] for name in _PARTS if name in snap.__dict__},
-    }
-    search = snap.__dict__.get("search")
-    if search is not None:
-        try:  # an FTS5 database in memory: stored as its bytes (sqlite3 serialize)
-            with search._lock:
-                state["search"] = (search._conn.serialize(), search._docs)
-        except Exception:  # noqa: BLE001 - rebuilt on first use instead
-            pass
-    return state
+def _part_names() -> list[str]:
+    return [n for n, v in vars(Snapshot).items()
+            if isinstance(v, cached_property) and n not in _NOT_STORED]
 
 
-def _thaw(state: dict):
-    import sqlite3
+def _dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _freeze_registry(reg) -> tuple:
+    """The registry's attributes, derived indexes included (a mapping proxy as its dict)."""
+    from types import MappingProxyType
+
+    return ("attributes", {k: (_PROXY, dict(v)) if isinstance(v, MappingProxyType) else v
+                           for k, v in vars(reg).items()})
+
+
+def _thaw_registry(frozen: tuple):
+    from types import MappingProxyType
 
     from registry.model import Registry
 
-    from .snapshot import Snapshot
+    _, attrs = frozen
+    reg = Registry.__new__(Registry)
+    for k, v in attrs.items():
+        if isinstance(v, tuple) and len(v) == 2 and v[0] == _PROXY:
+            v = MappingProxyType(v[1])
+        setattr(reg, k, v)
+    return reg
 
-    org, settings, units, people, dossiers, processes, collabs, version, sources = \
-        state["registry"]
-    reg = Registry(org, settings, units, people, dossiers, processes, collabs,
-                   data_version=version, sources=sources)
-    # A new built_at: it tells snapshot instances apart (the viewer keys caches on it).
-    snap = Snapshot(reg, state["warnings"], state["today"], from_cache=True)
-    snap.__dict__.update(state["parts"])
-    if "search" in state:
-        from registry.search import SearchIndex
 
-        db, docs = state["search"]
-        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        conn.deserialize(db)
-        snap.__dict__["search"] = SearchIndex(reg, conn, docs)
+def _freeze_object(obj: object, reg) -> tuple:
+    """An object with a SQLite connection and locks (the search index), by its attributes:
+    the registry by reference, the in-memory database as its bytes, locks anew."""
+    import sqlite3
+    import threading
+
+    lock_type, rlock_type = type(threading.Lock()), type(threading.RLock())
+    attrs = {}
+    for k, v in vars(obj).items():
+        if v is reg:
+            v = (_REGISTRY,)
+        elif isinstance(v, sqlite3.Connection):
+            v = (_CONNECTION, v.serialize())
+        elif isinstance(v, lock_type):
+            v = (_LOCK,)
+        elif isinstance(v, rlock_type):
+            v = (_RLOCK,)
+        attrs[k] = v
+    return type(obj), attrs
+
+
+def _thaw_object(frozen: tuple, reg) -> object:
+    import sqlite3
+    import threading
+
+    cls, attrs = frozen
+    obj = cls.__new__(cls)
+    for k, v in attrs.items():
+        if isinstance(v, tuple) and v and isinstance(v[0], str) and v[0].startswith("tvb:"):
+            if v[0] == _REGISTRY:
+                v = reg
+            elif v[0] == _CONNECTION:
+                conn = sqlite3.connect(":memory:", check_same_thread=False,
+                                       isolation_level=None)
+                conn.deserialize(v[1])
+                v = conn
+            else:
+                v = threading.Lock() if v[0] == _LOCK else threading.RLock()
+        setattr(obj, k, v)
+    return obj
+
+
+def _freeze(snap) -> dict:
+    import sqlite3
+
+    reg = snap.registry
+    parts: dict[str, bytes] = {}
+    for name in _part_names():
+        if name not in snap.__dict__:
+            continue  # not built: built on first use after a warm start too
+        value = snap.__dict__[name]
+        try:
+            if hasattr(value, "__dict__") and any(
+                    isinstance(v, sqlite3.Connection) for v in vars(value).values()):
+                parts[name] = _dump(("object", _freeze_object(value, reg)))
+            else:
+                parts[name] = _dump(("value", value))
+        except Exception:  # noqa: BLE001 - an unpicklable part is rebuilt instead
+            continue
+    return {"registry": _freeze_registry(reg), "warnings": snap.warnings,
+            "today": snap.today, "parts": parts}
+
+
+def _thaw(state: dict):
+    snap = CachedSnapshot(_thaw_registry(state["registry"]), state["warnings"],
+                          state["today"], from_cache=True)
+    snap._blobs = dict(state["parts"])
     return snap
+
+
+class CachedSnapshot(Snapshot):
+    """A snapshot read from the disk cache: each part is unpickled on first use (and built
+    as usual when the cache did not hold it)."""
+
+    def _thawed(self, name: str) -> tuple[bool, object]:
+        blob = self.__dict__.get("_blobs", {}).pop(name, None)
+        if blob is None:
+            return False, None
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            kind, value = pickle.loads(blob)
+            if kind == "object":
+                value = _thaw_object(value, self.registry)
+            return True, value
+        except Exception:  # noqa: BLE001 - rebuilt instead
+            return False, None
+        finally:
+            if collecting:
+                gc.enable()
+
+
+def _lazy(name: str, compute) -> cached_property:
+    def get(self):
+        found, value = self._thawed(name)
+        return value if found else compute(self)
+
+    get.__name__ = get.__qualname__ = name
+    get.__doc__ = compute.__doc__
+    prop = cached_property(get)
+    prop.__set_name__(CachedSnapshot, name)
+    return prop
+
+
+for _name in _part_names():
+    setattr(CachedSnapshot, _name, _lazy(_name, vars(Snapshot)[_name].func))

@@ -58,7 +58,8 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         raise ValueError(f"unknown RDF format {fmt!r}; choose from {', '.join(RDF_FORMATS)}")
     if fmt == "ntriples":
         text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        lines = sorted(line for line in text.splitlines() if line)
+        # "\n" only: str.splitlines would also cut at U+2028, NEL, VT or FF inside a literal.
+        lines = sorted(line for line in text.split("\n") if line)
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     if fmt == "jsonld":
         context = {p: str(ns) for p, ns in graph.namespaces()}

@@ -227,6 +227,9 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
             snap = store.load_snapshot(key)
             if snap is not None and snap.data_version == version:
                 snap.cache = (store, key)
+                if warm:  # parts thaw in the background; a page needing one first waits
+                    threading.Thread(target=snap.warm, name="tvb-snapshot-thaw",
+                                     daemon=True).start()
                 return snap
     try:
         result = load_registry(paths, today=today)

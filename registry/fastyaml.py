@@ -1,4 +1,4 @@
-"""The fast parse path: the same data and positions as :mod:`registry.load`, ten times sooner.
+"""The fast parse path: the same data and positions as :mod:`registry.load`, much sooner.
 
 PyYAML builds a Python object for every token, event and node, and so reads register
 YAML at about 1 MB/s.  This path lets two compiled parsers do that work:
@@ -13,7 +13,7 @@ PyYAML stays the reference.  ``yaml_rs`` follows YAML 1.2 while PyYAML follows 1
 (``yes``, ``012``, ``1e9`` and dates resolve differently), so every scalar that 1.1
 would not read as text is resolved again with PyYAML's own resolver and constructors,
 from its plain text as ryml saw it; a quoted one stays text.  Anything this path cannot
-vouch for makes :func:`parse_fast` return ``None`` and the caller parses the file with
+vouch for makes :func:`parse_fast` return False and the caller parses the file with
 PyYAML: a syntax error in either parser, duplicate keys, anchors, aliases, tags,
 directives or several documents, tabs, backslashes, control characters, unusual line
 breaks, deep nesting, very long lines, non-text keys.  A position the tree cannot give
@@ -29,6 +29,7 @@ import ctypes
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from functools import partial
 
@@ -138,20 +139,24 @@ def _address(view: object) -> int:
         _release_buffer(ctypes.byref(b))
 
 
+_STDERR = threading.Lock()  # two threads swapping file descriptor 2 would lose it
+
+
 @contextlib.contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """ryml prints its parse errors on the C stderr; PyYAML reports them better."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.flush()
-    saved = os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(null)
-        os.close(saved)
+    with _STDERR:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.flush()
+        saved = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(null)
+            os.close(saved)
 
 
 # -- scalars as PyYAML reads them -------------------------------------------------------------

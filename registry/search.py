@@ -26,7 +26,7 @@ then FTS5's BM25 with column weights (title > keywords > body, words > stems).  
 document kind's hit carries what answers "whom do I call": for a dossier the owner's
 contact, deputy, penvoerder (effective), involved and authority.
 
-Building is $O(n)$ in the text (about 5 s for 100,000 dossiers and as many people on two
+Building is $O(n)$ in the text (about 4 s for 100,000 dossiers and as many people on two
 cores); a query costs a few SQLite lookups, bounded by ``_RANK_CAP`` (see
 ``benchmarks/search_bench.py`` and the README for measured figures).
 """
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import heapq
 import re
 import sqlite3
 import threading
@@ -85,6 +86,8 @@ _MAX_SUGGESTIONS = 3
 # all of them would cost 2 µs each (BM25), so only the first this many are ranked.
 _RANK_CAP = 500
 _MAX_COMPLETIONS = 40
+# FTS5 merges the postings of all words of a prefix query first: ~0.1 µs each.
+_PREFIX_POSTINGS = 20_000
 _MAX_LISTED = 10  # dossiers listed with a person hit
 
 # Words too common to narrow a search, and the question around the topic ("wie is de
@@ -214,8 +217,9 @@ def _prefix_clause(word: str, completions: Iterable[str] = ()) -> str:
     """The last word as typed: its stem, or any indexed word it begins.
 
     FTS5 answers ``"vastg"*`` by merging the postings of every word with that prefix
-    before the first row comes out (2.5 ms at 100,000 dossiers); listing the few
-    completions from the vocabulary instead streams (0.04 ms).
+    before the first row comes out (2.5 ms at 100,000 dossiers); listing the
+    completions from the vocabulary instead streams (0.04 ms) and needs no prefix index
+    (0.6 s more to build).  Without completions, FTS5's own prefix query is used.
     """
     words = list(completions)
     begun = (f"({' OR '.join(map(_quote, words))})" if words else f"{_quote(word)}*")
@@ -325,12 +329,13 @@ class SearchIndex:
     """
 
     def __init__(self, registry: Registry, conn: sqlite3.Connection,
-                 docs: list[tuple[str, str]]):
+                 docs: list[tuple[str, str]], words: frozenset[str], stems: frozenset[str]):
         self.registry = registry
         self._conn = conn
         self._docs = docs  # rowid - 1 -> (kind, id)
         self._lock = threading.Lock()
-        self._load_vocabulary()
+        self._completion_cache: dict[str, tuple[str, ...]] = {}
+        self._load_vocabulary(words, stems)
 
     # -- building -----------------------------------------------------------------------
     @classmethod
@@ -351,7 +356,7 @@ class SearchIndex:
         check_fts5(conn)
         conn.execute(
             f"CREATE VIRTUAL TABLE docs USING fts5({', '.join(_COLUMNS)}, content='', "
-            "detail=full, tokenize='unicode61 remove_diacritics 2', prefix='2 3')")
+            "detail=full, tokenize='unicode61 remove_diacritics 2')")
         docs: list[tuple[str, str]] = []
         stems = _StemCache()
         # Field text -> (folded words, their stems): names, functions and tasks repeat.
@@ -384,24 +389,33 @@ class SearchIndex:
                              f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})", rows())
             conn.execute("COMMIT")
             conn.execute("INSERT INTO docs(docs) VALUES('optimize')")
-            return cls(registry, conn, docs)
+            return cls(registry, conn, docs, frozenset(stems), frozenset(stems.values()))
+        except BaseException:
+            conn.close()
+            raise
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _load_vocabulary(self) -> None:
-        """Read the indexed words and stems back from FTS5 (``fts5vocab``)."""
-        self._conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, docs, 'col')")
+    def _load_vocabulary(self, words_made: frozenset[str], stems_made: frozenset[str]
+                         ) -> None:
+        """Read the index vocabulary back from FTS5 (``fts5vocab``) with document counts.
+
+        A term is a word or a stem as the tokens and stems made while building say (one
+        row per term: four times quicker than a row per term and column).
+        """
+        self._conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, docs, 'row')")
         words: dict[str, int] = {}
         stems: set[str] = set()
-        word_cols = set(_COLUMNS[:3])
-        for term, col, n in self._conn.execute("SELECT term, col, doc FROM temp.vocab"):
-            if col in word_cols:
-                words[term] = words.get(term, 0) + n
-            else:
+        for term, n in self._conn.execute("SELECT term, doc FROM temp.vocab"):
+            if term in words_made:
+                words[term] = n
+            if term in stems_made:
                 stems.add(term)
         self._stems = frozenset(stems)
-        self._words = words  # word -> number of (document, column) pairs it occurs in
+        # word -> number of documents it occurs in (as a word, or as a stem: words and
+        # stems share the one table, so FTS5 counts them together)
+        self._words = words
         self._sorted_words = sorted(words)
         # Candidates for "Bedoelde u" by length: a typo changes the length by ≤ 2.
         by_len: dict[int, list[str]] = {}
@@ -482,18 +496,28 @@ class SearchIndex:
     def _completions(self, prefix: str) -> tuple[str, ...]:
         """Indexed words that begin with ``prefix``, to search instead of ``prefix*``.
 
-        () for prefixes of up to three letters: FTS5 indexes those itself.  Longer ones
-        with more than ``_MAX_COMPLETIONS`` words keep the most frequent ones (typing one
-        more letter brings back the rest).
+        Up to ``_MAX_COMPLETIONS`` words are listed.  Beyond that, () — FTS5's own
+        prefix query, complete — while their postings are few enough to merge quickly
+        (``_PREFIX_POSTINGS``); else the most frequent words (*be*: *beleid*,
+        *bedrijfsvoering* …; one more letter brings back the rest).  Cached per prefix.
         """
-        if len(prefix) <= 3:
-            return ()
+        cached = self._completion_cache.get(prefix)
+        if cached is not None:
+            return cached
         lo = bisect.bisect_left(self._sorted_words, prefix)
         hi = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff", lo)
-        words = self._sorted_words[lo:hi]
-        if len(words) > _MAX_COMPLETIONS:
-            words = sorted(words, key=lambda w: -self._words[w])[:_MAX_COMPLETIONS]
-        return tuple(words)
+        if hi - lo <= _MAX_COMPLETIONS:
+            return tuple(self._sorted_words[lo:hi])
+        begun = self._sorted_words[lo:hi]
+        if sum(map(self._words.__getitem__, begun)) <= _PREFIX_POSTINGS:
+            words: tuple[str, ...] = ()
+        else:
+            words = tuple(heapq.nlargest(_MAX_COMPLETIONS, begun,
+                                         key=self._words.__getitem__))
+        if len(self._completion_cache) >= 4096:  # bounded, whatever people type
+            self._completion_cache.clear()
+        self._completion_cache[prefix] = words
+        return words
 
     def _closest(self, word: str) -> tuple[str, ...]:
         """Indexed words nearest to an unknown one, best first (at most 3).

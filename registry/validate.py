@@ -234,7 +234,8 @@ class _Checker:
             return self.check_date(f, value, pos, path)
         if t in ("int", "number"):
             ok = isinstance(value, int) if t == "int" else isinstance(value, int | float)
-            if not ok or isinstance(value, bool):
+            # NaN passes every range check below, and JSON (reports, the viewer) has none.
+            if not ok or isinstance(value, bool) or value != value:
                 return self._type_error(pos.loc(path), f,
                                         "a whole number" if t == "int" else "a number")
             lo, hi = f.minimum, f.maximum
@@ -244,7 +245,10 @@ class _Checker:
                 return None
             return value
         if t == "uri":
-            if isinstance(value, str) and re.match(r"^(https?://\S+|urn:\S+)$", value):
+            # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
+            # N-Triples and let the value write triples of its own.
+            if isinstance(value, str) and re.match(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$',
+                                                   value):
                 return value
             return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
         if t == "enum":

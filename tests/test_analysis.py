@@ -428,6 +428,13 @@ def test_report_contract(reg):
     assert cells["dsk", "hdp"]["weight"] == 0
     assert r["names"]["dsk"] == "DSK" and r["names"]["h1"] == "H. Een"
     assert r["names"]["d-pers"] == "Personeelsbeleid"
+    assert r["names"]["p-pers"] == "Personeelsbeleid"  # the process, from a process row
+    mentioned = {i for row in r["missing_links"]
+                 for i in (*row["directorates"], *row["dossiers"], *row["people"])}
+    mentioned |= {row["person"] for row in r["brokers"]}
+    mentioned |= {d for row in r["single_points_of_failure"] for p in row["separates"]
+                  for d in p}
+    assert mentioned <= set(r["names"])
 
 
 def test_report_on_sample(sample):

@@ -144,3 +144,26 @@ def test_default_folder_is_next_to_the_data(data, monkeypatch):
     assert cache_dir([data]) == data.parent / ".cache" / "tvb"
     monkeypatch.setenv("XDG_CACHE_HOME", str(data.parent / "xdg"))
     assert cache_dir([data]) == data.parent / "xdg" / "tvb"
+
+
+def test_parts_are_thawed_not_rebuilt(data, tmp_path, monkeypatch):
+    import graph.analysis
+    import graph.network
+    from registry.search import SearchIndex
+
+    folder = tmp_path / "cache"
+    first = _build(data, folder)
+
+    def boom(*args, **kwargs):
+        raise AssertionError("rebuilt instead of read from the cache")
+
+    monkeypatch.setattr(graph.analysis, "report", boom)
+    monkeypatch.setattr(graph.network, "people_network", boom)
+    monkeypatch.setattr(SearchIndex, "build", boom)
+    second = _build(data, folder)
+    assert second.from_cache
+    assert second.report == first.report
+    assert sorted(second.people_network.edges(data=True)) == \
+        sorted(first.people_network.edges(data=True))
+    assert second.lookups == first.lookups
+    assert second.search.search("cyber").hits == first.search.search("cyber").hits

@@ -55,6 +55,14 @@ def test_base_takes_the_fast_path():
     assert assert_same(BASE.encode()) == "fast"
 
 
+@pytest.mark.parametrize("text", [BASE] + [c[1] for c in RULES],
+                         ids=["base"] + [c[0] for c in RULES])
+def test_crlf_and_byte_order_mark_agree(text):
+    text = textwrap.dedent(text)
+    assert_same(text.replace("\n", "\r\n").encode())
+    assert_same(b"\xef\xbb\xbf" + text.encode())
+
+
 @pytest.mark.parametrize("name,content", [(c[0], c[1]) for c in HOSTILE if isinstance(c[1], bytes)],
                          ids=[c[0] for c in HOSTILE if isinstance(c[1], bytes)])
 def test_hostile_corpus_agrees(name, content):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import textwrap
@@ -102,8 +103,9 @@ def test_markdown_has_every_section(small_report):
 
 def test_html_and_markdown_show_the_same_findings(small_report):
     note, page = render_markdown(small_report), render_html(small_report)
+    page_text = html.unescape(re.sub(r"<[^>]+>", "", page))
     for text in ("Kamerbrieven", "V. Een", "Onderhoud kazerne", "DOBP – DV"):
-        assert text in note and text in page
+        assert text in note and text in page_text
 
 
 def test_html_is_self_contained(small_report):
@@ -111,6 +113,15 @@ def test_html_is_self_contained(small_report):
     assert "<script" not in page
     assert not re.search(r"""(src|href)\s*=|@import|url\(""", page)
     assert "default-src 'none'" in page
+
+
+def test_names_are_bidi_isolated_in_html():
+    rtl = REGISTER.replace("name: H. Een", "name: \"\u202eneE .H\"")
+    page = render_html(report(make_registry(rtl), TODAY))
+    # The right-to-left override stays inside its <bdi>: the rest of the line is safe.
+    assert "<li><bdi>\u202eneE .H</bdi> (<bdi>HDP</bdi>): <bdi>Personeelsbeleid</bdi></li>" \
+        in page
+    assert "\ue000" not in page and "\ue001" not in page
 
 
 def test_everything_is_escaped():
@@ -121,3 +132,12 @@ def test_everything_is_escaped():
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     note = render_markdown(r)
     assert "\\<script\\>" in note and "\\| \\*H\\*" in note
+
+
+def test_json_rendering_round_trips(small_report):
+    from graph.report_render import render_json
+
+    text = render_json(small_report)
+    assert json.loads(text) == small_report
+    # Each finding on its own line.
+    assert '\n    {"person": "h1", "directorate": "hdp", "dossiers": ["d-pers"]},\n' in text

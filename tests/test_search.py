@@ -343,6 +343,24 @@ def test_groups_by_kind_in_rank_order(index):
     assert "werkverband-stoffen" in [h.id for h in groups["collaboration"]]
 
 
+def test_prefix_with_many_completions(small, monkeypatch):
+    import registry.search as rs
+
+    # "sto" begins stof, stoffen, stofzuigers.  Listed when few; beyond the limit
+    # FTS5's prefix query (complete) while postings are few, else the most frequent.
+    assert SearchIndex.build(small)._completions("sto") == ("stof", "stoffen", "stofzuigers")
+    monkeypatch.setattr(rs, "_MAX_COMPLETIONS", 1)
+    full = SearchIndex.build(small)
+    assert full._completions("sto") == ()
+    assert {"beleid-stof", "stofzuigers"} <= set(ids(full.search("sto")))
+    monkeypatch.setattr(rs, "_PREFIX_POSTINGS", 0)
+    top = SearchIndex.build(small)
+    # The term stof is in three documents ('Beleid stof', and as the stem of stoffen in
+    # 'Gevaarlijke stoffen' and 'Opslag'), stoffen in two, stofzuigers in one.
+    assert top._completions("sto") == ("stof",)
+    assert "stofzuigers" not in ids(top.search("sto"))
+
+
 def test_limit(index):
     assert len(index.search("stof", limit=2).hits) == 2
     assert index.search("stof", limit=0).hits == ()

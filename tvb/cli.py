@@ -624,14 +624,10 @@ def report_command(data, fmt, today, output) -> None:
     day = _date(today) or dt.date.today()
     reg = load_or_exit([data], day).registry
     from graph.analysis import report
+    from graph.report_render import render_html, render_json, render_markdown
 
-    result = report(reg, day)
-    if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    else:
-        from graph.report_render import render_html, render_markdown
-
-        text = (render_markdown if fmt == "md" else render_html)(result)
+    text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](
+        report(reg, day))
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

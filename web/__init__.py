@@ -14,6 +14,7 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_MAX_ROWS``         rows returned at most (10,000)
 ``SPARQL_MAX_QUERY_LENGTH`` characters a query may have (20,000)
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
+``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
 ==========================  ============================================================
 
@@ -41,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_MAX_ROWS": 10_000,
     "SPARQL_MAX_QUERY_LENGTH": 20_000,
     "SPARQL_CONCURRENCY": 2,
+    "SPARQL_MAX_MEMORY": 512 * 2**20,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,

@@ -15,7 +15,8 @@ row-capped.
   copy-on-write; after ``SPARQL_TIMEOUT`` seconds it is killed (Oxigraph evaluates in
   Rust and cannot be interrupted otherwise), so no query can block the server.  At most
   ``SPARQL_CONCURRENCY`` queries run at once (more get 503), at most ``SPARQL_MAX_ROWS``
-  rows come back, and the child's CPU time is capped too.
+  rows come back, and the child's CPU time and the memory it adds (``SPARQL_MAX_MEMORY``)
+  are capped too.
 * ``SPARQL_ENABLED = False`` switches the endpoint off (404).
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
 import select
 import signal
 import threading
@@ -85,7 +87,8 @@ LIMIT 25
 
 
 class QueryTimeout(Exception):
-    """The query ran longer than the time limit and was stopped."""
+    """The query ran longer than the time limit, or needed more memory than allowed, and
+    was stopped."""
 
 
 # -- running a query in a child process ------------------------------------------------------
@@ -98,10 +101,20 @@ def _slots(app: Flask) -> threading.BoundedSemaphore:
     return sem
 
 
-def _child(write_fd: int, run: Callable[[], QueryResult],
-           timeout: float) -> None:  # pragma: no cover - runs in the forked child
-    """Cap the child's CPU time, run the query, pickle the outcome into the pipe and
-    leave without running any of the parent's exit handlers."""
+def _address_space() -> int | None:
+    """This process's virtual memory size in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _child(write_fd: int, run: Callable[[], QueryResult], timeout: float,
+           memory: int | None = None) -> None:  # pragma: no cover - runs in the forked child
+    """Cap the child's CPU time and the memory it may add to what it shares with the
+    parent, run the query, pickle the outcome into the pipe and leave without running
+    any of the parent's exit handlers."""
     code = 0
     try:
         try:
@@ -109,6 +122,10 @@ def _child(write_fd: int, run: Callable[[], QueryResult],
 
             cpu = int(timeout) + 2
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+            size = _address_space() if memory else None
+            if size is not None:
+                # a string or join that grows without bound fails here, not the machine
+                resource.setrlimit(resource.RLIMIT_AS, (size + memory, size + memory))
         except (ImportError, ValueError, OSError):
             pass
         try:
@@ -116,7 +133,7 @@ def _child(write_fd: int, run: Callable[[], QueryResult],
         except QueryError as exc:
             outcome = ("query-error", type(exc).__name__, str(exc))
         except MemoryError:
-            outcome = ("error", "the query needs more memory than allowed")
+            outcome = ("limit", "the query needed more memory than allowed and was stopped")
         except RecursionError:
             outcome = ("query-error", "QueryRefused", "the query is nested too deeply")
         except Exception as exc:
@@ -148,8 +165,10 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def execute(run: Callable[[], QueryResult], timeout: float) -> QueryResult:
-    """Call *run* (a checked, read-only query) in a forked child with a hard time limit.
+def execute(run: Callable[[], QueryResult], timeout: float,
+            memory: int | None = None) -> QueryResult:
+    """Call *run* (a checked, read-only query) in a forked child with a hard time limit
+    and, with *memory*, at most that many bytes of memory of its own.
 
     The child shares the parent's compiled store copy-on-write, so nothing is copied
     up front; it can be killed whatever it is doing (Oxigraph evaluates in Rust and
@@ -160,7 +179,8 @@ def execute(run: Callable[[], QueryResult], timeout: float) -> QueryResult:
     graph.sparql.QueryError
         Syntax errors and refusals, with a message for the user.
     QueryTimeout
-        When the child did not finish within *timeout* seconds (it is killed).
+        When the child did not finish within *timeout* seconds (it is killed), or ran
+        out of its memory.
     RuntimeError
         When the child failed otherwise.
     """
@@ -170,7 +190,7 @@ def execute(run: Callable[[], QueryResult], timeout: float) -> QueryResult:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(read_fd)
-        _child(write_fd, run, timeout)
+        _child(write_fd, run, timeout, memory)
     os.close(write_fd)
     try:
         data = _read_until(read_fd, time.monotonic() + timeout)
@@ -184,11 +204,14 @@ def execute(run: Callable[[], QueryResult], timeout: float) -> QueryResult:
         os.waitpid(pid, 0)
     if data is None:
         raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-    if not data:
-        raise RuntimeError("the query process ended without an answer")
+    if not data:  # killed by a limit: memory (Oxigraph aborts when it cannot allocate) or CPU
+        raise QueryTimeout("the query needed more memory or time than allowed and was "
+                           "stopped")
     outcome = pickle.loads(data)  # noqa: S301 - written by our own child process
     if outcome[0] == "ok":
         return outcome[1]
+    if outcome[0] == "limit":
+        raise QueryTimeout(outcome[1])
     if outcome[0] == "query-error":
         cls = {"QueryRefused": QueryRefused, "QuerySyntaxError": QuerySyntaxError,
                "QueryFailed": QueryFailed}.get(outcome[1], QueryError)
@@ -213,8 +236,18 @@ def to_tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Characters XML 1.0 cannot hold at all, not even as references (C0 controls but tab and
+# line breaks, lone surrogates, U+FFFE/U+FFFF): ElementTree would write them raw.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def to_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML Format (second edition)."""
+    """SPARQL Query Results XML Format (second edition).  Characters XML cannot carry
+    are shown as U+FFFD, so the document stays well-formed."""
     ns = "http://www.w3.org/2005/sparql-results#"
     root = ET.Element("sparql", xmlns=ns)
     head = ET.SubElement(root, "head")
@@ -231,16 +264,16 @@ def to_xml(result: QueryResult) -> str:
                     continue
                 b = ET.SubElement(r, "binding", name=v)
                 if isinstance(term, URIRef):
-                    ET.SubElement(b, "uri").text = str(term)
+                    ET.SubElement(b, "uri").text = _xml_text(term)
                 elif isinstance(term, BNode):
-                    ET.SubElement(b, "bnode").text = str(term)
+                    ET.SubElement(b, "bnode").text = _xml_text(term)
                 else:
                     attrs = {}
                     if term.language:
                         attrs["xml:lang"] = term.language
                     elif term.datatype:
                         attrs["datatype"] = str(term.datatype)
-                    ET.SubElement(b, "literal", attrs).text = str(term)
+                    ET.SubElement(b, "literal", attrs).text = _xml_text(term)
     out = io.BytesIO()
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
     return out.getvalue().decode("utf-8") + "\n"
@@ -390,7 +423,8 @@ def sparql(_json: bool = False) -> Response:
     try:
         result = execute(lambda: run_query(store, text, namespaces=namespaces,
                                            max_rows=max_rows, max_chars=max_chars),
-                         timeout=float(cfg["SPARQL_TIMEOUT"]))
+                         timeout=float(cfg["SPARQL_TIMEOUT"]),
+                         memory=int(cfg["SPARQL_MAX_MEMORY"]) or None)
     except QueryError as exc:
         if fmt == "html":
             return _form({"query": text, "result": None, "error": str(exc), "format": fmt}, 400)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, g
 
 from .data import holder
 from .render import json_response, page, render
@@ -67,7 +67,9 @@ def init_app(app: Flask) -> None:
         h = app.extensions.get("tvb.snapshots")
         if h is None:
             return {"reload_errors": 0, "no_data": False, "snapshot_info": None}
-        snap = h.current
+        # The snapshot this request read, not whatever is current by now: a reload may
+        # have landed while the page was being built.
+        snap = g.get("snapshot") or h.current
         info = {"data_version": snap.data_version[:12], "today": snap.today.isoformat()} \
             if snap else None
         return {"reload_errors": len(h.errors), "no_data": snap is None,
