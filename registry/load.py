@@ -199,6 +199,12 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> Sour
         problem = exc.problem or exc.context or "invalid YAML"
         src.diagnostics.append(_diag(name, line, col, "E001", f"YAML syntax: {problem}"))
         return src
+    except yaml.reader.ReaderError as exc:  # a control character; it carries no mark
+        line, col = _line_col(text, exc.position)
+        char = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        src.diagnostics.append(_diag(name, line, col, "E001",
+                                     f"{exc.reason} (U+{char:04X}); remove it"))
+        return src
     except yaml.YAMLError as exc:
         src.diagnostics.append(_diag(name, 1, 1, "E001", f"YAML syntax: {exc}"))
         return src
@@ -239,20 +245,26 @@ def _unique_size(root: yaml.Node) -> int:
 
 
 def _expanded_size(root: yaml.Node) -> int:
-    """Number of nodes after alias expansion, computed on the DAG in linear time."""
+    """Number of nodes after alias expansion, computed on the DAG in linear time.
+
+    A true post-order (children before parents) matters: an alias may point at a node
+    first reached through a later key, and must still count with its whole subtree.
+    A cycle (a recursive alias) counts each node once; the builder's depth limit
+    catches it.
+    """
     memo: dict[int, int] = {}
-    order: list[yaml.Node] = []
-    stack = [root]
-    seen: set[int] = set()
-    while stack:  # post-order without recursion
-        n = stack.pop()
-        if id(n) in seen:
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    entered: set[int] = set()
+    while stack:
+        n, children_done = stack.pop()
+        if children_done:
+            memo[id(n)] = 1 + sum(memo.get(id(c), 1) for c in _children(n))
             continue
-        seen.add(id(n))
-        order.append(n)
-        stack.extend(_children(n))
-    for n in reversed(order):
-        memo[id(n)] = 1 + sum(memo.get(id(c), 1) for c in _children(n))
+        if id(n) in entered:
+            continue
+        entered.add(id(n))
+        stack.append((n, True))
+        stack.extend((c, False) for c in _children(n) if id(c) not in entered)
     return memo[id(root)]
 
 
