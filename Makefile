@@ -21,6 +21,7 @@ PORT   ?= 5000
 
 run: $(BIN)/tvb
 	$(BIN)/tvb validate $(DATA)
+	$(BIN)/tvb summary --data $(DATA)
 	$(BIN)/tvb serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-extras
