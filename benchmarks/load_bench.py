@@ -33,6 +33,7 @@ import datetime as dt
 import html
 import http.client
 import json
+import logging
 import os
 import re
 import statistics
@@ -367,6 +368,8 @@ def run(duration: float = 5.0, clients: int = 4, *, threads: int = 8,
 
     valid, invalid = versions(sample.read_text(encoding="utf-8"))
     checker = _Checker(valid, invalid)
+    # "Task queue depth is N": every worker busy, which is the point of a load test
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     result = Result(clients=clients)
     with tempfile.TemporaryDirectory(prefix="tvb-load-") as tmp:
         path = Path(tmp) / "tvb.yaml"

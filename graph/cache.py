@@ -14,10 +14,14 @@ and, once somebody asked for it, the RDF graph as N-Triples.  It is keyed by
 Entries are written atomically (a temporary file in the same folder, then a rename) in a
 folder only its owner may enter (0700): ``.cache/tvb/`` next to the data, or
 ``$XDG_CACHE_HOME/tvb`` when that is set, or a folder given explicitly.  Each file starts
-with a header — magic, format version, the key, the payload's length and SHA-256 — that
-is checked before the payload is unpickled; an entry that is stale, truncated, corrupt,
-or lies in a folder others can write to is never trusted: the snapshot is rebuilt and
-written again.  Unpickling is as safe as the folder: keep it private.
+with a header — magic, format version, the key, the length and SHA-256 of the index (the
+registry, the warnings, and where each other part lies with its own SHA-256) — checked
+before the index is unpickled; each part is checked against its digest before it is
+unpickled, when first used (:class:`CachedSnapshot`), so that a restart of the viewer
+answers as soon as the registry is back.  An entry that is stale, truncated or corrupt,
+or lies in a folder others can write to, is never trusted: the snapshot (or the damaged
+part) is rebuilt, and the entry written again.  Unpickling is as safe as the folder:
+keep it private.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import pickle
 import struct
 import tempfile
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from registry.load import expand_paths
@@ -40,9 +44,11 @@ from .snapshot import Snapshot
 __all__ = ["SnapshotCache", "CachedSnapshot", "cache_dir", "FORMAT_VERSION", "MAGIC"]
 
 MAGIC = b"TVBSNAP\x00"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 KEEP = 6  # entries kept per folder; older ones are removed when a new one is written
-_HEADER = struct.Struct(">8sH32sQ32s")  # magic, format, key, payload length, payload SHA-256
+# magic, format, key, length and SHA-256 of the payload (a snapshot's index: the parts
+# that follow it carry their own digests in it, checked when each is unpickled)
+_HEADER = struct.Struct(">8sH32sQ32s")
 _SNAP, _RDF = ".snap", ".nt"
 
 
@@ -134,30 +140,34 @@ class SnapshotCache:
             return False
         return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
-    def read(self, key: bytes, suffix: str = _SNAP) -> bytes | None:
-        """The payload stored under *key*, or None when there is none that can be trusted
-        (an untrusted file is removed)."""
+    def read(self, key: bytes, suffix: str = _SNAP) -> tuple[bytes, memoryview] | None:
+        """The payload stored under *key* and what follows it in the file (the parts of a
+        snapshot, each verified by its own digest when it is used); None when there is
+        no entry that can be trusted (an untrusted file is removed)."""
         path = self._path(key, suffix)
         if not path.is_file() or not self._folder_is_private():
             return None
         try:
             with open(path, "rb") as fh:
-                head = fh.read(_HEADER.size)
-                if len(head) != _HEADER.size:
-                    raise ValueError("truncated header")
-                magic, fmt, stored_key, length, digest = _HEADER.unpack(head)
-                if magic != MAGIC or fmt != FORMAT_VERSION or stored_key != key:
-                    raise ValueError("not an entry of this key and format")
-                payload = fh.read(length + 1)
+                raw = fh.read()
+            if len(raw) < _HEADER.size:
+                raise ValueError("truncated header")
+            magic, fmt, stored_key, length, digest = _HEADER.unpack_from(raw)
+            if magic != MAGIC or fmt != FORMAT_VERSION or stored_key != key:
+                raise ValueError("not an entry of this key and format")
+            view = memoryview(raw)[_HEADER.size:]
+            payload = view[:length]
             if len(payload) != length or hashlib.sha256(payload).digest() != digest:
                 raise ValueError("truncated or corrupt payload")
         except (OSError, ValueError, struct.error):
             self._discard(path)
             return None
-        return payload
+        return bytes(payload), view[length:]
 
-    def write(self, key: bytes, payload: bytes, suffix: str = _SNAP) -> Path | None:
-        """Store *payload* under *key* atomically; None when the folder is not usable."""
+    def write(self, key: bytes, payload: bytes, suffix: str = _SNAP,
+              tail: list[bytes] | tuple = ()) -> Path | None:
+        """Store *payload* (and the *tail* blobs after it) under *key* atomically; None
+        when the folder is not usable."""
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not self._folder_is_private():
@@ -169,6 +179,8 @@ class SnapshotCache:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(head)
                     fh.write(payload)
+                    for blob in tail:
+                        fh.write(blob)
                     fh.flush()
                     os.fsync(fh.fileno())
                 path = self._path(key, suffix)
@@ -199,16 +211,21 @@ class SnapshotCache:
 
     # -- snapshots ----------------------------------------------------------------------------
     def load_snapshot(self, key: bytes):
-        """The cached snapshot, or None."""
-        payload = self.read(key)
-        if payload is None:
+        """The cached snapshot (its parts still packed, see :class:`CachedSnapshot`), or
+        None."""
+        got = self.read(key)
+        if got is None:
             return None
+        payload, tail = got
         # Unpickling makes a million small objects and no cycles: pause the collector.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return _thaw(pickle.loads(payload))
-        except Exception:  # noqa: BLE001 - an entry from another version of a class
+            index = pickle.loads(payload)
+            if index["tail"] != len(tail):
+                raise ValueError("truncated parts")
+            return _thaw(index, tail, self._path(key, _SNAP))
+        except Exception:  # noqa: BLE001 - truncated, or from another version of a class
             self._discard(self._path(key, _SNAP))
             return None
         finally:
@@ -218,14 +235,16 @@ class SnapshotCache:
     def save_snapshot(self, key: bytes, snap) -> Path | None:
         """Store the parts of *snap* that are built (call after ``warm()``)."""
         try:
-            payload = pickle.dumps(_freeze(snap), protocol=pickle.HIGHEST_PROTOCOL)
+            index, blobs = _freeze(snap)
+            payload = _dump(index)
         except Exception:  # noqa: BLE001 - something unpicklable: run without a cache
             return None
-        return self.write(key, payload)
+        return self.write(key, payload, tail=blobs)
 
     def load_rdf(self, key: bytes) -> bytes | None:
         """The cached N-Triples of the compiled graph, or None."""
-        return self.read(key, _RDF)
+        got = self.read(key, _RDF)
+        return got[0] if got is not None else None
 
     def save_rdf(self, key: bytes, ntriples: bytes) -> Path | None:
         return self.write(key, ntriples, _RDF)
@@ -246,8 +265,41 @@ def _part_names() -> list[str]:
             if isinstance(v, cached_property) and n not in _NOT_STORED]
 
 
+def _rebuild(cls: type, values: tuple) -> object:
+    return cls(*values)
+
+
+def _fast_reducers() -> dict:
+    """Model dataclasses pickled as their field values and rebuilt by their constructor:
+    twice as fast to unpickle as the generic state of a frozen, slotted dataclass."""
+    import copyreg
+    import dataclasses
+
+    from registry import diagnostics, model
+
+    table = dict(copyreg.dispatch_table)
+    for module in (model, diagnostics):
+        for cls in vars(module).values():
+            if (isinstance(cls, type) and dataclasses.is_dataclass(cls)
+                    and cls.__module__ == module.__name__
+                    and all(f.init for f in dataclasses.fields(cls))
+                    and not hasattr(cls, "__post_init__")):
+                table[cls] = partial(_reduce, tuple(f.name for f in dataclasses.fields(cls)))
+    return table
+
+
+def _reduce(names: tuple[str, ...], obj: object) -> tuple:
+    return _rebuild, (type(obj), tuple(getattr(obj, n) for n in names))
+
+
 def _dump(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    import io
+
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _fast_reducers()
+    pickler.dump(value)
+    return buf.getvalue()
 
 
 def _freeze_registry(reg) -> tuple:
@@ -314,11 +366,14 @@ def _thaw_object(frozen: tuple, reg) -> object:
     return obj
 
 
-def _freeze(snap) -> dict:
+def _freeze(snap) -> tuple[dict, list[bytes]]:
+    """The index (registry, warnings, where each part lies and its digest) and the parts."""
     import sqlite3
 
     reg = snap.registry
-    parts: dict[str, bytes] = {}
+    parts: dict[str, tuple[int, int, bytes]] = {}
+    blobs: list[bytes] = []
+    offset = 0
     for name in _part_names():
         if name not in snap.__dict__:
             continue  # not built: built on first use after a warm start too
@@ -326,19 +381,24 @@ def _freeze(snap) -> dict:
         try:
             if hasattr(value, "__dict__") and any(
                     isinstance(v, sqlite3.Connection) for v in vars(value).values()):
-                parts[name] = _dump(("object", _freeze_object(value, reg)))
+                blob = _dump(("object", _freeze_object(value, reg)))
             else:
-                parts[name] = _dump(("value", value))
+                blob = _dump(("value", value))
         except Exception:  # noqa: BLE001 - an unpicklable part is rebuilt instead
             continue
-    return {"registry": _freeze_registry(reg), "warnings": snap.warnings,
-            "today": snap.today, "parts": parts}
+        parts[name] = (offset, len(blob), hashlib.sha256(blob).digest())
+        blobs.append(blob)
+        offset += len(blob)
+    index = {"registry": _freeze_registry(reg), "warnings": snap.warnings,
+             "today": snap.today, "parts": parts, "tail": offset}
+    return index, blobs
 
 
-def _thaw(state: dict):
-    snap = CachedSnapshot(_thaw_registry(state["registry"]), state["warnings"],
-                          state["today"], from_cache=True)
-    snap._blobs = dict(state["parts"])
+def _thaw(index: dict, tail: memoryview, path: Path):
+    snap = CachedSnapshot(_thaw_registry(index["registry"]), index["warnings"],
+                          index["today"], from_cache=True)
+    snap._blobs = {name: (tail[o:o + n], digest, path)
+                   for name, (o, n, digest) in index["parts"].items()}
     return snap
 
 
@@ -347,8 +407,15 @@ class CachedSnapshot(Snapshot):
     as usual when the cache did not hold it)."""
 
     def _thawed(self, name: str) -> tuple[bool, object]:
-        blob = self.__dict__.get("_blobs", {}).pop(name, None)
-        if blob is None:
+        packed = self.__dict__.get("_blobs", {}).pop(name, None)
+        if packed is None:
+            return False, None
+        blob, digest, path = packed
+        if hashlib.sha256(blob).digest() != digest:  # checked before it is unpickled
+            try:
+                path.unlink()
+            except OSError:
+                pass
             return False, None
         collecting = gc.isenabled()
         gc.disable()

@@ -196,6 +196,9 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> Sour
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        last = text.count("\n") + 1
+        if line > last:  # libyaml marks the end of a file without a final line break past it
+            line, col = last, len(text) - text.rfind("\n")
         problem = exc.problem or exc.context or "invalid YAML"
         src.diagnostics.append(_diag(name, line, col, "E001", f"YAML syntax: {problem}"))
         return src

@@ -95,8 +95,9 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(data, tmp_path, damage):
         entry.write_bytes(raw[:20])
     elif damage == "garbage":
         entry.write_bytes(os.urandom(len(raw)))
-    elif damage == "flip-a-byte":
-        entry.write_bytes(raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:])
+    elif damage == "flip-a-byte":  # in the index (registry, warnings, directory of parts)
+        at = 200
+        entry.write_bytes(raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1:])
     else:
         entry.write_bytes(b"")
     second = _build(data, folder)
@@ -167,3 +168,20 @@ def test_parts_are_thawed_not_rebuilt(data, tmp_path, monkeypatch):
         sorted(first.people_network.edges(data=True))
     assert second.lookups == first.lookups
     assert second.search.search("cyber").hits == first.search.search("cyber").hits
+
+
+def test_a_damaged_part_is_rebuilt_not_unpickled(data, tmp_path):
+    folder = tmp_path / "cache"
+    first = _build(data, folder)
+    (entry,) = _entries(folder)
+    raw = entry.read_bytes()
+    # The last bytes belong to the last part stored; flip one of them.
+    entry.write_bytes(raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:])
+    second = build_snapshot([data], TODAY, cache=folder, warm=False)
+    assert second.from_cache
+    second.warm()
+    # Every part is right; the damaged one was built again (its bytes never unpickled),
+    # and the entry is gone, so the next start writes a whole one.
+    assert second.report == first.report and second.lookups == first.lookups
+    assert second.search.search("cyber").hits == first.search.search("cyber").hits
+    assert not entry.exists()

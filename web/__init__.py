@@ -83,6 +83,9 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_prefixed_env("TVB")
     if config:
         app.config.update(config)
+    # Debug mode only when the caller's own config asks for it: a FLASK_DEBUG=1 or
+    # TVB_DEBUG=1 left in a shell must not reach the intranet server.
+    app.config["DEBUG"] = bool((config or {}).get("DEBUG", False))
     if app.config["WATCH"] is None:
         app.config["WATCH"] = not app.config.get("TESTING", False)
     today = app.config["TODAY"]
@@ -97,14 +100,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     _configure(app, config)
 
-    from . import data, entities, i18n, integrator, lessons, network, render, search, sparql
+    from . import (
+        data,
+        entities,
+        i18n,
+        integrator,
+        lessons,
+        network,
+        openapi,
+        render,
+        search,
+        sparql,
+    )
     from . import status as status_
 
     i18n.init_app(app)
     render.init_app(app)
     data.init_app(app)
     status_.init_app(app)
-    for module in (search, entities, integrator, network, lessons, sparql, status_):
+    for module in (search, entities, integrator, network, lessons, sparql, status_, openapi):
         app.register_blueprint(module.bp)
 
     @app.after_request

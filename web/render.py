@@ -187,9 +187,13 @@ def arg_int(name: str, default: int, *, minimum: int = 0, maximum: int = 10_000)
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
+    # ASCII digits only: int() would also take " 5", "1_0" or "٣", which no form sends
+    # and the OpenAPI description does not promise.
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadRequest(f"parameter {name!r} must be a whole number")
     try:
         value = int(raw, 10)
-    except ValueError:
+    except ValueError:  # more digits than int() reads
         raise BadRequest(f"parameter {name!r} must be a whole number") from None
     if not minimum <= value <= maximum:
         raise BadRequest(f"parameter {name!r} must be between {minimum} and {maximum}")
