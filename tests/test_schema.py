@@ -57,3 +57,10 @@ def test_every_field_has_dutch_and_english_description():
         for f in fields:
             desc = defn["properties"][f.name]["description"]
             assert " — " in desc and f.nl in desc and f.en in desc
+
+
+def test_committed_schema_file_is_current():
+    """`tvb.schema.json` (referenced by the sample's yaml-language-server line) is what
+    `tvb schema` prints; regenerate it with `tvb schema -o tvb.schema.json`."""
+    committed = json.loads((SAMPLE.parent.parent / "tvb.schema.json").read_text("utf-8"))
+    assert committed == json_schema()
