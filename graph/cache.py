@@ -84,6 +84,45 @@ def _tool_version() -> str:
     return h.hexdigest()
 
 
+def _read_exactly(fd: int, n: int, offset: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.pread(fd, min(n - got, 1 << 30), offset + got)
+        if not chunk:
+            raise ValueError("truncated")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+class _Tail:
+    """The part of an entry after its payload, read on demand through a descriptor kept
+    open, so that it is the same file even if a new entry replaces it meanwhile."""
+
+    def __init__(self, fd: int, path: Path, start: int, size: int):
+        self.fd, self.path, self.start, self.size = fd, path, start, size
+        self.inode = os.fstat(fd).st_ino
+
+    def discard_if_unchanged(self) -> None:
+        """Remove the damaged file, unless a new entry has taken its name meanwhile."""
+        try:
+            if os.stat(self.path).st_ino == self.inode:
+                self.path.unlink()
+        except OSError:
+            pass
+
+    def read(self, offset: int, n: int) -> bytes:
+        return _read_exactly(self.fd, n, self.start + offset)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class SnapshotCache:
     """Read and write snapshot cache entries in one folder.
 
@@ -140,29 +179,33 @@ class SnapshotCache:
             return False
         return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
-    def read(self, key: bytes, suffix: str = _SNAP) -> tuple[bytes, memoryview] | None:
-        """The payload stored under *key* and what follows it in the file (the parts of a
-        snapshot, each verified by its own digest when it is used); None when there is
-        no entry that can be trusted (an untrusted file is removed)."""
+    def read(self, key: bytes, suffix: str = _SNAP) -> tuple[bytes, _Tail] | None:
+        """The payload stored under *key*, and the rest of the file (the parts of a
+        snapshot, read and checked against their own digests when they are used); None
+        when there is no entry that can be trusted (an untrusted file is removed)."""
         path = self._path(key, suffix)
         if not path.is_file() or not self._folder_is_private():
             return None
+        fd = -1
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read()
-            if len(raw) < _HEADER.size:
+            fd = os.open(path, os.O_RDONLY)
+            head = os.pread(fd, _HEADER.size, 0)
+            if len(head) != _HEADER.size:
                 raise ValueError("truncated header")
-            magic, fmt, stored_key, length, digest = _HEADER.unpack_from(raw)
+            magic, fmt, stored_key, length, digest = _HEADER.unpack(head)
             if magic != MAGIC or fmt != FORMAT_VERSION or stored_key != key:
                 raise ValueError("not an entry of this key and format")
-            view = memoryview(raw)[_HEADER.size:]
-            payload = view[:length]
-            if len(payload) != length or hashlib.sha256(payload).digest() != digest:
-                raise ValueError("truncated or corrupt payload")
+            payload = _read_exactly(fd, length, _HEADER.size)
+            if hashlib.sha256(payload).digest() != digest:
+                raise ValueError("corrupt payload")
+            start = _HEADER.size + length
+            tail = _Tail(fd, path, start, os.fstat(fd).st_size - start)
         except (OSError, ValueError, struct.error):
+            if fd >= 0:
+                os.close(fd)
             self._discard(path)
             return None
-        return bytes(payload), view[length:]
+        return payload, tail
 
     def write(self, key: bytes, payload: bytes, suffix: str = _SNAP,
               tail: list[bytes] | tuple = ()) -> Path | None:
@@ -222,10 +265,11 @@ class SnapshotCache:
         gc.disable()
         try:
             index = pickle.loads(payload)
-            if index["tail"] != len(tail):
+            if index["tail"] != tail.size:
                 raise ValueError("truncated parts")
-            return _thaw(index, tail, self._path(key, _SNAP))
+            return _thaw(index, tail)
         except Exception:  # noqa: BLE001 - truncated, or from another version of a class
+            tail.close()
             self._discard(self._path(key, _SNAP))
             return None
         finally:
@@ -244,7 +288,10 @@ class SnapshotCache:
     def load_rdf(self, key: bytes) -> bytes | None:
         """The cached N-Triples of the compiled graph, or None."""
         got = self.read(key, _RDF)
-        return got[0] if got is not None else None
+        if got is None:
+            return None
+        got[1].close()
+        return got[0]
 
     def save_rdf(self, key: bytes, ntriples: bytes) -> Path | None:
         return self.write(key, ntriples, _RDF)
@@ -394,11 +441,12 @@ def _freeze(snap) -> tuple[dict, list[bytes]]:
     return index, blobs
 
 
-def _thaw(index: dict, tail: memoryview, path: Path):
+def _thaw(index: dict, tail: _Tail):
     snap = CachedSnapshot(_thaw_registry(index["registry"]), index["warnings"],
                           index["today"], from_cache=True)
-    snap._blobs = {name: (tail[o:o + n], digest, path)
-                   for name, (o, n, digest) in index["parts"].items()}
+    snap._blobs = {name: (tail, o, n, digest) for name, (o, n, digest) in index["parts"].items()}
+    if not snap._blobs:
+        tail.close()
     return snap
 
 
@@ -410,12 +458,13 @@ class CachedSnapshot(Snapshot):
         packed = self.__dict__.get("_blobs", {}).pop(name, None)
         if packed is None:
             return False, None
-        blob, digest, path = packed
+        tail, offset, n, digest = packed  # the file closes with the last reference to it
+        try:
+            blob = tail.read(offset, n)
+        except (OSError, ValueError):
+            return False, None
         if hashlib.sha256(blob).digest() != digest:  # checked before it is unpickled
-            try:
-                path.unlink()
-            except OSError:
-                pass
+            tail.discard_if_unchanged()
             return False, None
         collecting = gc.isenabled()
         gc.disable()

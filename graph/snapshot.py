@@ -228,7 +228,7 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
             if snap is not None and snap.data_version == version:
                 snap.cache = (store, key)
                 if warm:  # parts thaw in the background; a page needing one first waits
-                    threading.Thread(target=snap.warm, name="tvb-snapshot-thaw",
+                    threading.Thread(target=_thaw_later, args=(snap,), name="tvb-snapshot-thaw",
                                      daemon=True).start()
                 return snap
     try:
@@ -244,6 +244,16 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
         store.save_snapshot(key, snap)
         snap.cache = (store, key)
     return snap
+
+
+#: Seconds a snapshot read from the cache waits before it thaws its parts in the background:
+#: unpickling holds the interpreter, and the server should be answering first.
+THAW_DELAY = 1.0
+
+
+def _thaw_later(snap: Snapshot) -> None:
+    time.sleep(THAW_DELAY)
+    snap.warm()
 
 
 def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:

@@ -214,7 +214,9 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> Sour
     if node is None:
         src.data = {}
         return src
-    if _expanded_size(node) > MAX_EXPANSION * _unique_size(node) + EXPANSION_SLACK:
+    # Without an alias ('*') nothing expands: skip the count, a third of a large load.
+    if "*" in text and \
+            _expanded_size(node) > MAX_EXPANSION * _unique_size(node) + EXPANSION_SLACK:
         src.diagnostics.append(_diag(name, 1, 1, "E003",
                                      "aliases expand to a document many times larger than the "
                                      "file (an alias bomb); write the values out instead"))
