@@ -84,7 +84,7 @@ def load_at_revision(path: str | os.PathLike, rev: str, *, today: dt.date | None
             from .diagnostics import Diagnostic, Loc
 
             raise ReadError(Diagnostic(Loc(label), "error", "E003",
-                                       f"file is {size / 1e6:.1f} MB, over the limit"))
+                                       f"file is {size / 2**20:.1f} MiB, over the limit"))
         sources.append(parse_bytes(_git(["cat-file", "blob", f"{rev}:{name}"], cwd), label))
     return build_registry(sources, today=today)
 

@@ -156,8 +156,8 @@ def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
         size = os.path.getsize(path)
         if size > max_bytes:
             raise ReadError(_diag(name, 1, 1, "E003",
-                                  f"file is {size / 1e6:.1f} MB, over the limit of "
-                                  f"{max_bytes / 1e6:.1f} MB (raise it with --max-bytes)"))
+                                  f"file is {size / 2**20:.1f} MiB, over the limit of "
+                                  f"{max_bytes / 2**20:.1f} MiB (raise it with --max-bytes)"))
         with open(path, "rb") as fh:
             raw = fh.read(max_bytes + 1)
     except FileNotFoundError:

@@ -229,7 +229,7 @@ def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path, reloading):
     with pytest.raises(ReadError) as exc:
         read_source(big)
     d = exc.value.diagnostic
-    assert d.code == "E003" and "over the limit of 52.4 MB" in d.message
+    assert d.code == "E003" and "over the limit of 50.0 MiB" in d.message
     assert (d.loc.line, d.loc.column) == (1, 1)
     r = CliRunner().invoke(main, ["validate", str(big)])
     assert r.exit_code == 2 and "over the limit" in r.output

@@ -40,7 +40,7 @@ CASES = [
     # name, content (bytes) or writer, exit code, words in the message
     ("alias bomb", BOMB.encode(), 1, "alias bomb"),
     ("recursive alias", b"schema: 1\na: &a [*a]\n", 1, "nesting deeper than"),
-    ("60 MB file", _big_file, 2, "over the limit of 52.4 MB"),
+    ("60 MB file", _big_file, 2, "over the limit of 50.0 MiB"),
     ("invalid UTF-8", b"schema: 1\norganisation:\n  name: caf\xe9\n", 2, "not valid UTF-8"),
     ("NUL byte", b"schema: 1\norganisation:\n  name: a\x00b\n", 2, "NUL byte"),
     ("empty file", b"", 1, "E004"),

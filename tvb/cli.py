@@ -57,7 +57,7 @@ def main() -> None:
               "workflow annotations.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="Refuse files larger than this (default 50 MB).")
+              help="Refuse files larger than this many bytes (default 50 MiB).")
 @click.option("--skip", multiple=True, metavar="CHECK",
               help="Skip a named check (reviewed, heads, collaboration-dates, owners).")
 @_today_option
