@@ -51,6 +51,7 @@ __all__ = [
     "check_query",
     "prepare_query",
     "run_query",
+    "capped_result",
     "prologue",
     "to_json",
     "to_csv",
@@ -292,11 +293,17 @@ def run_query(graph: Graph, text: str, *, max_rows: int | None = None,
         else:  # CONSTRUCT, DESCRIBE
             names = ["subject", "predicate", "object"]
             rows = iter(result.graph)
-        taken = list(rows if max_rows is None else islice(rows, max_rows + 1))
+        return capped_result(kind, names, rows, max_rows)
     except RecursionError:
         raise QueryFailed("the query is nested too deeply to run") from None
     except Exception as exc:
         raise QueryFailed(f"the query failed while running: {exc}") from None
+
+
+def capped_result(kind: str, names: list[str], rows: Iterable, max_rows: int | None
+                  ) -> QueryResult:
+    """Read at most *max_rows* rows (one more, to know whether there were more)."""
+    taken = list(rows if max_rows is None else islice(rows, max_rows + 1))
     truncated = max_rows is not None and len(taken) > max_rows
     if truncated:
         del taken[max_rows:]

@@ -14,14 +14,13 @@ The N-Triples are what the snapshot cache keeps, so a warm start only reloads th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 
 from registry.model import Registry
 
-from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, check_query
+from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, capped_result, check_query
 
 __all__ = ["to_ntriples", "build_store", "run_query", "to_rdflib"]
 
@@ -140,11 +139,7 @@ def run_query(store: ox.Store, text: str, *, namespaces: Mapping[str, str] | Non
             kind = "CONSTRUCT"
             rows = ((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
                     for t in result)
-        taken = list(rows if max_rows is None else islice(rows, max_rows + 1))
+        # Oxigraph evaluates lazily too: its errors can come while reading the rows.
+        return capped_result(kind, names, rows, max_rows)
     except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
         raise QueryFailed(f"the query failed while running: {exc}") from None
-    truncated = max_rows is not None and len(taken) > max_rows
-    if truncated:
-        del taken[max_rows:]
-    return QueryResult(kind=kind, vars=names, rows=taken, truncated=truncated,
-                       max_rows=max_rows)

@@ -27,6 +27,7 @@ from .yamledit import (
     flow_end,
     following_position,
     scalar_span,
+    value_at,
 )
 
 __all__ = ["TouchError", "UnknownIdError", "FileTouch", "plan_touch", "apply_touch",
@@ -185,19 +186,10 @@ def _verify(src: SourceFile, plan: FileTouch, paths: list[tuple], iso: str) -> N
         raise TouchError(f"{src.file}: the edit would break the file "
                          f"({after.diagnostics[0] if after.diagnostics else 'no data'}); "
                          "nothing was written")
-    dates_ok = all(str(_at(after.data, (*p, "reviewed"))) == iso for p in paths)
+    dates_ok = all(str(value_at(after.data, (*p, "reviewed"))) == iso for p in paths)
     if not dates_ok or not _same(src.data, after.data, (), set(paths)):
         raise TouchError(f"{src.file}: the edit would change more than 'reviewed' (an unusual "
                          "layout); nothing was written — edit the date by hand")
-
-
-def _at(data: object, path: tuple) -> object:
-    for k in path:
-        try:
-            data = data[k]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _same(a: object, b: object, path: tuple, skip: set[tuple]) -> bool:

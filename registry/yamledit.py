@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .load import Positions
 
-__all__ = ["EditError", "TextDoc", "following_position", "scalar_span", "flow_end",
+__all__ = ["EditError", "TextDoc", "following_position", "scalar_span", "flow_end", "value_at",
            "entry_last_line", "dash_column"]
 
 # The line breaks of YAML 1.1 as PyYAML and libyaml read them; str.splitlines knows
@@ -127,7 +127,7 @@ def following_position(data: object, positions: Positions,
     """
     while path:
         parent_path, k = path[:-1], path[-1]
-        parent = _at(data, parent_path)
+        parent = value_at(data, parent_path)
         if isinstance(parent, list) and isinstance(k, int) and k + 1 < len(parent):
             return positions.value_position((*parent_path, k + 1))
         if isinstance(parent, dict):
@@ -139,7 +139,8 @@ def following_position(data: object, positions: Positions,
     return None
 
 
-def _at(data: object, path: tuple) -> object:
+def value_at(data: object, path: tuple) -> object:
+    """The value at *path* in parsed data, or None where the path leads nowhere."""
     for k in path:
         try:
             data = data[k]  # type: ignore[index]
