@@ -29,11 +29,13 @@ the registry and returns plain data; :func:`add_to_report` puts them in the repo
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
 
-from registry.model import Dossier, Registry
+from registry.model import Dossier, Involvement, Registry
 from registry.schema import STAGES
 
 from .network import dossier_directorate, involved_directorates, required_directorates
@@ -230,6 +232,13 @@ def _requirements(reg: Registry, d: Dossier,
     return need
 
 
+def _is_late(e: Involvement, start: dt.date | None, limit: int) -> bool:
+    """An entry brought in more than *limit* days after *start*, or at a late stage."""
+    if e.since is not None and start is not None and (e.since - start).days > limit:
+        return True
+    return e.stage is not None and STAGES.index(e.stage) >= STAGES.index(LATE_STAGE)
+
+
 def late_involvement(reg: Registry,
                      matches: Mapping[str, list[tuple]] | None = None) -> list[dict]:
     """Required directorates (or external units) brought into a dossier late.
@@ -265,18 +274,7 @@ def late_involvement(reg: Registry,
                 continue
             entries = [e for e in d.involvements
                        if e.id == need or reg.directorate_of(e.id) == need]
-            if not entries:
-                continue
-
-            def days(e) -> int | None:
-                return (e.since - d.start).days if e.since and d.start else None
-
-            def is_late(e) -> bool:
-                n = days(e)
-                return ((n is not None and n > limit)
-                        or (e.stage is not None and STAGES.index(e.stage) >= late_from))
-
-            if not all(is_late(e) for e in entries):
+            if not entries or not all(_is_late(e, d.start, limit) for e in entries):
                 continue
             since = min((e.since for e in entries if e.since), default=None)
             stage = min((e.stage for e in entries if e.stage), key=STAGES.index, default=None)

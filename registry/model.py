@@ -216,7 +216,8 @@ class External:
     id: str
     name: str
     abbreviation: str | None = None
-    type: str = "overig"  # the data's `kind`: defensieonderdeel | ministerie | internationaal | overig
+    #: The data's ``kind``: defensieonderdeel | ministerie | internationaal | overig.
+    type: str = "overig"
     loc: Loc = _NOWHERE
     kind = "external"
     reviewed = None
