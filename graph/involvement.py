@@ -30,7 +30,6 @@ the registry and returns plain data; :func:`add_to_report` puts them in the repo
 from __future__ import annotations
 
 import datetime as dt
-
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
