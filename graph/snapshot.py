@@ -89,6 +89,14 @@ class Snapshot:
         involve a directorate, which findings name an entity), built once."""
         return _lookups(self.registry, self.report)
 
+    @cached_property
+    def involvement(self) -> dict:
+        """The rows of the issue-13 findings (who should be involved, late involvement,
+        whose task) by the ids they name, for the entity pages."""
+        from .involvement import by_entity
+
+        return by_entity(self.report)
+
     def rdf(self):
         """The rdflib graph with the tvb ontology (as ``tvb query`` sees it), compiled on
         first use and kept."""

@@ -217,7 +217,8 @@ def test_late_involvement_by_hand(reg):
     assert rows[0]["processes"] == ["plan"] and rows[0]["themes"] == []
     assert rows[0]["reason"] == ("HDP was brought into 'Defensieplan' late: 73 days after "
                                  "the start (2026-01-01; limit 60)")
-    assert rows[1]["reason"] == "HDP was brought into 'Jaarplan' late: first at stage 'besluitvorming'"
+    assert rows[1]["reason"] == ("HDP was brought into 'Jaarplan' late: first at stage "
+                                 "'besluitvorming'")
 
 
 def test_late_involvement_follows_the_setting_and_theme_requirements():
