@@ -408,3 +408,50 @@ def test_sample_story(sample):
     assert {"cds", "dmo"} <= set(sample.externals)
     members = sample.collaborations["toekomstige-inrichting-dgb"].members
     assert any(sample.directorate_of(m) == "dv" for m in members) and "cds" in members
+
+
+# -- tvb diff ---------------------------------------------------------------------------------
+def test_diff_reports_the_new_fields(reg):
+    from graph.findings_delta import findings_delta
+    from registry.diff import diff, format_text
+
+    new = make_registry(
+        REGISTER
+        .replace("organisation: {id: org, name: Org, head: s1}",
+                 "organisation: {id: org, name: Org, head: m2}")
+        .replace("late_after_days: 60}", "late_after_days: 90}")
+        .replace("axis: integrating, fte: 5, vacancies: 1}", "axis: integrating, fte: 6}")
+        .replace("    start: 2026-01-01\n    stage: besluitvorming\n",
+                 "    start: 2026-01-01\n    stage: uitvoering\n")
+        .replace("      - {id: hdp, since: 2026-03-15}\n", "      - {id: hdp, since: 2026-01-10}\n")
+        .replace("  - {id: onderzeeboten, name: Onderzeeboten, match: [onderzeeboot], "
+                 "involve: [hdp]}\n", "")
+        .replace("  - {id: veiligheid, name: Veiligheid, match: [veiligheid], involve: [dv, cds]}",
+                 "  - {id: veiligheid, name: Veiligheid, match: [veiligheid, munitie], "
+                 "involve: [dv, cds]}")
+        .replace("external:\n", "external:\n  - {id: navo, name: NAVO, kind: internationaal}\n")
+        .replace("{date: 2025-06-01, goals_met: 2, absent: [dv, cds]}",
+                 "{date: 2025-06-01, goals_met: 3, absent: [dv]}"))
+    d = diff(reg, new)
+    assert [(c.id, c.field, c.old, c.new) for c in d.organisation_changed] == [
+        ("org", "head", "s1", "m2"), ("settings", "late_after_days", "60", "90")]
+    assert [(c.id, c.field, c.old, c.new) for c in d.capacity_changed] == [
+        ("dsk", "fte", "5", "6"), ("dsk", "vacancies", "1", None)]
+    assert [(c.id, c.old, c.new) for c in d.stage_changed] == [
+        ("d7", "besluitvorming", "uitvoering")]
+    assert [(c.id, c.old, c.new) for c in d.involvement_changed] == [
+        ("d5", "hdp (since 2026-03-15), dmv (since 2026-01-20, ontwerp), m1",
+         "hdp (since 2026-01-10), dmv (since 2026-01-20, ontwerp), m1")]
+    assert [e.id for e in d.themes_removed] == ["onderzeeboten"]
+    assert [(e.id, e.detail) for e in d.externals_added] == [("navo", "internationaal")]
+    assert [(c.id, c.kind, c.fields) for c in d.other_changes] == [
+        ("c1", "collaboration", ("evaluations",)), ("veiligheid", "theme", ("match",))]
+    text = format_text(d)
+    assert "Dossier stage changed:\n  d7 Begroting: besluitvorming → uitvoering" in text
+    assert "External units added:\n  navo NAVO (kind: internationaal)" in text
+    # The findings move too: d5's HDP is now in time; CDS is no longer absent at c1.
+    delta = findings_delta(report(reg, TODAY), report(new, TODAY))
+    assert [(f["dossiers"], f["missing"]) for f in delta.resolved["late_involvement"]] == [
+        (["d5"], "hdp")]
+    assert [(f["kind"], f["missing"]) for f in delta.resolved["should_involve"]] == [
+        ("absent", "cds")]
