@@ -455,3 +455,81 @@ def test_diff_reports_the_new_fields(reg):
         (["d5"], "hdp")]
     assert [(f["kind"], f["missing"]) for f in delta.resolved["should_involve"]] == [
         ("absent", "cds")]
+
+
+# -- validation of the new fields -------------------------------------------------------------
+@pytest.mark.parametrize("old,new,code,words", [
+    ("fte: 5, vacancies: 1}", "fte: -1, vacancies: 1}", "E014", "'fte' is -1, must be at least 0"),
+    ("fte: 5, vacancies: 1}", "fte: 5, vacancies: 1.5}", "E007",
+     "'vacancies' must be a whole number"),
+    ("fte: 5, vacancies: 1}", "fte: vijf, vacancies: 1}", "E007", "'fte' must be a number"),
+    ("max_active_dossiers: 2", "max_active_dossiers: 0", "E014",
+     "'max_active_dossiers' is 0, must be at least 1"),
+    ("late_after_days: 60", "late_after_days: -5", "E014",
+     "'late_after_days' is -5, must be at least 0"),
+    ("    stage: besluitvorming\n", "    stage: besluitvoring\n", "E010",
+     "did you mean 'besluitvorming'?"),
+    ("    start: 2026-01-01\n    stage", "    start: januari 2026\n    stage", "E011",
+     "'start' is 'januari 2026', not a valid date"),
+    ("{id: hdp, since: 2026-03-15}", "{id: hdpp, since: 2026-03-15}", "E008",
+     "involved 'hdpp' is not a known directorate, department, person or external unit "
+     "(did you mean 'hdp'?)"),
+    ("{id: hdp, since: 2026-03-15}", "{id: hdp, sinse: 2026-03-15}", "E005",
+     "unknown key 'sinse' in an involvement (did you mean 'since'?)"),
+    ("{id: hdp, since: 2026-03-15}", "{since: 2026-03-15}", "E006",
+     "an involvement is missing required field 'id'"),
+    ("{id: hdp, since: 2026-03-15}", "{id: hdp, since: 2026-02-30}", "E011",
+     "'since' is '2026-02-30', not a valid date"),
+    ("{id: hdp, stage: besluitvorming}", "{id: hdp, stage: later}", "E010",
+     "'stage' is 'later', expected one of"),
+    ("      - {id: hdp, stage: besluitvorming}\n", "      - 42\n", "E007",
+     "each item of 'involved' must be an id or a mapping {id, since, stage}"),
+    ("      - hdp\n      - {id: h1,", "      - h1\n      - {id: h1,", "W106",
+     "'h1' is listed twice in 'involved'"),
+    ("involve: [dv, cds]}", "involve: [dvv, cds]}", "E008",
+     "involve 'dvv' is not a known directorate or external unit (did you mean 'dv'?)"),
+    ("involve: [dv, cds]}", "involve: [v1, cds]}", "E009",
+     "involve 'v1' is a person, not a directorate or external unit"),
+    ("match: [veiligheid], ", "", "E006", "a theme is missing required field 'match'"),
+    ("kind: defensieonderdeel}", "kind: defensieonderdel}", "E010",
+     "did you mean 'defensieonderdeel'?"),
+    ("  - {id: cds, name: Commandant", "  - {id: dv, name: Commandant", "E012",
+     "duplicate id 'dv' (directorate and external)"),
+    ("members: [s1, m1, cds]", "members: [s1, m1, cdss]", "E008",
+     "members 'cdss' is not a known person or external unit (did you mean 'cds'?)"),
+    ("kind: werkgroep", "kind: werkgroup", "E010", "did you mean 'werkgroep'?"),
+    ("absent: [dv, cds]}", "absent: [dvv, cds]}", "E008",
+     "absent 'dvv' is not a known directorate, department, person or external unit "
+     "(did you mean 'dv'?)"),
+    ("goals_met: 2,", "goals_met: 6,", "E014", "'goals_met' is 6, must be between 1 and 5"),
+    ("head: s1}", "head: s11}", "E008", "head 's11' is not a known person (did you mean 's1'?)"),
+])
+def test_new_fields_are_validated(old, new, code, words):
+    assert old in REGISTER, old
+    result = load_text(REGISTER.replace(old, new, 1))
+    hits = [d for d in result.diagnostics if d.code == code]
+    assert hits, "\n".join(map(str, result.diagnostics))
+    assert any(words in d.message for d in hits), "\n".join(map(str, hits))
+
+
+def test_register_is_valid_and_positions_point_at_the_involved_id():
+    # Only the missing `reviewed` dates of this short register are reported.
+    assert {d.code for d in load_text(REGISTER).diagnostics} == {"W102"}
+    text = REGISTER.replace("{id: hdp, since: 2026-03-15}", "{id: hdpp, since: 2026-03-15}")
+    (d,) = [d for d in load_text(text).diagnostics if d.code == "E008"]
+    line = text.splitlines().index("      - {id: hdpp, since: 2026-03-15}") + 1
+    assert (d.loc.line, d.loc.column) == (line, 14)  # the id itself, not the mapping
+
+
+def test_new_fields_in_the_json_schema():
+    import jsonschema
+    import yaml
+
+    from registry.schema import json_schema
+    from tests.test_schema import _jsonable
+
+    data = _jsonable(yaml.safe_load(REGISTER))
+    jsonschema.validate(data, json_schema())
+    data["dossiers"][4]["involved"][0]["stage"] = "later"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, json_schema())
