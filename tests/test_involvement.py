@@ -533,3 +533,43 @@ def test_new_fields_in_the_json_schema():
     data["dossiers"][4]["involved"][0]["stage"] = "later"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, json_schema())
+
+
+# -- the viewer -------------------------------------------------------------------------------
+def test_dossier_page_says_who_should_be_involved(client):
+    html = client.get("/dossier/materieelprojecten-dmp").text
+    assert "HDP zou betrokken moeten zijn: Materieel" in html
+    assert "HDP should be involved: Materieel" in client.get(
+        "/dossier/materieelprojecten-dmp?lang=en").text
+    data = client.get("/dossier/materieelprojecten-dmp.json").get_json()
+    assert [(r["missing"], r["theme"]) for r in data["should_involve"]] == [("hdp", "materieel")]
+    assert data["start"] == "2025-11-17" and data["stage"] == "ontwerp"
+    assert "dmo" in [e["id"] for e in data["involved_entries"]]  # an external unit
+    # Late involvement and the missing deputy on the pages where they belong.
+    html = client.get("/dossier/munitiestrategie").text
+    assert "DV laat betrokken bij" in html and "pas in de fase besluitvorming" in html
+    assert "Geen vervanger" in html
+    assert "Geen vervanger" not in client.get("/dossier/materieelprojecten-dmp").text
+
+
+def test_person_page_shows_load_and_dossiers_without_deputy(client, sample):
+    # l-oudelande owns kamerstukken-kwaliteit (deputy s-brakelveen) and woo-verzoeken-dgb
+    # (no deputy).
+    data = client.get("/person/l-oudelande.json").get_json()["load"]
+    assert data["active_dossiers"] == 2 and data["overloaded"] is False
+    assert [r["id"] for r in data["without_deputy"]] == ["woo-verzoeken-dgb"]
+    html = client.get("/person/l-oudelande").text
+    assert "2 actieve dossiers als dossierhouder (grens 8)" in html
+    assert "Dossiers zonder vervanger (1)" in html
+
+
+def test_dashboard_and_its_json_twin(client):
+    data = client.get("/integrator.json").get_json()
+    for key in ("should_involve", "late_involvement", "cover", "task_clarity"):
+        assert key in data
+    html = client.get("/integrator").text
+    for words in ("Wie had betrokken moeten zijn (5)", "HDP zou betrokken moeten zijn: Materieel",
+                  "Laat betrokken (2)", "Vervanging en capaciteit",
+                  "Dossiers zonder vervanger (35)", "Wiens taak is het?"):
+        assert words in html, words
+    assert "Who should have been involved (5)" in client.get("/integrator?lang=en").text
