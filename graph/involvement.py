@@ -30,6 +30,7 @@ the registry and returns plain data; :func:`add_to_report` puts them in the repo
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
@@ -83,9 +84,14 @@ def terms() -> Callable[[str], tuple[str, ...]]:
     from .analysis import _Stems, _words
 
     stem = _Stems()
+    memo: dict[str, tuple[str, ...]] = {}  # keywords and task phrases repeat
 
     def normalise(text: str) -> tuple[str, ...]:
-        return tuple(stem(w) for w in _words(text) if len(w) > 1 and not w.isdigit())
+        out = memo.get(text)
+        if out is None:
+            out = memo[text] = tuple(stem(w) for w in _words(text)
+                                     if len(w) > 1 and not w.isdigit())
+        return out
 
     return normalise
 
@@ -455,6 +461,8 @@ def task_clarity(reg: Registry, involved: Mapping[str, frozenset[str]] | None = 
             specific = s - general
             if specific:
                 tasks.append((uid, u.directorate, text, specific))
+    if not tasks:
+        return {"uncovered_tasks": [], "unclear_owner": [], "overlapping_tasks": []}
     if stems is None:
         stems = {d.id: _dossier_stems(d, norm) for d in reg.dossiers.values() if d.active}
     index: dict[str, list[int]] = defaultdict(list)
@@ -532,49 +540,59 @@ def add_to_report(out: dict, reg: Registry,
     report of :func:`graph.analysis.report`, the thresholds to its ``settings`` and the
     display names of every id they use to its ``names``."""
     involved = involved if involved is not None else involved_directorates(reg)
-    norm = terms()
-    stems = {d.id: _dossier_stems(d, norm) for d in reg.dossiers.values() if d.active}
-    matches = theme_matches(reg, norm, stems)
-    out["should_involve"] = should_involve(reg, involved, matches)
-    out["late_involvement"] = late_involvement(reg, matches)
-    out["cover"] = cover(reg)
-    out["task_clarity"] = task_clarity(reg, involved, stems)
-    out.setdefault("settings", {}).update(
-        max_active_dossiers=reg.settings.max_active_dossiers,
-        late_after_days=reg.settings.late_after_days)
-    names = out.setdefault("names", {})
-    for ref in sorted(_ids(out) - names.keys()):
-        label = _label(reg, ref) if ref in reg else None
-        if isinstance(reg.get(ref), Dossier):
-            label = reg.dossiers[ref].title
-        if label is not None:
-            names[ref] = label
+    # Hundreds of thousands of small rows and no cycles among them: the cyclic collector
+    # would only walk the heap again and again (as in registry.validate.load_registry).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        norm = terms()
+        stems = None
+        if reg.themes or any(u.tasks for u in reg.units.values()):
+            stems = {d.id: _dossier_stems(d, norm) for d in reg.dossiers.values() if d.active}
+        matches = theme_matches(reg, norm, stems)
+        out["should_involve"] = should_involve(reg, involved, matches)
+        out["late_involvement"] = late_involvement(reg, matches)
+        out["cover"] = cover(reg)
+        out["task_clarity"] = task_clarity(reg, involved, stems)
+        out.setdefault("settings", {}).update(
+            max_active_dossiers=reg.settings.max_active_dossiers,
+            late_after_days=reg.settings.late_after_days)
+        names = out.setdefault("names", {})
+        for ref in sorted(_ids(out) - names.keys()):
+            e = reg.get(ref)
+            if e is not None:
+                names[ref] = e.title if isinstance(e, Dossier) else _label(reg, ref)
+    finally:
+        if collecting:
+            gc.enable()
     return out
 
 
 def _ids(out: dict) -> set[str]:
+    """Every id the four findings name (for ``names``)."""
     ids: set[str] = set()
 
-    def take(rows: Iterable[dict]) -> None:
+    def take(rows: Iterable[dict], one: tuple[str, ...], many: tuple[str, ...]) -> None:
         for r in rows:
-            for key in ("missing", "theme", "collaboration", "dossier", "owner", "deputy",
-                        "person", "directorate", "unit"):
-                if isinstance(r.get(key), str):
-                    ids.add(r[key])
-            for key in ("directorates", "dossiers", "people", "units", "deputy_for",
-                        "without_deputy"):
-                if isinstance(r.get(key), list):
-                    ids.update(x for x in r[key] if isinstance(x, str))
+            ids.update(r[k] for k in one if r.get(k))
+            for k in many:
+                ids.update(r[k])
 
-    take(out["should_involve"])
-    take(out["late_involvement"])
+    rows = out["should_involve"]
+    take((r for r in rows if r["kind"] == "theme"), ("missing", "theme"),
+         ("directorates", "dossiers", "people"))
+    take((r for r in rows if r["kind"] != "theme"), ("missing", "collaboration"),
+         ("directorates", "dossiers", "people"))
+    take(out["late_involvement"], ("missing",), ("directorates", "dossiers", "people"))
     c = out["cover"]
-    take(c["without_deputy"])
-    take(c["deputy_problems"])
-    take(c["overloaded"])
-    take(c["directorates"])
-    for rows in out["task_clarity"].values():
-        take(rows)
+    take(c["without_deputy"], ("dossier", "owner", "directorate"), ())
+    take(c["deputy_problems"], ("dossier", "deputy", "directorate"), ())
+    take(c["overloaded"], ("person", "directorate"), ())
+    take(c["directorates"], ("directorate",), ())
+    tc = out["task_clarity"]
+    take(tc["uncovered_tasks"], ("unit", "directorate"), ())
+    take(tc["unclear_owner"], (), ("directorates", "dossiers", "people", "units"))
+    take(tc["overlapping_tasks"], (), ("units", "directorates"))
     return ids
 
 
