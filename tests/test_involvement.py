@@ -573,3 +573,14 @@ def test_dashboard_and_its_json_twin(client):
                   "Dossiers zonder vervanger (35)", "Wiens taak is het?"):
         assert words in html, words
     assert "Who should have been involved (5)" in client.get("/integrator?lang=en").text
+
+
+def test_directorate_page_shows_capacity_involvement_and_tasks(client):
+    data = client.get("/directorate/hdp.json").get_json()
+    assert (data["capacity"]["fte"], data["capacity"]["vacancies"]) == (42.5, 2)
+    assert {r["dossiers"][0] for r in data["should_involve_it"]} == {
+        "materieelprojecten-dmp", "afstoten-materieel", "internationale-materieelsamenwerking"}
+    assert [r["dossiers"][0] for r in data["late_involvement_of_it"]] == [
+        "defensieplan-2027-2031"]
+    html = client.get("/directorate/dmv").text
+    assert "Overlappende taken van verschillende directies" in html

@@ -152,6 +152,8 @@ def organisation_by_id(id: str) -> Response:
 
 @page(bp, "/directorate/<id>", cache=True)
 def directorate(id: str) -> Response:
+    from .involvement import directorate_data
+
     snap = snapshot()
     reg = snap.registry
     u = _get("directorate", id)
@@ -178,6 +180,7 @@ def directorate(id: str) -> Response:
         "directorate_ties": ties,
         "silo": silo,
         "findings": _findings(reg, id),
+        **directorate_data(snap, id),  # issue 13: capacity, involvement, tasks
     }
     return render("directorate.html", data)
 

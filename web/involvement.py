@@ -15,7 +15,8 @@ from graph.involvement import person_load
 from .entities import ref, refs
 from .i18n import t
 
-__all__ = ["should_text", "late_text", "dashboard_data", "dossier_data", "person_data"]
+__all__ = ["should_text", "late_text", "dashboard_data", "dossier_data", "person_data",
+           "directorate_data"]
 
 
 def _name(names: dict[str, str], id: str | None) -> str:
@@ -119,3 +120,32 @@ def person_data(snap: Any, person_id: str) -> dict[str, Any]:
             "deputy_for": refs(reg, load["deputy_for"]),
             "text": t("inv.load.text", n=load["active_dossiers"],
                       max=load["max_active_dossiers"], d=len(load["deputy_for"]))}
+
+
+def directorate_data(snap: Any, directorate_id: str) -> dict[str, Any]:
+    """For a directorate's page: its capacity row, the dossiers that should involve it or
+    brought it in late, and its units' tasks without a dossier or overlapping another
+    directorate's."""
+    reg = snap.registry
+    names = snap.report.get("names", {})
+    index = snap.involvement
+    cap = next((r for r in snap.report["cover"]["directorates"]
+                if r["directorate"] == directorate_id), None)
+    units = [directorate_id, *reg.units[directorate_id].departments]
+    rows = {key: [r for u in units for r in index.get(u, {}).get(key, ())]
+            for key in ("uncovered_tasks", "overlapping_tasks")}
+    mine = index.get(directorate_id, {})
+    should = [r for r in mine.get("should_involve", ()) if r["missing"] == directorate_id]
+    late = [r for r in mine.get("late_involvement", ()) if r["missing"] == directorate_id]
+    return {
+        "capacity": cap,
+        "should_involve_it": [{**r, "text": should_text(r, names),
+                               "dossier_refs": refs(reg, r["dossiers"])} for r in should],
+        "late_involvement_of_it": [{**r, "text": late_text(r, names)} for r in late],
+        "uncovered_tasks": [{**r, "unit_ref": ref(reg, r["unit"])}
+                            for r in rows["uncovered_tasks"]],
+        "overlapping_tasks": [{**r, "text": t(
+            "inv.task.overlap.row", a=_name(names, r["units"][0]), ta=r["tasks"][0],
+            b=_name(names, r["units"][1]), tb=r["tasks"][1])}
+            for r in {id(r): r for r in rows["overlapping_tasks"]}.values()],
+    }
