@@ -584,3 +584,19 @@ def test_directorate_page_shows_capacity_involvement_and_tasks(client):
         "defensieplan-2027-2031"]
     html = client.get("/directorate/dmv").text
     assert "Overlappende taken van verschillende directies" in html
+
+
+def test_dashboard_lists_are_cut_like_the_others(monkeypatch):
+    import web.integrator
+    from tests.conftest import SAMPLE, _viewer
+
+    monkeypatch.setattr(web.integrator, "LIST_LIMIT", 2)
+    client = _viewer(SAMPLE).test_client()
+    html = client.get("/integrator").text
+    section = html[html.index('id="should-h"'):html.index('id="late-h"')]
+    # 5 rows, 2 shown, "3 more" with a link to all of them.
+    assert section.count("zou betrokken moeten zijn") == 2
+    assert "En nog 3." in section and "show=all" in section
+    html = client.get("/integrator?show=all").text
+    section = html[html.index('id="should-h"'):html.index('id="late-h"')]
+    assert section.count("zou betrokken moeten zijn") == 3 and "ontbrak aan tafel" in section
