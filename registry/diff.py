@@ -322,7 +322,7 @@ def _diff_units(old: Registry, new: Registry, out: RegistryDiff) -> None:
             va, vb = getattr(ua, name), getattr(ub, name)
             if va != vb:
                 out.capacity_changed.append(FieldChange(
-                    i, ub.label, name, None if va is None else f"{va:g}",
+                    i, f"{ub.label} {name}", name, None if va is None else f"{va:g}",
                     None if vb is None else f"{vb:g}"))
                 covered.add(name)
         _other(ua, ub, covered, out)
@@ -361,11 +361,12 @@ def _diff_involvement_rules(old: Registry, new: Registry, out: RegistryDiff) -> 
             _other(a[i], b[i], set(), out)
     oa, ob = old.organisation, new.organisation
     if oa is not None and ob is not None and oa.head != ob.head:
-        out.organisation_changed.append(FieldChange(ob.id, ob.name, "head", oa.head, ob.head))
+        out.organisation_changed.append(FieldChange(ob.id, f"{ob.name} head", "head", oa.head,
+                                                    ob.head))
     for f in dataclasses.fields(new.settings):
         va, vb = getattr(old.settings, f.name), getattr(new.settings, f.name)
         if va != vb:
-            out.organisation_changed.append(FieldChange("settings", "settings", f.name,
+            out.organisation_changed.append(FieldChange("settings", f.name, f.name,
                                                         str(va), str(vb)))
 
 

@@ -399,6 +399,12 @@ def test_sample_story(sample):
               if r["kind"] == "theme"}
     # Respondent 07: a materiel project should bring in HDP.
     assert ("materieelprojecten-dmp", "hdp") in themes
+    from graph.report_render import render_html, render_markdown
+
+    line = "- HDP zou betrokken moeten zijn: Materieel — 'Materieelprojecten en het DMP'"
+    assert line in render_markdown(rep).splitlines()
+    assert "HDP zou betrokken moeten zijn: Materieel — 'Materieelprojecten en het DMP'" in (
+        render_html(rep).replace("<bdi>", "").replace("</bdi>", ""))
     assert {(r["dossiers"][0], r["missing"]) for r in rep["late_involvement"]} >= {
         ("defensieplan-2027-2031", "hdp"), ("munitiestrategie", "dv")}
     # About 250 FTE (appendix 3), and the 35 active dossiers without a deputy.
@@ -449,6 +455,8 @@ def test_diff_reports_the_new_fields(reg):
     text = format_text(d)
     assert "Dossier stage changed:\n  d7 Begroting: besluitvorming → uitvoering" in text
     assert "External units added:\n  navo NAVO (kind: internationaal)" in text
+    assert "settings late_after_days: 60 → 90" in text and "dsk DSK fte: 5 → 6" in text
+    assert "org Org head: s1 → m2" in text
     # The findings move too: d5's HDP is now in time; CDS is no longer absent at c1.
     delta = findings_delta(report(reg, TODAY), report(new, TODAY))
     assert [(f["dossiers"], f["missing"]) for f in delta.resolved["late_involvement"]] == [
