@@ -15,6 +15,7 @@ REGISTER (below) in short::
 from __future__ import annotations
 
 import doctest
+import html
 
 import pytest
 
@@ -403,8 +404,8 @@ def test_sample_story(sample):
 
     line = "- HDP zou betrokken moeten zijn: Materieel — 'Materieelprojecten en het DMP'"
     assert line in render_markdown(rep).splitlines()
-    assert "HDP zou betrokken moeten zijn: Materieel — 'Materieelprojecten en het DMP'" in (
-        render_html(rep).replace("<bdi>", "").replace("</bdi>", ""))
+    page = html.unescape(render_html(rep).replace("<bdi>", "").replace("</bdi>", ""))
+    assert "<li>HDP zou betrokken moeten zijn: Materieel — 'Materieelprojecten en het DMP'" in page
     assert {(r["dossiers"][0], r["missing"]) for r in rep["late_involvement"]} >= {
         ("defensieplan-2027-2031", "hdp"), ("munitiestrategie", "dv")}
     # About 250 FTE (appendix 3), and the 35 active dossiers without a deputy.
