@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 
 from registry.diagnostics import Diagnostic
-from registry.load import ReadError, expand_paths
+from registry.load import DEFAULT_MAX_BYTES, ReadError, expand_paths
 from registry.model import Registry
 from registry.validate import load_registry
 
@@ -206,7 +206,8 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
 
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,
-                   *, warm: bool = True, cache: bool | str | os.PathLike = False) -> Snapshot:
+                   *, warm: bool = True, cache: bool | str | os.PathLike = False,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Snapshot:
     """Load, check and compile the data; raise :class:`SnapshotError` on errors.
 
     With ``cache`` (True, or a folder) a snapshot of the same files, tool and day is read
@@ -232,7 +233,7 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
                                      daemon=True).start()
                 return snap
     try:
-        result = load_registry(paths, today=today)
+        result = load_registry(paths, today=today, max_bytes=max_bytes)
     except ReadError as exc:
         raise SnapshotError([exc.diagnostic]) from None
     if not result.ok:
@@ -272,8 +273,10 @@ class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
     def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None,
-                 cache: bool | str | os.PathLike | None = None):
+                 cache: bool | str | os.PathLike | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES):
         self.paths = [Path(p) for p in paths]
+        self.max_bytes = max_bytes
         self.fixed_today = today
         # On disk by default, so a restart on unchanged data is quick; TVB_CACHE=0 (or a
         # folder) in the environment turns it off (or puts it there).
@@ -298,7 +301,8 @@ class SnapshotHolder:
             if not force and fp == self._fingerprint:
                 return False
             try:
-                snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache)
+                snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
+                                      max_bytes=self.max_bytes)
             except SnapshotError as exc:
                 self.errors = exc.diagnostics
                 self._fingerprint = fp

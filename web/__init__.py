@@ -7,6 +7,7 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ==========================  ============================================================
 ``DATA``                    data file or folder, or a list of them (``data/tvb.yaml``)
 ``TODAY``                   fixed reference date (a ``date`` or ``YYYY-MM-DD``), for tests
+``MAX_BYTES``               refuse data files larger than this (50 MiB)
 ``WATCH``                   poll the data files for changes (default: on unless TESTING)
 ``WATCH_INTERVAL``          seconds between polls (2)
 ``SPARQL_ENABLED``          serve ``/sparql`` (True)
@@ -35,6 +36,7 @@ __all__ = ["create_app", "DEFAULTS", "SECURITY_HEADERS", "content_security_polic
 DEFAULTS: dict[str, Any] = {
     "DATA": "data/tvb.yaml",
     "TODAY": None,
+    "MAX_BYTES": 50 * 2**20,
     "WATCH": None,
     "WATCH_INTERVAL": 2.0,
     "SPARQL_ENABLED": True,
