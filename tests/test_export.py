@@ -12,8 +12,10 @@ from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graph.export import TABLES, neutralise, serialize, tables, write_csv, write_rdf
+from graph.export import TABLES, serialize, tables, write_rdf
 from graph.rdf import compile_registry
+from render.tables import cell as neutralise
+from render.tables import write_csv
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.analysis import report
-from graph.report_render import render_html, render_markdown
+from render.report import render_html, render_markdown
 from tests.conftest import SAMPLE, TODAY, make_registry
 from tests.test_network import REGISTER
 from tvb.cli import main
@@ -135,7 +135,7 @@ def test_everything_is_escaped():
 
 
 def test_json_rendering_round_trips(small_report):
-    from graph.report_render import render_json
+    from render.report import render_json
 
     text = render_json(small_report)
     assert json.loads(text) == small_report

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -90,28 +89,7 @@ def command(revisions, use_git, data, fmt, today, max_bytes) -> None:
     except ImportError as exc:
         findings = None
         notes.append(f"findings not compared: the analysis is not available ({exc})")
-    click.echo(_render_diff(fmt, old_label, new_label, today, changes, findings, notes))
+    from render.diff import render_diff
 
+    click.echo(render_diff(fmt, old_label, new_label, today, changes, findings, notes))
 
-def _render_diff(fmt, old_label, new_label, today, changes, findings, notes) -> str:
-    from registry import diff as rd
-
-    if fmt == "json":
-        return json.dumps({"old": old_label, "new": new_label, "today": today.isoformat(),
-                           "changes": changes.as_dict(),
-                           "findings": findings.as_dict() if findings else None,
-                           "notes": notes}, ensure_ascii=False, indent=2)
-    from graph import findings_delta as fd
-
-    if fmt == "md":
-        parts = [f"<!-- tvb-diff -->\n## TVB-register: `{old_label}` → `{new_label}`",
-                 rd.format_markdown(changes)]
-        if findings is not None:
-            parts.append(fd.format_markdown(findings))
-        parts += [f"_{n}_" for n in notes]
-        return "\n\n".join(p.strip() for p in parts) + "\n"
-    parts = [f"{old_label} → {new_label}", "", rd.format_text(changes)]
-    if findings is not None:
-        parts += ["", "Findings:", fd.format_text(findings)]
-    parts += [f"note: {n}" for n in notes]
-    return "\n".join(parts)

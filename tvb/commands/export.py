@@ -33,7 +33,7 @@ def command(fmt, output, data, today, max_bytes) -> None:
     target = output or sys.stdout.buffer
     try:
         if fmt == "csv":
-            from graph.export import write_csv
+            from render.tables import write_csv
 
             try:
                 names = write_csv(reg, output)

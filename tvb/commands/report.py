@@ -27,7 +27,7 @@ def command(data, today, max_bytes, fmt, output) -> None:
     day = as_date(today) or dt.date.today()
     reg = load_or_exit([data], day, max_bytes).registry
     from graph.analysis import report
-    from graph.report_render import render_html, render_json, render_markdown
+    from render.report import render_html, render_json, render_markdown
 
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](
         report(reg, day))

@@ -23,14 +23,15 @@ def command(data, today, max_bytes, by, fmt) -> None:
     with the 'tvb touch' line to run once the entries are checked.
     """
     from registry import reconfirm
+    from render.upkeep import upkeep_csv, upkeep_markdown, upkeep_text
 
     day = as_date(today) or dt.date.today()
     reg = load_or_exit([data], day, max_bytes).registry
     groups = reconfirm.group_tasks(reg, reconfirm.upkeep_tasks(reg, day), by)
     command = "tvb touch" if data == DEFAULT_DATA else f"tvb touch --data {data}"
     if fmt == "csv":
-        click.echo(reconfirm.format_csv(reg, groups), nl=False)
+        click.echo(upkeep_csv(reg, groups), nl=False)
     elif fmt == "md":
-        click.echo(reconfirm.format_markdown(reg, groups, by, day, command), nl=False)
+        click.echo(upkeep_markdown(reg, groups, by, day, command), nl=False)
     else:
-        click.echo(reconfirm.format_text(reg, groups, by, command))
+        click.echo(upkeep_text(reg, groups, by, command))
