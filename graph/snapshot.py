@@ -207,7 +207,7 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,
                    *, warm: bool = True, cache: bool | str | os.PathLike = False,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Snapshot:
+                   max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -> Snapshot:
     """Load, check and compile the data; raise :class:`SnapshotError` on errors.
 
     With ``cache`` (True, or a folder) a snapshot of the same files, tool and day is read
@@ -233,7 +233,7 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
                                      daemon=True).start()
                 return snap
     try:
-        result = load_registry(paths, today=today, max_bytes=max_bytes)
+        result = load_registry(paths, today=today, max_bytes=max_bytes, fast=fast)
     except ReadError as exc:
         raise SnapshotError([exc.diagnostic]) from None
     if not result.ok:
@@ -272,17 +272,14 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None,
-                 cache: bool | str | os.PathLike | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None, *,
+                 cache: bool | str | os.PathLike = True,
+                 max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True):
         self.paths = [Path(p) for p in paths]
         self.max_bytes = max_bytes
+        self.fast = fast
         self.fixed_today = today
-        # On disk by default, so a restart on unchanged data is quick; TVB_CACHE=0 (or a
-        # folder) in the environment turns it off (or puts it there).
-        if cache is None:
-            env = os.environ.get("TVB_CACHE", "1")
-            cache = env not in ("0", "off", "no", "false") and (env in ("1", "on") or env)
+        # On disk by default, so a restart on unchanged data is quick (see graph.cache).
         self.cache = cache
         self.current: Snapshot | None = None
         self.errors: list[Diagnostic] = []  # of the last failed attempt; [] when it loaded
@@ -302,7 +299,7 @@ class SnapshotHolder:
                 return False
             try:
                 snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
-                                      max_bytes=self.max_bytes)
+                                      max_bytes=self.max_bytes, fast=self.fast)
             except SnapshotError as exc:
                 self.errors = exc.diagnostics
                 self._fingerprint = fp

@@ -328,7 +328,7 @@ def test_lessons_book_filters_and_scores(mini):
 @pytest.mark.parametrize("value, level", [(None, None), (1, 1), (1.4, 1), (1.5, 2),
                                           (2.4, 2), (3.0, 3), (4.6, 5), (5, 5)])
 def test_factor_level_is_the_five_level_scale(value, level):
-    from web.entities import factor_level
+    from web.links import factor_level
 
     assert factor_level(value) == level
 

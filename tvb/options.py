@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterable
 
 import click
 
 __all__ = ["DEFAULT_DATA", "data_option", "today_option", "max_bytes_option",
-           "loading_options", "as_date", "load_or_exit"]
+           "loading_options", "as_date", "fast_yaml", "load_or_exit"]
 
 DEFAULT_DATA = "data/tvb.yaml"
 
@@ -40,6 +41,11 @@ def as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
+def fast_yaml() -> bool:
+    """False when ``TVB_YAML=pyyaml`` asks to parse with PyYAML only (no fast path)."""
+    return os.environ.get("TVB_YAML", "").lower() != "pyyaml"
+
+
 def load_or_exit(paths: Iterable, today: dt.date | None = None,
                  max_bytes: int | None = None):
     """Load the register, or print its errors and exit (1 for errors, 2 if unreadable)."""
@@ -48,7 +54,8 @@ def load_or_exit(paths: Iterable, today: dt.date | None = None,
     from registry.validate import load_registry
 
     try:
-        result = load_registry(paths, today=today, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+        result = load_registry(paths, today=today, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                               fast=fast_yaml())
     except ReadError as exc:
         click.echo(str(exc.diagnostic), err=True)
         sys.exit(2)

@@ -20,7 +20,7 @@ from flask import Blueprint, Response
 from graph.snapshot import Snapshot
 
 from .data import snapshot
-from .entities import entity_url, ref
+from .links import entity_url, ref
 from .render import arg_choice, page, render
 
 __all__ = ["bp", "PHYSICS_LIMIT", "network_data"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tvb.options import as_date, data_option, max_bytes_option, today_option
+from tvb.options import as_date, data_option, fast_yaml, max_bytes_option, today_option
 
 
 def _load_side(path, rev, today, max_bytes):
@@ -20,7 +20,8 @@ def _load_side(path, rev, today, max_bytes):
     max_bytes = max_bytes or DEFAULT_MAX_BYTES
     try:
         if rev is None:
-            return load_registry([path], today=today, max_bytes=max_bytes), str(path)
+            return (load_registry([path], today=today, max_bytes=max_bytes, fast=fast_yaml()),
+                    str(path))
         return (load_at_revision(path, rev, today=today, max_bytes=max_bytes),
                 f"{rev}:{repo_path(path)}")
     except GitError as exc:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tvb.options import DEFAULT_DATA, as_date, max_bytes_option, today_option
+from tvb.options import DEFAULT_DATA, as_date, fast_yaml, max_bytes_option, today_option
 
 
 @click.command("validate")
@@ -37,7 +37,8 @@ def command(paths, fmt, strict, max_bytes, skip, today) -> None:
     render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     try:
         result = load_registry(paths or [DEFAULT_DATA], today=as_date(today),
-                               max_bytes=max_bytes or DEFAULT_MAX_BYTES, skip=skip)
+                               max_bytes=max_bytes or DEFAULT_MAX_BYTES, skip=skip,
+                               fast=fast_yaml())
     except ReadError as exc:
         click.echo(render([exc.diagnostic]))
         sys.exit(2)
