@@ -25,6 +25,7 @@ from rdflib import RDF, BNode, Graph, URIRef
 from registry.model import Registry
 
 from .rdf import compile_registry, entity_iri
+from .terms import iri_ref, string_literal
 
 __all__ = [
     "RDF_FORMATS",
@@ -60,8 +61,6 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def _turtle(graph: Graph) -> bytes:
@@ -86,11 +85,11 @@ def _turtle(graph: Graph) -> bytes:
             if prefix is not None and _LOCAL_NAME.match(s[cut:]):
                 text = f"{prefix}:{s[cut:]}"
             else:
-                text = "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", s) + ">"
+                text = iri_ref(s)
         elif isinstance(term, BNode):
             text = f"_:{term}"
         else:  # Literal
-            text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
+            text = string_literal(str(term))
             if term.language:
                 text += "@" + term.language
             elif term.datatype:

@@ -14,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from graph.reasons import missing_link_reason
+
 __all__ = ["render_json", "render_markdown", "render_html", "Section", "Table", "Flag"]
 
 _KIND_NL = {"integration-model": "Integratiemodel", "process": "Proces",
@@ -55,10 +57,11 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
     """The report as titled sections of plain text, tables and lists (Dutch)."""
     names: dict[str, str] = report.get("names", {})
 
+    def mark(text: str) -> str:
+        return _OPEN + str(text).translate(_MARKS) + _CLOSE
+
     def name(id_: str | None) -> str:
-        if not id_:
-            return "—"
-        return _OPEN + str(names.get(id_, id_)).translate(_MARKS) + _CLOSE
+        return mark(names.get(id_, id_)) if id_ else "—"
 
     def who(pid: str, did: str | None) -> str:
         return f"{name(pid)} ({name(did)})" if did else name(pid)
@@ -97,22 +100,9 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
                          for a in matrix["integrating"]])))
 
     def link(r: dict) -> str:
-        dirs = [name(d) for d in r["directorates"]]
-        if r["kind"] == "integration-model" and len(dirs) == 2:
-            text = (f"{dirs[0]} (integrerend) en {dirs[1]} (functioneel) hebben geen enkele "
-                    "band, samenwerking of gedeeld dossier.")
-        elif r["kind"] == "process" and r.get("process") and r["dossiers"]:
-            text = (f"'{name(r['dossiers'][0])}' volgt proces '{name(r['process'])}', dat "
-                    f"{dirs[-1]} vereist; {dirs[-1]} is niet betrokken.")
-        elif r["kind"] == "overlap" and len(r["dossiers"]) == 2 and len(r["people"]) == 2:
-            shared = ", ".join(f"'{_OPEN}{str(w).translate(_MARKS)}{_CLOSE}'"
-                               for w in r.get("shared", ()))
-            text = (f"'{name(r['dossiers'][0])}' ({dirs[0]}) en '{name(r['dossiers'][1])}' "
-                    f"({dirs[-1]}) delen {shared or 'een trefwoord'}; de eigenaren "
-                    f"{name(r['people'][0])} en {name(r['people'][1])} hebben geen band.")
-        else:
-            text = str(r["reason"]).translate(_MARKS)
-        return f"{_KIND_NL.get(r['kind'], r['kind'])}: {text}"
+        # The reason as the analysis wrote it is only a fallback; strip the marks from it.
+        r = {**r, "reason": str(r.get("reason", "")).translate(_MARKS)}
+        return f"{_KIND_NL.get(r['kind'], r['kind'])}: {missing_link_reason(r, name, 'nl', mark)}."
 
     links = report["missing_links"]
     out.append(Section("Ontbrekende verbindingen", intro=f"{len(links)} bevinding(en).",

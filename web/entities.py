@@ -44,7 +44,7 @@ def _findings(reg: Registry, id: str) -> list[dict[str, Any]]:
     rows = snap.lookups.findings.get(id, [])
     names = snap.report.get("names", {})
     return [{"kind": r["kind"], "reason": r["reason"],
-             "reason_shown": reason_text(reg, r, names),
+             "reason_shown": reason_text(r, names),
              "directorates": refs(reg, r["directorates"]),
              "dossiers": refs(reg, r["dossiers"]), "people": refs(reg, r["people"])}
             for r in rows]

@@ -57,7 +57,7 @@ def dashboard() -> Response:
         if limit is not None and len(shown) >= limit:
             continue
         shown.append({
-            **row, "reason_shown": reason_text(reg, row, names),
+            **row, "reason_shown": reason_text(row, names),
             "directorate_refs": [ref(reg, x) for x in row["directorates"]],
             "dossier_refs": [ref(reg, x) for x in row["dossiers"]],
             "people_refs": [ref(reg, x) for x in row["people"]],

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 
+from graph.reasons import missing_link_reason
 from registry.model import Registry
-
-from .i18n import t
 
 __all__ = ["entity_url", "ref", "refs", "contact", "factor_level", "reason_text"]
 
@@ -66,35 +65,7 @@ def factor_level(value: float | None) -> int | None:
     return min(5, max(1, int(value + 0.5)))
 
 
-def _shared_words(reg: Any, a: str, b: str) -> list[str]:
-    """What two overlapping dossiers share, for the reason shown in the page's language."""
-    from graph.analysis import overlap_keys
-
-    da, db = reg.dossiers.get(a), reg.dossiers.get(b)
-    if da is None or db is None:
-        return []
-    ka, kb = overlap_keys(da.title, da.keywords), overlap_keys(db.title, db.keywords)
-    return sorted({ka[k] for k in ka.keys() & kb.keys()})
-
-
-def reason_text(reg: Any, row: dict, names: dict[str, str]) -> str:
-    """The reason of a missing link in the request's language (the report's own text is
-    English)."""
-    def name(i: str) -> str:
-        return names.get(i, i)
-
-    kind = row["kind"]
-    if kind == "integration-model" and len(row["directorates"]) == 2:
-        a, b = row["directorates"]
-        return t("int.reason.integration-model", a=name(a), b=name(b))
-    if kind == "process" and row["dossiers"] and len(row["directorates"]) >= 1:
-        d = reg.dossiers.get(row["dossiers"][0])
-        proc = reg.processes.get(d.process) if d and d.process else None
-        if d and proc:
-            return t("int.reason.process", dossier=d.title, process=proc.name,
-                     need=name(row["directorates"][-1]))
-    if kind == "overlap" and len(row["dossiers"]) == 2:
-        a, b = row["dossiers"]
-        shared = ", ".join(f"‘{w}’" for w in _shared_words(reg, a, b)) or "…"
-        return t("int.reason.overlap", a=name(a), b=name(b), shared=shared)
-    return row["reason"]
+def reason_text(row: dict, names: dict[str, str]) -> str:
+    """The reason of a missing link in the request's language (see
+    :func:`graph.reasons.missing_link_reason`)."""
+    return missing_link_reason(row, lambda i: names.get(i, i), g.get("lang", "nl")) + "."
