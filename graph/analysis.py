@@ -1,9 +1,9 @@
-"""The integrator's findings (issue 5): brokers, silos, isolated dossier holders, missing
+"""The integrator's findings (DESIGN §6): brokers, silos, isolated dossier holders, missing
 cross-directorate links, single points of failure, upkeep and the factor profile.
 
 Every finding is a function of the registry (and the people network, which callers may
 pass in so it is built once); :func:`report` gathers them in the public JSON contract of
-``tvb report``.  Definitions follow issue 5, which refines DESIGN §6.
+``tvb report``.  Definitions follow DESIGN §6.
 """
 
 from __future__ import annotations
@@ -380,7 +380,7 @@ def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
 def missing_links(reg: Registry, people: nx.Graph | None = None,
                   directorates: nx.Graph | None = None,
                   involved: dict[str, frozenset[str]] | None = None) -> list[dict]:
-    """Missing cross-directorate links, of three kinds (issue 5).
+    """Missing cross-directorate links, of three kinds.
 
     ``integration-model``
         An (integrating, functional) pair with no link at all: no person tie, no shared
@@ -647,7 +647,7 @@ def display_name(reg: Registry, id: str) -> str:
 
 
 def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict:
-    """Every finding, in the JSON contract of ``tvb report`` (issue 5).
+    """Every finding, in the JSON contract of ``tvb report``.
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
     ``brokers`` (the ``top_brokers`` highest), ``silos``, ``isolated_dossier_holders``,

@@ -4,7 +4,7 @@
 findings of ``tvb report``: a new silo, a missing link that is closed, a new single
 point of failure, entries that became stale.  This module compares two report
 dictionaries as ``graph.analysis.report(registry, today)`` returns them (the public JSON
-contract of issue 5); it reads only these keys, and a report without one of them counts
+contract of ``tvb report``); it reads only these keys, and a report without one of them counts
 as having no findings of that kind:
 
 ``silos[].flagged``, ``missing_links``, ``single_points_of_failure``,
@@ -92,10 +92,7 @@ def findings_delta(old_report: dict, new_report: dict) -> FindingsDelta:
 
 
 def delta_between(old, new, today: dt.date) -> FindingsDelta:
-    """Run ``graph.analysis.report`` on two registries and compare the results.
-
-    Raises ImportError when the analysis module is not available.
-    """
+    """Run ``graph.analysis.report`` on two registries and compare the results."""
     from graph.analysis import report
 
     return findings_delta(report(old, today), report(new, today))

@@ -89,16 +89,6 @@ class Snapshot:
         involve a directorate, which findings name an entity), built once."""
         return _lookups(self.registry, self.report)
 
-    def rdf(self):
-        """The rdflib graph with the tvb ontology (as ``tvb query`` sees it), compiled on
-        first use and kept."""
-        with self._lock:
-            if "_rdf" not in self.__dict__:
-                from .rdf import compile_registry
-
-                self.__dict__["_rdf"] = compile_registry(self.registry, with_ontology=True)
-            return self.__dict__["_rdf"]
-
     def ntriples(self) -> bytes:
         """The compiled graph with the ontology as N-Triples (what :attr:`store` holds),
         from the disk cache when it has them, else compiled once and cached."""

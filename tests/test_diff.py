@@ -269,7 +269,7 @@ def test_markdown_and_text(pair):
     assert "No change in meaning" in changes_markdown(diff(old, old))
 
 
-# -- findings delta (issue 5's JSON contract, reports built by hand) ---------------------------
+# -- findings delta (the report's JSON contract, reports built by hand) ---------------------------
 def _report(silos=(), links=(), spofs=(), isolated=(), stale=(), unowned=(), unevaluated=()):
     return {"silos": list(silos), "missing_links": list(links),
             "single_points_of_failure": list(spofs), "isolated_dossier_holders": list(isolated),
@@ -351,10 +351,6 @@ collaborations:
 
 
 def test_findings_delta_with_the_real_analysis():
-    analysis = pytest.importorskip(
-        "graph.analysis", reason="graph.analysis (issue 5) is not available yet")
-    if not hasattr(analysis, "report"):
-        pytest.skip("graph.analysis has no report() yet")
     from graph.findings_delta import delta_between
 
     old = make_registry(TIES)

@@ -1,6 +1,6 @@
 """The integrator's dashboard: every finding of ``tvb report`` on one page.
 
-The JSON twin is the report itself (the public contract of issue 5).  The HTML page adds
+The JSON twin is the report itself (the public contract of ``tvb report``).  The HTML page adds
 only presentation: display names, the integration-model matrix laid out as functional rows
 × integrating columns, and the reasons of the missing links in the page's language.
 """

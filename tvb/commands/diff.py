@@ -83,13 +83,9 @@ def command(revisions, use_git, data, fmt, today, max_bytes) -> None:
         sys.exit(1)
     (old, old_label), (new, new_label) = loaded
     changes = compare(old.registry, new.registry)
-    try:
-        from graph.findings_delta import delta_between
+    from graph.findings_delta import delta_between
 
-        findings = delta_between(old.registry, new.registry, today)
-    except ImportError as exc:
-        findings = None
-        notes.append(f"findings not compared: the analysis is not available ({exc})")
+    findings = delta_between(old.registry, new.registry, today)
     from render.diff import render_diff
 
     click.echo(render_diff(fmt, old_label, new_label, today, changes, findings, notes))
