@@ -14,23 +14,25 @@ __all__ = ["MISSING_LINK_REASONS", "missing_link_reason"]
 
 #: kind → template, per language; ``{a}``/``{b}`` are the two directorates (integrating,
 #: functional) or the two dossiers, ``{dossier}``, ``{process}`` and ``{need}`` the
-#: dossier, its process and the directorate it lacks, ``{shared}`` the shared words.
+#: dossier, its process and the directorate it lacks; for an overlap ``{da}``/``{db}``
+#: are the dossiers' directorates, ``{pa}``/``{pb}`` their owners and ``{shared}`` the
+#: shared words.
 MISSING_LINK_REASONS: dict[str, dict[str, str]] = {
     "en": {
         "integration-model": "{a} (integrating) and {b} (functional) share no person tie, "
                              "collaboration or dossier",
         "process": "'{dossier}' follows process '{process}', which requires {need}; "
                    "{need} is not involved",
-        "overlap": "'{a}' and '{b}' share {shared}, but their owners are not tied: "
-                   "possible duplicate",
+        "overlap": "'{a}' ({da}) and '{b}' ({db}) share {shared}, but their owners "
+                   "{pa} and {pb} are not tied: possible duplicate",
     },
     "nl": {
         "integration-model": "{a} (integrerend) en {b} (functioneel) delen geen "
                              "persoonsband, samenwerking of dossier",
         "process": "'{dossier}' volgt proces '{process}', dat {need} vereist; "
                    "{need} is niet betrokken",
-        "overlap": "'{a}' en '{b}' delen {shared}, maar hun dossierhouders hebben geen "
-                   "band: mogelijk dubbel werk",
+        "overlap": "'{a}' ({da}) en '{b}' ({db}) delen {shared}, maar hun "
+                   "dossierhouders {pa} en {pb} hebben geen band: mogelijk dubbel werk",
     },
 }
 
@@ -59,12 +61,9 @@ def missing_link_reason(row: Mapping, name: Callable[[str], str], lang: str = "e
 
     Examples
     --------
-    >>> row = {"kind": "overlap", "directorates": ["dmv", "dsk"], "dossiers": ["a", "b"],
-    ...        "shared": ["vastgoed"]}
-    >>> print(missing_link_reason(row, {"a": "Vastgoed", "b": "Vastgoedbeleid"}.get, "nl"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    'Vastgoed' en 'Vastgoedbeleid' delen 'vastgoed', maar hun dossierhouders hebben geen
-    band: mogelijk dubbel werk
+    >>> row = {"kind": "integration-model", "directorates": ["dsk", "dv"], "dossiers": []}
+    >>> print(missing_link_reason(row, str.upper, "nl"))
+    DSK (integrerend) en DV (functioneel) delen geen persoonsband, samenwerking of dossier
     """
     templates = MISSING_LINK_REASONS.get(lang, MISSING_LINK_REASONS["en"])
     kind, dirs, dossiers = row.get("kind"), row.get("directorates") or (), \
@@ -74,8 +73,10 @@ def missing_link_reason(row: Mapping, name: Callable[[str], str], lang: str = "e
     if kind == "process" and dirs and dossiers and row.get("process"):
         return templates[kind].format(dossier=name(dossiers[0]), process=name(row["process"]),
                                       need=name(dirs[-1]))
-    if kind == "overlap" and len(dossiers) == 2:
+    people = row.get("people") or ()
+    if kind == "overlap" and len(dossiers) == 2 and len(dirs) == 2 and len(people) == 2:
         shared = ", ".join(f"'{word(w)}'" for w in row.get("shared") or ()) or "…"
         return templates[kind].format(a=name(dossiers[0]), b=name(dossiers[1]),
-                                      shared=shared)
+                                      da=name(dirs[0]), db=name(dirs[1]), pa=name(people[0]),
+                                      pb=name(people[1]), shared=shared)
     return str(row.get("reason", ""))

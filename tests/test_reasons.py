@@ -18,7 +18,7 @@ def test_templates_have_the_same_kinds_in_every_language():
 
 def test_each_kind_worked_out_by_hand():
     names = {"dsk": "DSK", "dmv": "DMV", "a": "Vastgoed", "b": "Vastgoedbeleid",
-             "p": "Strategisch beleid"}.get
+             "p": "Strategisch beleid", "p1": "P. Een", "p2": "P. Twee"}.get
     gap = {"kind": "integration-model", "directorates": ["dsk", "dmv"], "dossiers": []}
     assert missing_link_reason(gap, names) == (
         "DSK (integrating) and DMV (functional) share no person tie, collaboration or dossier")
@@ -27,10 +27,10 @@ def test_each_kind_worked_out_by_hand():
     assert missing_link_reason(proc, names, "nl") == (
         "'Vastgoed' volgt proces 'Strategisch beleid', dat DMV vereist; DMV is niet betrokken")
     overlap = {"kind": "overlap", "directorates": ["dsk", "dmv"], "dossiers": ["a", "b"],
-               "shared": ["vastgoed", "beleid"]}
+               "people": ["p1", "p2"], "shared": ["vastgoed", "beleid"]}
     assert missing_link_reason(overlap, names) == (
-        "'Vastgoed' and 'Vastgoedbeleid' share 'vastgoed', 'beleid', but their owners are "
-        "not tied: possible duplicate")
+        "'Vastgoed' (DSK) and 'Vastgoedbeleid' (DMV) share 'vastgoed', 'beleid', but their "
+        "owners P. Een and P. Twee are not tied: possible duplicate")
     odd = {"kind": "process", "directorates": [], "dossiers": [], "reason": "as written"}
     assert missing_link_reason(odd, names) == "as written"
 
