@@ -79,29 +79,50 @@ def _lines(d: RegistryDiff, code: str = "`") -> list[tuple[str, list[str]]]:
     return [(h, lines) for h, lines in sections if lines]
 
 
-def changes_markdown(d: RegistryDiff, heading: str = "### Changes in the register") -> str:
-    """Markdown for a pull-request comment."""
+_NO_CHANGE = "No change in meaning (formatting or comments only)."
+_NO_FINDING = "No finding appeared or disappeared."
+#: (title, count, lines) of one part of a rendering
+Part = tuple[str, int, list[str]]
+
+
+def _markdown(heading: str, parts: list[Part], empty: str) -> str:
+    """A heading, then per part its bold title with the count and a bullet list."""
     out = [heading, ""]
-    if d.empty:
-        out.append("No change in meaning (formatting or comments only).")
-        return "\n".join(out)
-    for title, lines in _lines(d):
-        count = len(d.reconfirmed) if title.startswith("Re-") else len(lines)
+    if not parts:
+        return "\n".join([*out, empty]) + "\n"
+    for title, count, lines in parts:
         out.append(f"**{title}** ({count})")
         out.extend(f"- {line}" for line in lines)
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
-def changes_text(d: RegistryDiff) -> str:
-    """Plain text for a terminal."""
-    if d.empty:
-        return "No change in meaning (formatting or comments only)."
+def _text(parts: list[Part], empty: str) -> str:
+    """Per part its title and the lines indented, for a terminal."""
+    if not parts:
+        return empty
     out = []
-    for title, lines in _lines(d, code=""):
+    for title, _count, lines in parts:
         out.append(f"{title}:")
         out.extend(f"  {line}" for line in lines)
     return "\n".join(out)
+
+
+def _change_parts(d: RegistryDiff, code: str) -> list[Part]:
+    if d.empty:
+        return []
+    return [(title, len(d.reconfirmed) if title.startswith("Re-") else len(lines), lines)
+            for title, lines in _lines(d, code)]
+
+
+def changes_markdown(d: RegistryDiff, heading: str = "### Changes in the register") -> str:
+    """Markdown for a pull-request comment."""
+    return _markdown(heading, _change_parts(d, "`"), _NO_CHANGE)
+
+
+def changes_text(d: RegistryDiff) -> str:
+    """Plain text for a terminal."""
+    return _text(_change_parts(d, ""), _NO_CHANGE)
 
 
 # -- findings --------------------------------------------------------------------------------
@@ -134,35 +155,29 @@ def _describe(name: str, f: dict) -> str:
     return f"`{f.get('id')}`"
 
 
-def findings_markdown(delta: FindingsDelta,
-                    heading: str = "### Changes in the findings") -> str:
-    """Markdown for a pull-request comment."""
-    out = [heading, ""]
-    if delta.empty:
-        out.append("No finding appeared or disappeared.")
-        return "\n".join(out) + "\n"
+def _finding_parts(delta: FindingsDelta, markdown: bool) -> list[Part]:
+    parts = []
     for label, part in (("New", delta.new), ("Resolved", delta.resolved)):
         for name, (_items, _key, title) in CATEGORIES.items():
             found = part.get(name) or []
             if found:
-                out.append(f"**{label}: {title.lower()}** ({len(found)})")
-                out.extend(f"- {_describe(name, f)}" for f in found)
-                out.append("")
-    return "\n".join(out).rstrip() + "\n"
+                lines = [_describe(name, f) for f in found]
+                if not markdown:
+                    lines = [line.replace("`", "") for line in lines]
+                sep = ": " if markdown else " — "
+                parts.append((f"{label}{sep}{title.lower()}", len(found), lines))
+    return parts
+
+
+def findings_markdown(delta: FindingsDelta,
+                      heading: str = "### Changes in the findings") -> str:
+    """Markdown for a pull-request comment."""
+    return _markdown(heading, _finding_parts(delta, markdown=True), _NO_FINDING)
 
 
 def findings_text(delta: FindingsDelta) -> str:
     """Plain text for a terminal."""
-    if delta.empty:
-        return "No finding appeared or disappeared."
-    out = []
-    for label, part in (("New", delta.new), ("Resolved", delta.resolved)):
-        for name, (_items, _key, title) in CATEGORIES.items():
-            found = part.get(name) or []
-            if found:
-                out.append(f"{label} — {title.lower()}:")
-                out.extend("  " + _describe(name, f).replace("`", "") for f in found)
-    return "\n".join(out)
+    return _text(_finding_parts(delta, markdown=False), _NO_FINDING)
 
 
 def render_diff(fmt: str, old_label: str, new_label: str, today: dt.date,

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
 
 from graph.reasons import missing_link_reason
+
+from .markdown import escape
 
 __all__ = ["render_json", "render_markdown", "render_html", "Section", "Table", "Flag"]
 
@@ -213,11 +214,8 @@ def render_json(report: dict) -> str:
 
 
 # -- Markdown ---------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text.translate(_MARKS)).replace("\n", " ")
+    return escape(text.translate(_MARKS))
 
 
 def render_markdown(report: dict) -> str:

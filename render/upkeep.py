@@ -8,6 +8,7 @@ import datetime as dt
 from registry.model import Registry
 from registry.reconfirm import Task, label
 
+from .markdown import escape
 from .tables import csv_text
 
 __all__ = ["upkeep_text", "upkeep_markdown", "upkeep_csv"]
@@ -56,10 +57,6 @@ def upkeep_text(reg: Registry, groups: list[tuple[str, list[Task]]], by: str,
     return "\n".join(out)
 
 
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|")
-
-
 def upkeep_markdown(reg: Registry, groups: list[tuple[str, list[Task]]], by: str,
                     today: dt.date, touch_command: str = "tvb touch") -> str:
     """A section per group with a table of its items, for a meeting note or an issue."""
@@ -68,11 +65,11 @@ def upkeep_markdown(reg: Registry, groups: list[tuple[str, list[Task]]], by: str
         out.append("Nothing to re-confirm: every entry is up to date.")
         return "\n".join(out) + "\n"
     for key, ts in groups:
-        out += [f"### {_md(_heading(reg, key, by))}", "",
+        out += [f"### {escape(_heading(reg, key, by))}", "",
                 "| what | kind | entry | last | where |", "|---|---|---|---|---|"]
         for t in ts:
-            out.append(f"| {t.action} | {t.kind} | `{t.entry}` | {_md(_when(t))} | "
-                       f"{_md(t.file)}:{t.line} |")
+            out.append(f"| {t.action} | {t.kind} | `{t.entry}` | {escape(_when(t))} | "
+                       f"{escape(t.file)}:{t.line} |")
         touch = _touch_line(ts, touch_command)
         if touch:
             out += ["", f"After checking: `{touch}`"]
