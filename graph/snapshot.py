@@ -205,7 +205,8 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
     """
     day = today or dt.date.today()
     store = key = version = None
-    if cache:
+    # A file over the size limit is refused by the load below, never served from a cache.
+    if cache and _within(paths, max_bytes):
         from .cache import SnapshotCache
 
         store = SnapshotCache.for_paths(paths, cache)
@@ -235,6 +236,14 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
         store.save_snapshot(key, snap)
         snap.cache = (store, key)
     return snap
+
+
+def _within(paths: Sequence[str | os.PathLike], max_bytes: int) -> bool:
+    """True when every data file can be read and is at most *max_bytes* long."""
+    try:
+        return all(f.stat().st_size <= max_bytes for f in expand_paths(paths))
+    except OSError:
+        return False
 
 
 #: Seconds a snapshot read from the cache waits before it thaws its parts in the background:

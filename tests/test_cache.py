@@ -138,6 +138,17 @@ def test_rdf_is_cached_with_the_snapshot(data, tmp_path):
     assert len(second.store) == len(first.store) > 0
 
 
+def test_a_file_over_the_size_limit_is_not_served_from_the_cache(data, tmp_path):
+    from graph.snapshot import SnapshotError
+
+    folder = tmp_path / "cache"
+    _build(data, folder)
+    assert _build(data, folder).from_cache
+    with pytest.raises(SnapshotError) as err:
+        build_snapshot([data], TODAY, cache=folder, max_bytes=10)
+    assert err.value.diagnostics[0].code == "E003"
+
+
 def test_default_folder_is_next_to_the_data(data):
     from graph.cache import cache_dir
 
