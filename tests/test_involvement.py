@@ -401,7 +401,7 @@ def test_sample_story(sample):
               if r["kind"] == "theme"}
     # Respondent 07: a materiel project should bring in HDP.
     assert ("materieelprojecten-dmp", "hdp") in themes
-    from graph.report_render import render_html, render_markdown
+    from render.report import render_html, render_markdown
 
     line = "- HDP zou betrokken moeten zijn: Materieel — 'Materieelprojecten en het DMP'"
     assert line in render_markdown(rep).splitlines()
@@ -421,7 +421,8 @@ def test_sample_story(sample):
 # -- tvb diff ---------------------------------------------------------------------------------
 def test_diff_reports_the_new_fields(reg):
     from graph.findings_delta import findings_delta
-    from registry.diff import diff, format_text
+    from registry.diff import diff
+    from render.diff import changes_text, findings_text
 
     new = make_registry(
         REGISTER
@@ -454,7 +455,7 @@ def test_diff_reports_the_new_fields(reg):
     assert [(e.id, e.detail) for e in d.externals_added] == [("navo", "internationaal")]
     assert [(c.id, c.kind, c.fields) for c in d.other_changes] == [
         ("c1", "collaboration", ("evaluations",)), ("veiligheid", "theme", ("match",))]
-    text = format_text(d)
+    text = changes_text(d)
     assert "Dossier stage changed:\n  d7 Begroting: besluitvorming → uitvoering" in text
     assert "External units added:\n  navo NAVO (kind: internationaal)" in text
     assert "settings late_after_days: 60 → 90" in text and "dsk DSK fte: 5 → 6" in text
@@ -465,6 +466,9 @@ def test_diff_reports_the_new_fields(reg):
         (["d5"], "hdp")]
     assert [(f["kind"], f["missing"]) for f in delta.resolved["should_involve"]] == [
         ("absent", "cds")]
+    shown = findings_text(delta)
+    assert "HDP was brought into 'Defensieplan' late" in shown
+    assert "CDS was absent at the table of 'Werkgroep munitie'" in shown
 
 
 # -- validation of the new fields -------------------------------------------------------------

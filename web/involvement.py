@@ -12,8 +12,8 @@ from typing import Any
 
 from graph.involvement import person_load
 
-from .entities import ref, refs
 from .i18n import t
+from .links import ref, refs
 
 __all__ = ["should_text", "late_text", "dashboard_data", "dossier_data", "person_data",
            "directorate_data"]
