@@ -80,6 +80,7 @@ __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text"
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URI_RE = re.compile(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$')
+_LINK_TEMPLATE_RE = re.compile(r'^(https?://|mailto:)[^\s<>"\\^`|]+$')
 MAX_ID_LENGTH = 80
 PathT = tuple[str | int, ...]
 
@@ -270,6 +271,13 @@ class _Checker:
             return value
         return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
 
+    def _check_link_template(self, f: Field, value: object, path: PathT,
+                             pos: Positions) -> object:
+        # Only web and mail links: a javascript: or data: template would run in the page.
+        if isinstance(value, str) and _LINK_TEMPLATE_RE.match(value):
+            return value
+        return self._type_error(pos.loc(path), f, "an http(s):// or mailto: link template")
+
     def _check_enum(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if value in f.choices and not isinstance(value, bool):
             return value
@@ -453,6 +461,7 @@ _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], o
     "int": _Checker._check_number,
     "number": _Checker._check_number,
     "uri": _Checker._check_uri,
+    "link_template": _Checker._check_link_template,
     "enum": _Checker._check_enum,
     "object": _Checker._check_object,
     "objects": _Checker._check_objects,

@@ -17,7 +17,7 @@ from registry.model import Registry
 from registry.schema import FACTORS
 
 from .data import snapshot
-from .links import contact, entity_url, factor_level, reason_text, ref, refs
+from .links import contact, correction, entity_url, factor_level, reason_text, ref, refs
 from .render import page, render
 
 __all__ = ["bp"]
@@ -58,6 +58,7 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
         "reviewed": _date(u.reviewed),
         "people": [contact(reg, p) for p in reg.people_in(u.id)],
         "flags": snap.lookups.flags.get(u.id, []),
+        "correction": correction(reg, u),
     }
 
 
@@ -189,6 +190,7 @@ def person(id: str) -> Response:
         "separates": [refs(reg, pair) for pair in spof["separates"]] if spof else [],
         "findings": _findings(reg, id),
         "load": person_data(snap, id),  # issue 13
+        "correction": correction(reg, p),
     }
     return render("person.html", data)
 
@@ -212,6 +214,7 @@ def dossier(id: str) -> Response:
         "collaborations": refs(reg, snap.lookups.collaborations_on.get(id, [])),
         "findings": _findings(reg, id),
         **dossier_data(snap, id),  # issue 13: should_involve, late, cover, whose task
+        "correction": correction(reg, d),
     }
     return render("dossier.html", data)
 
@@ -230,6 +233,7 @@ def process(id: str) -> Response:
         "involve": refs(reg, required_directorates(reg, pr.involve)),
         "reviewed": _date(pr.reviewed),
         "dossiers": refs(reg, snap.lookups.dossiers_following.get(id, [])),
+        "correction": correction(reg, pr),
     }
     return render("process.html", data)
 
@@ -258,5 +262,6 @@ def collaboration(id: str) -> Response:
         "represented": refs(reg, sorted(represented_directorates(reg, id))),
         "evaluations": evaluations,
         "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],
+        "correction": correction(reg, c),
     }
     return render("collaboration.html", data)

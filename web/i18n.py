@@ -31,6 +31,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang.switch": "English",
         "lang.switch.label": "Switch to English",
         "json.link": "Deze pagina als JSON",
+        "correction.link": "Meld een correctie",
+        "correction.hint": "Klopt er iets niet? De beheerders krijgen een ingevulde melding.",
         "footer.version": "Gegevensversie",
         "footer.today": "peildatum",
         "banner.failed": "De laatste wijziging van de gegevens bevat fouten ({n}). "
@@ -312,6 +314,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang.switch": "Nederlands",
         "lang.switch.label": "Schakel naar Nederlands",
         "json.link": "This page as JSON",
+        "correction.link": "Report a correction",
+        "correction.hint": "Something wrong? The maintainers get a prefilled report.",
         "footer.version": "Data version",
         "footer.today": "reference date",
         "banner.failed": "The latest change to the data has errors ({n}). "
