@@ -21,6 +21,9 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
+``HISTORY_COMMITS``         commits of the data's git history read for "eerder" and
+                            "Recente wijzigingen" (30; 0 turns history off)
+``HISTORY_CHECK``           seconds between looks at the repository's HEAD (10)
 ==========================  ============================================================
 
 The app has no write endpoint: every route answers GET (and HEAD), and ``/sparql`` also
@@ -54,6 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    "HISTORY_COMMITS": 30,
+    "HISTORY_CHECK": 10.0,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_AS_ASCII": False,
@@ -130,11 +135,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import (
         data,
         entities,
+        history,
         i18n,
         integrator,
         lessons,
         network,
         openapi,
+        recent,
         render,
         search,
         sparql,
@@ -145,7 +152,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     render.init_app(app)
     data.init_app(app)
     status_.init_app(app)
-    for module in (search, entities, integrator, network, lessons, sparql, status_, openapi):
+    history.init_app(app)
+    for module in (search, entities, integrator, network, lessons, sparql, status_, openapi,
+                   recent):
         app.register_blueprint(module.bp)
 
     @app.after_request

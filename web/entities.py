@@ -17,6 +17,7 @@ from registry.model import Registry
 from registry.schema import FACTORS
 
 from .data import snapshot
+from .history import history
 from .links import contact, correction, entity_url, factor_level, reason_text, ref, refs
 from .render import page, render
 
@@ -59,7 +60,21 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
         "people": [contact(reg, p) for p in reg.people_in(u.id)],
         "flags": snap.lookups.flags.get(u.id, []),
         "correction": correction(reg, u),
+        "earlier": _earlier(reg, u.id),
     }
+
+
+def _earlier(reg: Registry, id: str) -> list[dict[str, Any]]:
+    """The "eerder" rows of *id* from the data's git history (none outside git)."""
+    out = []
+    for row in history().earlier.get(id, []):
+        other = row["other"]
+        out.append({"role": row["role"], "subject": ref(reg, row["subject"]),
+                    "other": {"id": other, "kind": None, "label": other, "url": None}
+                    if row["role"] == "id" else ref(reg, other),
+                    "from": _date(row["from"]), "until": _date(row["until"]),
+                    "author": row["author"], "commit": row["commit"]})
+    return out
 
 
 # -- pages --------------------------------------------------------------------------------------
@@ -191,6 +206,7 @@ def person(id: str) -> Response:
         "findings": _findings(reg, id),
         "load": person_data(snap, id),  # issue 13
         "correction": correction(reg, p),
+        "earlier": _earlier(reg, id),
     }
     return render("person.html", data)
 
@@ -215,6 +231,7 @@ def dossier(id: str) -> Response:
         "findings": _findings(reg, id),
         **dossier_data(snap, id),  # issue 13: should_involve, late, cover, whose task
         "correction": correction(reg, d),
+        "earlier": _earlier(reg, id),
     }
     return render("dossier.html", data)
 

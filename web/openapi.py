@@ -179,6 +179,15 @@ _SCHEMAS: dict[str, dict] = {
         "edges": _arr(_obj({"from": _STR, "to": _STR, "value": _NUM},
                            {"title": _STR, "gap": _BOOL})),
         "physics_off_after_stabilisation": _BOOL}),
+    "Recent": _obj({
+        "head": _opt(_STR), "commits_read": _INT,
+        "commits": _arr(_obj({
+            "commit": _STR, "author": _STR, "date": {"type": "string", "format": "date-time"},
+            "subject": _STR,
+            "changes": _arr(_obj({"kind": _STR, "id": _STR, "label": _STR, "old": _opt(_STR),
+                                  "new": _opt(_STR), "text": _STR})),
+            "findings": _arr(_obj({"change": {"type": "string", "enum": ["new", "resolved"]},
+                                   "category": _STR, "about": _REFS, "text": _STR}))}))}),
     "Lessons": _obj({
         "query": _STR,
         "evaluations": _arr(_obj({"collaboration": _ref("Ref"), "type": _STR,
@@ -395,6 +404,8 @@ def spec(app: Any = None) -> dict:
                    "Which network (default people)."),
             _query("directorate", _choice(directorates) if directorates else _STR,
                    "Show this directorate and its neighbours.")]),
+        "/recent.json": _page("recent", "Meaningful changes of the data's last commits in "
+                              "git, newest first (also as Atom at /recent.atom).", "Recent"),
         "/lessons.json": _page("lessons", "The lessons book and the seven-factor profile.",
                                "Lessons", [_query("q", _STR, "Words every listed evaluation "
                                                   "holds (cut at 200 characters).")]),
