@@ -376,7 +376,7 @@ def _pages(app) -> list[str]:
     searches for the payloads, and the SPARQL form and result table."""
     reg = app.extensions["tvb.snapshots"].current.registry
     pages = ["/", "/organisation", "/integrator", "/integrator?show=all", "/network",
-             "/network?view=directorates", "/lessons", "/status", "/sparql",
+             "/network?view=directorates", "/lessons", "/status", "/sparql", "/recent",
              "/sparql?query=" + quote(_LITERALS),
              "/sparql?query=" + quote("# </textarea><script>alert(1)</script>\nASK {}")]
     pages += [f"/network?directorate={u.id}" for u in reg.directorates]
@@ -426,7 +426,8 @@ def test_pages_cover_every_route(tmp_path):
     routes = {r.endpoint for r in app.url_map.iter_rules()}
     missing = routes - reached - {"static", "entities.by_id", "entities.organisation_by_id",
                                   "status.health", "status.health_json", "openapi.openapi",
-                                  "sparql.sparql_json"}
+                                  "sparql.sparql_json",
+                                  "recent.feed"}  # Atom, not a page; tests/test_history.py
     assert missing == set()
 
 

@@ -114,7 +114,7 @@ def _pages(app) -> list[str]:
     ids = _ids(app)
     return ["/", "/search?q=cyber", "/suggest?q=cyb", "/organisation", "/integrator",
             "/network", "/network?view=directorates", "/lessons", "/lessons?q=vroeg",
-            "/status", *(f"/{kind}/{id_}" for kind, id_ in ids.items())]
+            "/status", "/recent", *(f"/{kind}/{id_}" for kind, id_ in ids.items())]
 
 
 def _twin(path: str) -> str:

@@ -88,9 +88,23 @@ def by_id(id: str) -> Response:
     return redirect(url, code=303)
 
 
+def _members(reg: Registry, unit: Any) -> list[dict[str, Any]]:
+    """The people of one unit (not its departments), the head first, each marked."""
+    people = [contact(reg, p) for p in reg.people_in(unit.id) if reg.people[p].unit == unit.id]
+    people = [{**p, "is_head": p["id"] == unit.head} for p in people if p]
+    return sorted(people, key=lambda p: (not p["is_head"], p["label"]))
+
+
+def _branch(reg: Registry, unit: Any) -> dict[str, Any]:
+    return {**ref(reg, unit.id), "name": unit.name, "head": contact(reg, unit.head),
+            "fte": unit.fte, "vacancies": unit.vacancies or 0,
+            "head_vacant": unit.head is None, "members": _members(reg, unit)}
+
+
 @page(bp, "/organisation", cache=True)
 def organisation() -> Response:
-    """The organisation and its directorates: the way into the entity pages."""
+    """The organisation as a tree: directorates → departments → people, heads marked,
+    vacancies shown (``<details>``, so it folds without script)."""
     snap = snapshot()
     reg = snap.registry
     org = reg.organisation
@@ -99,10 +113,12 @@ def organisation() -> Response:
         "id": org.id if org else None, "kind": "organisation",
         "name": org.name if org else None, "parent": org.parent if org else None,
         "parent_uri": org.parent_uri if org else None,
+        "head": contact(reg, org.head) if org else None,
         "directorates": [{
-            **ref(reg, u.id), "name": u.name, "axis": u.axis, "head": contact(reg, u.head),
+            **_branch(reg, u), "axis": u.axis,
             "people": len(reg.people_in(u.id)),
             "departments": refs(reg, u.departments),
+            "tree": [_branch(reg, reg.units[d]) for d in u.departments],
             "dossiers": len(snap.lookups.dossiers_owned_in.get(u.id, [])),
             "ei_index": silo.get(u.id, {}).get("ei_index"),
             "flags": snap.lookups.flags.get(u.id, []),

@@ -69,6 +69,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "recent.cat.without_deputy": "dossier zonder plaatsvervanger",
         "recent.cat.overloaded": "boven de dossierlimiet",
         "recent.cat.unclear_owner": "dossier past bij taken van een andere directie",
+        "org.head": "hoofd",
+        "org.people": "{n} mensen",
+        "org.people.one": "1 persoon",
+        "org.vacancies": "{n} vacatures",
+        "org.vacancies.one": "1 vacature",
+        "org.head_vacant": "hoofd vacant",
+        "org.dg": "Directeur-generaal",
+        "org.fold": "Klap een directie of afdeling in of uit door op de naam te klikken.",
+        "org.fte": "{fte} fte",
         "earlier.heading": "Eerder",
         "earlier.role": "Rol",
         "earlier.who": "Wie of wat",
@@ -399,6 +408,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "recent.cat.without_deputy": "dossier without a deputy",
         "recent.cat.overloaded": "above the dossier limit",
         'recent.cat.unclear_owner': "dossier matches another directorate's tasks",
+        "org.head": "head",
+        "org.people": "{n} people",
+        "org.people.one": "1 person",
+        "org.vacancies": "{n} vacancies",
+        "org.vacancies.one": "1 vacancy",
+        "org.head_vacant": "head vacant",
+        "org.dg": "Director-general",
+        "org.fold": "Fold a directorate or department in or out by clicking its name.",
+        "org.fte": "{fte} FTE",
         "earlier.heading": "Earlier",
         "earlier.role": "Role",
         "earlier.who": "Who or what",
@@ -673,6 +691,8 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(key: str, **values: object) -> str:
     """The UI string for *key* in the request's language, with ``{name}`` filled in."""
     lang = g.get("lang", "nl")
+    if values.get("n") == 1 and key + ".one" in STRINGS[lang]:
+        key += ".one"  # the singular form ("1 vacature"), see plural keys below
     text = STRINGS[lang].get(key) or STRINGS["nl"].get(key) or key
     return text.format(**values) if values else text
 
