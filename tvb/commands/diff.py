@@ -80,6 +80,16 @@ def command(revisions, use_git, data, fmt, today, max_bytes) -> None:
         from registry.diagnostics import format_text
 
         click.echo(format_text(errors), err=True)
+        if fmt == "md":
+            # A pull-request comment step posts stdout: say why there is no comparison.
+            from render.markdown import escape as md_escape
+
+            shown = errors[:50]
+            click.echo("### The register has errors\n\nThe change cannot be compared until "
+                       "they are fixed (`tvb validate`):\n")
+            click.echo("\n".join(f"- `{d.loc}`: {md_escape(d.message)}" for d in shown))
+            if len(errors) > len(shown):
+                click.echo(f"- … and {len(errors) - len(shown)} more")
         sys.exit(1)
     (old, old_label), (new, new_label) = loaded
     changes = compare(old.registry, new.registry)
