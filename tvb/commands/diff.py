@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from tvb.options import as_date, data_option, fast_yaml, max_bytes_option, today_option
+from tvb.options import (
+    as_date,
+    data_option,
+    fast_yaml,
+    max_bytes_option,
+    read_error_line,
+    today_option,
+)
 
 
 def _load_side(path, rev, today, max_bytes):
@@ -27,7 +34,7 @@ def _load_side(path, rev, today, max_bytes):
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
     except ReadError as exc:
-        click.echo(str(exc.diagnostic), err=True)
+        click.echo(read_error_line(exc.diagnostic), err=True)
         sys.exit(2)
 
 
