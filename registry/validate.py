@@ -328,8 +328,11 @@ class _Checker:
                     ev = self.check_mapping(sub, "evaluation", (*path, key, i), pos,
                                             "an evaluation")
                     if ev is not None:
-                        values.setdefault("_evaluations", []).append(
-                            _Record("evaluation", ev, (*path, key, i), pos))
+                        ev_rec = _Record("evaluation", ev, (*path, key, i), pos)
+                        values.setdefault("_evaluations", []).append(ev_rec)
+                        # Listed too so that its references (scored_by) are checked; it
+                        # has no id, so it is neither indexed nor built on its own.
+                        self.records.append(ev_rec)
 
     # -- ids and references -----------------------------------------------------------------
     def index_ids(self) -> dict[str, _Record]:
@@ -409,7 +412,8 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
-                email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
+                email=v.get("email"), phone=v.get("phone"), level=v.get("level"),
+                reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
             out["dossier"].append(Dossier(
                 id=rid, title=v.get("title") or rid, description=v.get("description"),
@@ -427,7 +431,11 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
             evaluations = tuple(
                 Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
                            lessons=_tuple(e.values, "lessons"),
-                           factors=dict(e.values.get("factors") or {}), loc=e.loc())
+                           factors=dict(e.values.get("factors") or {}),
+                           subfactors=dict(e.values.get("subfactors") or {}),
+                           can_do_mentaliteit=e.values.get("can_do_mentaliteit"),
+                           tvb_in_praktijk=e.values.get("tvb_in_praktijk"),
+                           scored_by=_tuple(e.values, "scored_by"), loc=e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
             out["collaboration"].append(Collaboration(
                 id=rid, name=name, type=v.get("kind", "overleg"), mode=v.get("mode"),
