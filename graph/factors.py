@@ -106,7 +106,7 @@ def summarise(values: Iterable[float]) -> dict:
     interpolation between order statistics, as numpy's default); one score has spread 0.
 
     >>> summarise([1, 2, 2, 4])
-    {'median': 2.0, 'spread': 1.0, 'min': 1, 'max': 4, 'n': 4}
+    {'median': 2.0, 'spread': 0.75, 'min': 1, 'max': 4, 'n': 4}
     """
     v = sorted(values)
     if not v:
