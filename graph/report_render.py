@@ -71,18 +71,56 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
                     [[str(s["directorates"]), str(s["departments"]), str(s["people"]),
                       str(s["dossiers"]), str(s["collaborations"])]]))]
 
-    threshold = report.get("settings", {}).get("silo_threshold")
+    st = report.get("settings", {})
     flagged = [r for r in report["silos"] if r["flagged"]]
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{100 * x:.0f} %"
+
+    def silo_table(rows: list[dict]) -> Table:
+        return Table(["directie", "bereik", "ext. banden p.p.", "sectoraal",
+                      "verwacht, geen band", "E-I", "intern", "extern", "signaal"],
+                     [[name(r["directorate"]),
+                       f"{pct(r['reach'])} ({r['reached']}/{r['people']})",
+                       _num(r["external_per_person"], 2),
+                       f"{pct(r['sectoral_share'])} ({len(r['sectoral_dossiers'])}/"
+                       f"{r['active_dossiers']})",
+                       ", ".join(map(name, r["expected_missing"])) or "—",
+                       _num(r["ei_index"]), str(r["internal_ties"]),
+                       str(r["external_ties"]), Flag("silo") if r["flagged"] else ""]
+                      for r in rows])
+
     out.append(Section(
-        "Silo's (E-I-index)",
-        intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd"
-               + (f" (drempel {_num(threshold, 2)}, of geen externe banden)"
-                  if threshold is not None else "") + ". E-I = (extern − intern) / "
-               "(extern + intern), van −1 (alleen intern) tot +1 (alleen extern)."),
-        table=Table(["directie", "E-I", "intern", "extern", "signaal"],
-                    [[name(r["directorate"]), _num(r["ei_index"]), str(r["internal_ties"]),
-                      str(r["external_ties"]), Flag("silo") if r["flagged"] else ""]
-                     for r in report["silos"]])))
+        "Silo's (muren tussen directies)",
+        intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd. Een muur "
+               "is sectoraal beleid: beleid dat past binnen één beleidsterrein en waar niet "
+               "grensoverschrijdend gewerkt wordt (§2.5). Silo: minder dan "
+               f"{pct(st.get('silo_reach_threshold', 0.5))} van de mensen heeft een "
+               "actuele band met een andere directie (bereik) én minstens "
+               f"{pct(st.get('silo_sectoral_threshold', 0.5))} van de actieve dossiers "
+               "betrekt geen andere directie (sectoraal). Banden zijn actueel: een "
+               f"samenwerking die meer dan {st.get('tie_window_days', 730)} dagen geleden "
+               "eindigde telt niet. E-I = (extern − intern) / (extern + intern) staat "
+               "ernaast maar bepaalt het signaal niet."),
+        table=silo_table(report["silos"])))
+
+    levels = report.get("levels")
+    if levels:
+        nl = {"management": "management", "staff": "staf"}
+        out.append(Section(
+            "Per niveau: management en staf",
+            intro="Dezelfde maten op de banden tussen managers onderling en tussen "
+                  "stafmedewerkers onderling (§5.3.6, §7.3.1: op managementniveau vindt "
+                  "men elkaar, op het niveau van de dossierhouders niet).",
+            table=Table(["niveau", "personen", "banden", "tussen directies", "bereik",
+                         "geïsoleerd", "silo's", "silo-directies"],
+                        [[nl.get(lv, lv), str(sm["people"]), str(sm["ties"]),
+                          str(sm["external_ties"]),
+                          f"{pct(sm['reach'])} ({sm['reached']}/{sm['people']})",
+                          str(sm["isolated"]), str(sm["silos"]),
+                          ", ".join(name(r["directorate"]) for r in part["silos"]
+                                    if r["flagged"]) or "—"]
+                         for lv, part in levels.items() for sm in [part["summary"]]])))
 
     matrix = report.get("integration_matrix")
     if matrix and matrix["integrating"] and matrix["functional"]:
@@ -113,6 +151,19 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
         else:
             text = str(r["reason"]).translate(_MARKS)
         return f"{_KIND_NL.get(r['kind'], r['kind'])}: {text}"
+
+    weak = report.get("weak_junctions")
+    if weak is not None:
+        least = st.get("min_junction_weight", 3)
+        out.append(Section(
+            "Zwakke schakels",
+            intro=(f"Paren integrerend × functioneel met minder dan {least} werkcontexten "
+                   "(gedeelde actuele samenwerkingen + dossiers die de ander betrekken); "
+                   "het integratiemodel verwacht dat elk paar samenwerkt."),
+            items=[f"{name(c['integrating'])} × {name(c['functional'])}: {c['contexts']} "
+                   f"werkcontext(en) ({c['person_ties']} persoonsbanden, "
+                   f"{c['collaborations']} samenwerkingen, {c['dossiers']} dossiers)"
+                   for c in weak]))
 
     links = report["missing_links"]
     out.append(Section("Ontbrekende verbindingen", intro=f"{len(links)} bevinding(en).",
@@ -155,13 +206,31 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
                *(f"Zonder eigenaar: {name(d)}" for d in up["unowned_dossiers"]),
                *(f"Niet geëvalueerd: {name(c)}" for c in up["unevaluated_collaborations"])]))
 
-    out.append(Section(
-        "Succesfactoren",
-        intro="Gemiddelde score (1 laag – 5 hoog) over de laatste evaluatie van elke "
-              "samenwerking die de factor scoort.",
-        table=Table(["factor", "gemiddelde", "aantal"],
-                    [[f, _num(v["mean"], 1), str(v["n"])]
-                     for f, v in report["factors"].items()])))
+    profile = report.get("factor_profile")
+    if profile:
+        def median(v: float | None) -> str:
+            return _num(v, 1)
+
+        out.append(Section(
+            "Succesfactoren",
+            intro=(f"Mediaan en spreiding (interkwartielafstand) over {profile['evaluations']} "
+                   f"evaluatie(s) sinds {profile['since']}; een factor zonder eigen score "
+                   "krijgt de mediaan van zijn subvariabelen. Niveau volgens Tabel 9 "
+                   "(1 lage mate … 5 hoge mate); nulmeting: het DGB in 2021 (Tabel 18)."),
+            table=Table(["factor", "mediaan", "niveau", "spreiding", "evaluaties",
+                         "2021 (Tabel 18)"],
+                        [[f["factor"], median(f["median"]),
+                          str(f["level"]) if f["level"] else "—", _num(f["spread"], 2),
+                          str(f["n"]), str(f["baseline"]) if f["baseline"] else "—"]
+                         for f in profile["factors"]])))
+        if profile["by_year"]:
+            years = profile["by_year"]
+            out.append(Section(
+                "Succesfactoren per jaar",
+                intro="Mediaan per kalenderjaar (aantal evaluaties tussen haakjes).",
+                table=Table(["factor", *(f"{y['year']} ({y['evaluations']})" for y in years)],
+                            [[f, *(median(y["factors"][f]["median"]) for y in years)]
+                             for f in (row["factor"] for row in profile["factors"])])))
     return out
 
 

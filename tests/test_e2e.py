@@ -176,7 +176,8 @@ def test_network_view_draws_nodes(page, server):
 def test_lessons_and_sparql_pages_render(page, server):
     base, _ = server
     page.goto(base + "/lessons")
-    assert page.locator("table.factors td.lvl").count() == 7
+    # nine factors (seven of ch. 3, two of §5.4), each with its median and the 2021 baseline
+    assert page.locator("table.factors td.lvl").count() == 2 * 9
     _shot(page, "e2e-lessons")
     page.goto(base + "/sparql")
     page.click("form.sparql button")

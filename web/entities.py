@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, url_for
 
+from graph.factors import ALL_FACTORS, factor_score, scale_level
 from registry.model import Registry
-from registry.schema import FACTORS
 
 from .data import snapshot
 from .render import page, render
@@ -64,10 +64,9 @@ def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
 
 
 def factor_level(value: float | None) -> int | None:
-    """The thesis's five-level scale (1 low … 5 high) for a score or a mean."""
-    if value is None:
-        return None
-    return min(5, max(1, int(value + 0.5)))
+    """The thesis's five-level scale (Table 9, 1 low … 5 high) for a score or a median:
+    :func:`graph.factors.scale_level`, the one definition."""
+    return scale_level(value)
 
 
 def _date(value: Any) -> str | None:
@@ -283,8 +282,9 @@ def collaboration(id: str) -> Response:
     for e in sorted(c.evaluations, key=lambda e: e.date, reverse=True):
         evaluations.append({
             "date": e.date.isoformat(), "worthwhile": e.worthwhile, "lessons": list(e.lessons),
-            "factors": [{"factor": f, "score": e.factors[f], "level": factor_level(e.factors[f])}
-                        for f in FACTORS if f in e.factors],
+            "factors": [{"factor": f, "score": x, "level": factor_level(x)}
+                        for f in ALL_FACTORS if (x := factor_score(e, f)) is not None],
+            "subfactors": dict(e.subfactors), "scored_by": refs(reg, e.scored_by),
         })
     data = {
         "id": c.id, "kind": "collaboration", "name": c.name, "label": c.name, "type": c.type,
