@@ -291,3 +291,18 @@ def test_sample_silo_for_the_right_reason(sample, tmp_path):
         ("dsk", "dv"), ("dobp", "dv")}
     assert ["dbe", "dv"] in [m["directorates"] for m in r["missing_links"]
                              if m["kind"] == "integration-model"]
+
+
+def test_readme_worked_example_is_the_sample_report(sample):
+    from graph.report_render import render_markdown
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("**Worked example (the sample, 2026-11-29).**")
+    block = readme[readme.index("```\n", start) + 4:]
+    block = block[:block.index("```")]
+    note = render_markdown(report(sample, TODAY)).splitlines()
+    lines = [ln for ln in block.splitlines() if ln.startswith(("|", "- DOBP", "- DSK"))]
+    assert len(lines) >= 12
+    missing = [ln for ln in lines if ln not in note]
+    assert missing == []
