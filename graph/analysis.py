@@ -9,7 +9,6 @@ pass in so it is built once); :func:`report` gathers them in the public JSON con
 from __future__ import annotations
 
 import datetime as dt
-import random
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -20,8 +19,16 @@ import networkx as nx
 import snowballstemmer
 
 from registry.model import Registry
+from registry.schema import LEVELS
 from registry.upkeep import stale_entries, unevaluated_collaborations, unowned_dossiers
 
+from .centrality import (
+    BETWEENNESS_SAMPLE,
+    BETWEENNESS_SEED,
+    EXACT_BETWEENNESS_LIMIT,
+    betweenness,
+    start_betweenness,
+)
 from .factors import factor_profile, latest_means
 from .levels import by_level
 from .network import (
@@ -31,7 +38,14 @@ from .network import (
     people_network,
     required_directorates,
 )
-from .silo import SILO_DEFINITION, ei_index, rule_directorates, silo_rows, weak_junctions
+from .silo import (
+    SILO_DEFINITION,
+    ei_index,
+    level_network,
+    rule_directorates,
+    silo_rows,
+    weak_junctions,
+)
 
 __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
@@ -53,12 +67,6 @@ __all__ = [
     "report",
 ]
 
-#: Up to this many people betweenness is exact; beyond it, sampled.
-EXACT_BETWEENNESS_LIMIT = 5000
-#: Number of sampled source nodes beyond :data:`EXACT_BETWEENNESS_LIMIT`.
-BETWEENNESS_SAMPLE = 500
-#: Fixed seed of the sample, so that a report is reproducible.
-BETWEENNESS_SEED = 20201001  # the day the DGB was formed
 #: Sampled sources for a level's network beyond :data:`EXACT_BETWEENNESS_LIMIT`: the
 #: level split repeats betweenness twice, so it samples fewer sources (the report says
 #: so in each level's ``betweenness``).
@@ -77,79 +85,6 @@ _STOPWORDS = frozenset("""
 
 
 # -- brokers ----------------------------------------------------------------------------------
-def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
-                k: int = BETWEENNESS_SAMPLE,
-                seed: int = BETWEENNESS_SEED) -> tuple[dict[str, float], dict]:
-    """Normalised betweenness centrality of every person, exact or sampled.
-
-    Parameters
-    ----------
-    people : networkx.Graph
-        The people network (:func:`graph.network.people_network`).
-    exact_limit : int
-        Up to this many people every person is a source of shortest paths (exact);
-        beyond it ``k`` sources are drawn with ``random.Random(seed).sample``.
-    k, seed : int
-        Sample size and seed for large networks.
-
-    Returns
-    -------
-    scores : dict
-        Person id → betweenness in [0, 1]: the share of shortest paths between two
-        other people that pass through the person, averaged over pairs.
-    method : dict
-        ``{"method": "exact"|"sampled", "k": None|k, "seed": None|seed}``.
-
-    Notes
-    -----
-    Ties are unweighted here: a tie's weight counts shared contexts (a strength), which
-    a shortest-path algorithm would read as a length.
-
-    Brandes' accumulation [1]_ runs in igraph's C core (networkx's pure-Python version
-    needs about a minute per 20 sources at 100,000 people).  Exact:
-    :math:`b(v) = \\sum_{s \\ne v} \\delta_s(v) / ((n-1)(n-2))`, equal to
-    ``networkx.betweenness_centrality(G, normalized=True)``.  Sampled: the mean
-    dependency over the sampled sources other than :math:`v`,
-    :math:`b(v) = \\sum_{s \\in S} \\delta_s(v) / ((|S \\setminus \\{v\\}|)(n-2))`, the estimator
-    of Brandes & Pich [2]_ (and of networkx 3.5+).  Time :math:`O(nm)` exact and
-    :math:`O(km)` sampled, for :math:`n` people and :math:`m` ties.
-
-    References
-    ----------
-    .. [1] U. Brandes, "A faster algorithm for betweenness centrality", *Journal of
-       Mathematical Sociology* 25(2):163–177, 2001. doi:10.1080/0022250X.2001.9990249
-    .. [2] U. Brandes and C. Pich, "Centrality estimation in large networks",
-       *International Journal of Bifurcation and Chaos* 17(7):2303–2318, 2007.
-       doi:10.1142/S0218127407018403
-    """
-    nodes = list(people)
-    n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    if n <= exact_limit:
-        sources, method = None, {"method": "exact", "k": None, "seed": None}
-    else:
-        sample = random.Random(seed).sample(nodes, min(k, n))
-        sources, method = sample, {"method": "sampled", "k": len(sample), "seed": seed}
-    if n < 3:
-        return dict.fromkeys(nodes, 0.0), method
-    import igraph
-
-    g = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in people.edges()])
-    # igraph counts each unordered pair of an undirected graph once; Brandes' sums over
-    # ordered pairs (s, t), hence the factor 2.
-    raw = g.betweenness(directed=False,
-                        sources=None if sources is None else [index[s] for s in sources])
-    if sources is None:
-        return {v: 2 * raw[i] / ((n - 1) * (n - 2)) for i, v in enumerate(nodes)}, method
-    k_used = len(sources)
-    in_sample = set(sources)
-    scores = {}
-    for i, v in enumerate(nodes):
-        k_other = k_used - (v in in_sample)
-        scores[v] = 2 * raw[i] / (k_other * (n - 2)) if k_other else 0.0
-    return scores, method
-
-
 def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = None,
             scores: dict[str, float] | None = None) -> list[dict]:
     """People who connect others: betweenness, degree and directorates reached.
@@ -560,14 +495,11 @@ def _round_silos(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _level_brokers(reg: Registry, top: int) -> Callable[[nx.Graph], tuple[list, dict]]:
-    def run(g: nx.Graph) -> tuple[list, dict]:
-        scores, method = betweenness(g, k=LEVEL_BETWEENNESS_SAMPLE)
-        rows = brokers(reg, g, top=top, scores=scores)
-        for row in rows:
-            row["betweenness"] = round(row["betweenness"], 6)
-        return rows, method
-    return run
+def _broker_rows(reg: Registry, g: nx.Graph, top: int, scores: dict) -> list[dict]:
+    rows = brokers(reg, g, top=top, scores=scores)
+    for row in rows:
+        row["betweenness"] = round(row["betweenness"], 6)
+    return rows
 
 
 def _names(reg: Registry, report: dict) -> dict[str, str]:
@@ -619,13 +551,22 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
     involved = involved_directorates(reg, today)
     directorates = directorate_network(reg, people, involved, today)
     rules = rule_directorates(reg)
-    scores, method = betweenness(people)
-    broker_rows = brokers(reg, people, top=top_brokers, scores=scores)
-    for row in broker_rows:
-        row["betweenness"] = round(row["betweenness"], 6)
+    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
+    # Betweenness (the costliest step at scale) runs beside the other findings.
+    pending = start_betweenness({"all": (people, BETWEENNESS_SAMPLE),
+                                 **{lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                    for lv, g in level_nets.items()}})
     matrix = integration_matrix(reg, directorates)
-    levels = by_level(reg, people, involved, rules=rules,
-                      brokers=_level_brokers(reg, top_brokers),
+    silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
+    isolated = isolated_dossier_holders(reg, people, involved)
+    missing = missing_links(reg, people, directorates, involved)
+    spof = single_points_of_failure(reg, people)
+    scores, method = pending.result()["all"]
+    broker_rows = _broker_rows(reg, people, top_brokers, scores)
+    levels = by_level(reg, level_nets, involved, rules=rules,
+                      brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
+                                                          pending.result()[lv][0]),
+                                             pending.result()[lv][1]),
                       isolated=lambda g: isolated_dossier_holders(reg, g, involved))
     for lv in levels.values():
         _round_silos(lv["silos"])
@@ -642,10 +583,10 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
                     "active_dossiers": sum(d.active for d in reg.dossiers.values())},
         "betweenness": method,
         "brokers": broker_rows,
-        "silos": _round_silos(silo_rows(reg, people, involved, rules=rules)),
-        "isolated_dossier_holders": isolated_dossier_holders(reg, people, involved),
-        "missing_links": missing_links(reg, people, directorates, involved),
-        "single_points_of_failure": single_points_of_failure(reg, people),
+        "silos": silo_all,
+        "isolated_dossier_holders": isolated,
+        "missing_links": missing,
+        "single_points_of_failure": spof,
         "upkeep": upkeep(reg, today),
         "factors": latest_means(reg),
         "weak_junctions": weak_junctions(matrix, s.min_junction_weight),

@@ -24,19 +24,22 @@ from .silo import level_network, silo_rows
 __all__ = ["by_level"]
 
 
-def by_level(reg: Registry, people: nx.Graph, involved: Mapping[str, frozenset[str]], *,
+def by_level(reg: Registry, people: nx.Graph | Mapping[str, nx.Graph],
+             involved: Mapping[str, frozenset[str]], *,
              rules: Mapping[str, frozenset[str]] | None = None,
-             brokers: Callable[[nx.Graph], tuple[list[dict], dict]],
+             brokers: Callable[[str, nx.Graph], tuple[list[dict], dict]],
              isolated: Callable[[nx.Graph], list[dict]]) -> dict[str, dict]:
     """The silo measures, isolated dossier holders and brokers of each level.
 
     Parameters
     ----------
-    reg, people, involved, rules
-        As for :func:`graph.silo.silo_rows`; ``people`` is the whole network of
-        current ties.
+    reg, involved, rules
+        As for :func:`graph.silo.silo_rows`.
+    people : networkx.Graph or mapping
+        The whole network of current ties, or each level's network already cut out
+        (``{level: graph}``, :func:`graph.silo.level_network`).
     brokers : callable
-        Level network → (broker rows, betweenness method), e.g. built on
+        (level, level network) → (broker rows, betweenness method), e.g. built on
         :func:`graph.analysis.brokers`.
     isolated : callable
         Level network → isolated dossier holder rows
@@ -60,10 +63,10 @@ def by_level(reg: Registry, people: nx.Graph, involved: Mapping[str, frozenset[s
     """
     out = {}
     for level in LEVELS:
-        sub = level_network(people, level)
+        sub = people[level] if isinstance(people, Mapping) else level_network(people, level)
         rows = silo_rows(reg, sub, involved, rules=rules, members=sub.nodes)
         lonely = isolated(sub)
-        broker_rows, method = brokers(sub)
+        broker_rows, method = brokers(level, sub)
         n = sub.number_of_nodes()
         reached = sum(r["reached"] for r in rows)
         out[level] = {
