@@ -7,7 +7,7 @@ dictionaries as ``graph.analysis.report(registry, today)`` returns them (the pub
 contract of issue 5); it reads only these keys, and a report without one of them counts
 as having no findings of that kind:
 
-``silos[].flagged``, ``missing_links``, ``single_points_of_failure``,
+``silos[].flagged``, ``missing_links``, ``weak_junctions``, ``single_points_of_failure``,
 ``isolated_dossier_holders``, ``upkeep.stale``, ``upkeep.unowned_dossiers`` and
 ``upkeep.unevaluated_collaborations``.
 """
@@ -44,6 +44,9 @@ CATEGORIES: dict[str, tuple[Callable[[dict], list], Callable[[dict], object], st
     "silos": (_silos, lambda s: s.get("directorate"), "Silos (flagged directorates)"),
     "missing_links": (lambda r: list(r.get("missing_links") or ()), _key_missing_link,
                       "Missing cross-directorate links"),
+    "weak_junctions": (lambda r: list(r.get("weak_junctions") or ()),
+                       lambda c: (c.get("integrating"), c.get("functional")),
+                       "Weak junctions of the integration model"),
     "single_points_of_failure": (lambda r: list(r.get("single_points_of_failure") or ()),
                                  lambda s: s.get("person"), "Single points of failure"),
     "isolated_dossier_holders": (lambda r: list(r.get("isolated_dossier_holders") or ()),
@@ -104,9 +107,17 @@ def delta_between(old, new, today: dt.date) -> FindingsDelta:
 
 def _describe(name: str, f: dict) -> str:
     if name == "silos":
+        if "reach" in f:  # issue 14: the flag rests on reach and sectoral share
+            def pct(x: float | None) -> str:
+                return "—" if x is None else f"{100 * x:.0f}%"
+            return (f"`{f.get('directorate')}` (reach {pct(f.get('reach'))}, sectoral "
+                    f"{pct(f.get('sectoral_share'))})")
         ei = f.get("ei_index")
         shown = "no ties" if ei is None else f"E-I {ei:+.3f}"
         return f"`{f.get('directorate')}` ({shown})"
+    if name == "weak_junctions":
+        return (f"`{f.get('integrating')}` × `{f.get('functional')}` "
+                f"({f.get('contexts')} working context(s))")
     if name == "missing_links":
         what = ", ".join(f"`{d}`" for d in f.get("directorates") or ())
         dossiers = ", ".join(f"`{d}`" for d in f.get("dossiers") or ())

@@ -308,7 +308,9 @@ def _diff_processes(old: Registry, new: Registry, out: RegistryDiff) -> None:
 
 
 def _evaluation_key(e: Evaluation) -> tuple:
-    return (e.date, e.worthwhile, e.lessons, tuple(sorted(e.factors.items())))
+    return (e.date, e.worthwhile, e.lessons, tuple(sorted(e.factors.items())),
+            tuple(sorted(e.subfactors.items())), e.can_do_mentaliteit, e.tvb_in_praktijk,
+            e.scored_by)
 
 
 def _comparable(value: object) -> object:

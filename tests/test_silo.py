@@ -306,3 +306,29 @@ def test_readme_worked_example_is_the_sample_report(sample):
     assert len(lines) >= 12
     missing = [ln for ln in lines if ln not in note]
     assert missing == []
+
+
+def test_findings_delta_shows_weak_junctions_and_silo_reasons():
+    from graph.findings_delta import findings_delta, format_text
+
+    old = make_registry(LEVELS)
+    # c-mt gone: A and B meet only through d1 (sa1 - mb); B keeps its walls.
+    new = make_registry(LEVELS.replace(
+        "  - {id: c-mt, name: MT, kind: overleg, members: [ma, mb], start: 2025-01-01}\n", ""))
+    before, after = report(old, TODAY), report(new, TODAY)
+    assert before["weak_junctions"][0]["contexts"] == 2  # c-mt and d1
+    assert after["weak_junctions"][0]["contexts"] == 1
+    delta = findings_delta(before, after)
+    # The junction was weak before and after: neither new nor resolved.  A (ma no longer
+    # reaches B: 1 of 3, d2 sectoral: 1 of 2) becomes a silo.
+    assert delta.new["weak_junctions"] == [] and delta.resolved["weak_junctions"] == []
+    assert [s["directorate"] for s in delta.new["silos"]] == ["a"]
+    assert "a (reach 33%, sectoral 50%)" in format_text(delta)
+    gone = findings_delta(before, report(make_registry(LEVELS.replace(
+        "[sa1, sa2], start: 2025-01-01", "[sa1, sa2], start: 2025-01-01}\n"
+        "  - {id: c-x, name: X, kind: overleg, members: [sa2, sb1], start: 2025-01-01")),
+        TODAY))
+    # One more collaboration across A and B (c-x): c-mt, c-x and d1 are three working
+    # contexts, no longer weak.
+    assert [(c["integrating"], c["functional"]) for c in gone.resolved["weak_junctions"]] \
+        == [("a", "b")]

@@ -218,6 +218,7 @@ def person(id: str) -> Response:
         **contact(reg, id),
         "name": p.name,
         "reviewed": _date(p.reviewed),
+        "level": reg.level_of(id),
         "head_of": refs(reg, snap.lookups.heads.get(id, [])),
         "owns": refs(reg, reg.dossiers_owned_by(id)),
         "deputy_for": refs(reg, [d.id for d in named if d.deputy == id]),

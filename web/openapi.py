@@ -140,7 +140,8 @@ _SCHEMAS: dict[str, dict] = {
     "Department": {"allOf": [_ref("Unit"), _obj({"directorate": _opt(_ref("Ref")),
                                                  "collaborations": _REFS})]},
     "Person": {"allOf": [_ref("Contact"), _obj({
-        "name": _STR, "reviewed": _opt(_DATE), "head_of": _REFS, "owns": _REFS,
+        "name": _STR, "reviewed": _opt(_DATE), "level": {"enum": ["management", "staff"]},
+        "head_of": _REFS, "owns": _REFS,
         "deputy_for": _REFS, "involved_in": _REFS, "authority_for": _REFS,
         "collaborations": _arr({"allOf": [_ref("Ref"), _obj({"role": _STR,
                                                              "ended": _BOOL})]}),
