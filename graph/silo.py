@@ -39,6 +39,7 @@ import networkx as nx
 
 from registry.model import Registry
 
+from .involvement import theme_matches
 from .network import dossier_directorate, required_directorates
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ei_index",
     "expected_directorates",
     "rule_directorates",
+    "theme_directorates",
     "sectoral_dossiers",
     "silo_rows",
     "is_silo",
@@ -131,6 +133,21 @@ def rule_directorates(reg: Registry,
             out[d.id] = need[d.process]
     for did, dirs in (extra or {}).items():
         out[did] = out.get(did, frozenset()) | frozenset(dirs)
+    return out
+
+
+def theme_directorates(reg: Registry) -> dict[str, list[str]]:
+    """For every active dossier that matches a theme (:func:`graph.involvement.theme_matches`),
+    the directorates of the organisation its themes involve (external units are not
+    directorates: involving CDS does not cross a wall inside the organisation)."""
+    if not reg.themes:
+        return {}
+    out: dict[str, list[str]] = {}
+    for did, hits in theme_matches(reg).items():
+        dirs = [x for tid, _ in hits for x in reg.themes[tid].involve
+                if reg.kind_of(x) == "directorate"]
+        if dirs:
+            out[did] = dirs
     return out
 
 

@@ -294,7 +294,7 @@ def test_sample_silo_for_the_right_reason(sample, tmp_path):
 
 
 def test_readme_worked_example_is_the_sample_report(sample):
-    from graph.report_render import render_markdown
+    from render.report import render_markdown
     from tests.conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

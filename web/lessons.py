@@ -10,7 +10,7 @@ from graph.factors import ALL_FACTORS, factor_score
 from registry.search import fold
 
 from .data import snapshot
-from .entities import factor_level, ref, refs
+from .links import factor_level, ref, refs
 from .render import arg_text, page, render
 
 __all__ = ["bp"]
