@@ -309,7 +309,8 @@ def test_readme_worked_example_is_the_sample_report(sample):
 
 
 def test_findings_delta_shows_weak_junctions_and_silo_reasons():
-    from graph.findings_delta import findings_delta, format_text
+    from graph.findings_delta import findings_delta
+    from render.diff import findings_text
 
     old = make_registry(LEVELS)
     # c-mt gone: A and B meet only through d1 (sa1 - mb); B keeps its walls.
@@ -323,7 +324,7 @@ def test_findings_delta_shows_weak_junctions_and_silo_reasons():
     # reaches B: 1 of 3, d2 sectoral: 1 of 2) becomes a silo.
     assert delta.new["weak_junctions"] == [] and delta.resolved["weak_junctions"] == []
     assert [s["directorate"] for s in delta.new["silos"]] == ["a"]
-    assert "a (reach 33%, sectoral 50%)" in format_text(delta)
+    assert "a (reach 33%, sectoral 50%)" in findings_text(delta)
     gone = findings_delta(before, report(make_registry(LEVELS.replace(
         "[sa1, sa2], start: 2025-01-01", "[sa1, sa2], start: 2025-01-01}\n"
         "  - {id: c-x, name: X, kind: overleg, members: [sa2, sb1], start: 2025-01-01")),
