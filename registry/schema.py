@@ -146,10 +146,10 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "A collaboration that ended more than this many days ago ties no one. "
            "Default 730.", minimum=0),
         _f("min_junction_weight", "int",
-           "Een integrerend × functioneel paar met minder banden is een zwakke schakel. "
-           "Standaard 3.",
-           "An integrating × functional pair with fewer links is a weak junction. "
-           "Default 3.", minimum=1),
+           "Een integrerend × functioneel paar met minder werkcontexten (gedeelde "
+           "samenwerkingen en dossiers) is een zwakke schakel. Standaard 3.",
+           "An integrating × functional pair with fewer working contexts (shared "
+           "collaborations and dossiers) is a weak junction. Default 3.", minimum=1),
         _f("factor_window_days", "int",
            "Het succesfactorenprofiel telt evaluaties van zoveel dagen terug. Standaard 730.",
            "The success-factor profile counts evaluations of this many days back. "
