@@ -27,6 +27,7 @@ from typing import IO
 
 from rdflib import RDF, BNode, Graph, URIRef
 
+from registry.atomic import write_atomic
 from registry.model import Registry
 
 from .rdf import compile_registry, entity_iri
@@ -153,7 +154,7 @@ def write_rdf(registry: Registry, fmt: str, out: str | os.PathLike | IO[bytes]) 
     graph = compile_registry(registry)
     data = serialize(graph, fmt)
     if isinstance(out, str | os.PathLike):
-        Path(out).write_bytes(data)
+        write_atomic(out, data)
     else:
         out.write(data)
     return len(graph)
@@ -279,16 +280,18 @@ def write_csv(registry: Registry, path: str | os.PathLike) -> list[str]:
     path = Path(path)
     files = {f"{name}.csv": _csv_bytes(*table) for name, table in tables(registry).items()}
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for name, data in files.items():
                 info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, data)
+        write_atomic(path, buf.getvalue())
     else:
         if path.exists() and not path.is_dir():
             raise ValueError(f"{path} is a file; give a folder or a .zip file for the CSV tables")
         path.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
-            (path / name).write_bytes(data)
+            write_atomic(path / name, data)
     return list(files)

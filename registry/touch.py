@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import check_yaml, write_atomic
 from .load import Positions, SourceFile, parse_bytes
 from .model import Registry
 from .validate import did_you_mean
@@ -95,10 +96,14 @@ def plan_touch(registry: Registry, sources: list[SourceFile], ids: Iterable[str]
 
 
 def apply_touch(plans: Iterable[FileTouch]) -> None:
-    """Write the planned files (only those that change)."""
+    """Write the planned files (only those that change), each atomically and only if it
+    still holds the bytes the edit was planned on.
+
+    Raises :class:`registry.atomic.WriteError` (one line; that file untouched).
+    """
     for p in plans:
         if p.modified:
-            Path(p.file).write_bytes(p.new)
+            write_atomic(p.file, p.new, expected=p.old, check=check_yaml)
 
 
 def _plan_file(registry: Registry, src: SourceFile, ids: list[str], on: dt.date) -> FileTouch:
@@ -139,6 +144,12 @@ def _edit_entry(doc: TextDoc, src: SourceFile, path: tuple, iso: str) -> None:
     value = pos.value_position((*path, "reviewed"))
     if value is not None:
         at = doc.offset(*value)
+        key = pos.key_position((*path, "reviewed"))
+        # An alias's node is its anchor's, so its position lies before the key; an anchor
+        # is shared with the entries that use it.  Either way one date is not one entry's.
+        if doc.text[at:at + 1] in ("&", "*") or (key is not None and at < doc.offset(*key)):
+            raise EditError("its date is a YAML anchor or alias (&name/*name) shared with "
+                            "other entries; write the date out by hand")
         s, e = scalar_span(doc, at, flow or _inside_flow(doc, pos, path))
         if s == e:  # `reviewed:` with no value: add one, keeping a blank before it
             before = doc.text[s - 1:s]

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import click
 
+from registry.atomic import WriteError
+from tvb.writing import WriteFailed, write_errors, write_or_exit
+
 DEFAULT_DATA = "data/tvb.yaml"
 
 _today_option = click.option(
@@ -104,7 +107,7 @@ def schema(output) -> None:
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_or_exit(output, text)
     else:
         click.echo(text, nl=False)
 
@@ -146,7 +149,8 @@ def generate(people, seed, output, split) -> None:
     if split and not output:
         raise click.UsageError("--split needs -o FOLDER")
     if output:
-        files = gen.write(data, output, split=split)
+        with write_errors():
+            files = gen.write(data, output, split=split)
         click.echo(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {output}",
                    err=True)
     else:
@@ -287,7 +291,8 @@ def touch(ids, data, on, dry_run) -> None:
             new = p.new.decode("utf-8").splitlines(keepends=True)
             click.echo("".join(difflib.unified_diff(old, new, p.file, p.file)), nl=False)
         return
-    apply_touch(plans)
+    with write_errors():
+        apply_touch(plans)
     for p in plans:
         if p.changed:
             click.echo(f"{p.file}: reviewed: {day} on {', '.join(p.changed)}")
@@ -361,7 +366,9 @@ def new_entry(kind, entry_id, write, data, today) -> None:
         plan = plan_append(result, kind, fields, day)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    Path(plan.file).write_bytes(plan.new)
+    from registry.atomic import check_yaml
+
+    write_or_exit(plan.file, plan.new, expected=plan.old, check=check_yaml)
     entity = plan.result.registry.get(fields[0][1])
     click.echo(f"{entity.loc}: added {kind} '{entity.id}'; fill in the placeholders")
 
@@ -414,6 +421,8 @@ def export(fmt, output, data) -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except WriteError as exc:
+        raise WriteFailed(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 
@@ -629,7 +638,7 @@ def report_command(data, fmt, today, output) -> None:
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](
         report(reg, day))
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_or_exit(output, text)
     else:
         click.echo(text, nl=False)
 
