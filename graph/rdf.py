@@ -39,7 +39,8 @@ organisation
 directorate / department
     ``org:OrganizationalUnit`` and ``tvb:Directorate`` / ``tvb:Department``;
     ``org:unitOf`` the organisation / the directorate (``org:hasUnit`` back);
-    ``skos:prefLabel``; abbreviation as ``skos:notation``; tasks as ``org:purpose``;
+    ``skos:prefLabel``; abbreviation as ``skos:notation``; ``uri`` (an official TOOI
+    identifier) as ``owl:sameAs``; tasks as ``org:purpose``;
     axis as ``org:classification``; the head ``org:headOf`` it.
 person
     ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``;
@@ -354,6 +355,8 @@ class _Compiler:
         yield s, SKOS.prefLabel, Literal(u.name, lang="nl")
         if u.abbreviation:
             yield s, SKOS.notation, Literal(u.abbreviation)
+        if u.uri:  # the official (TOOI) identifier names the same unit
+            yield s, OWL.sameAs, URIRef(u.uri)
         if u.axis in _AXIS:
             yield s, ORG.classification, _AXIS[u.axis]
         for task in u.tasks:

@@ -62,6 +62,7 @@ class Unit:
     parent: str | None = None
     departments: tuple[str, ...] = ()
     loc: Loc = _NOWHERE
+    uri: str | None = None  # an official identifier (TOOI) of the same unit
 
     @property
     def directorate(self) -> str:

@@ -405,7 +405,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 id=rid, kind=rec.kind, name=name, abbreviation=v.get("abbreviation"),
                 axis=v.get("axis"), head=v.get("head"), tasks=_tuple(v, "tasks"),
                 reviewed=v.get("reviewed"), parent=rec.parent,
-                departments=tuple(departments_of.get(rid, ())), loc=loc))
+                departments=tuple(departments_of.get(rid, ())), loc=loc, uri=v.get("uri")))
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
