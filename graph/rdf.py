@@ -35,7 +35,8 @@ Mapping in brief
 organisation
     ``org:Organization``; ``skos:prefLabel``; ``org:subOrganizationOf`` its
     ``parent_uri`` (a TOOI identifier), which is typed ``org:Organization`` and labelled
-    with ``parent`` when that is given; ``org:hasUnit`` each directorate.
+    with ``parent`` when that is given; ``owl:sameAs`` its ``uri``; ``org:hasUnit``
+    each directorate.
 directorate / department
     ``org:OrganizationalUnit`` and ``tvb:Directorate`` / ``tvb:Department``;
     ``org:unitOf`` the organisation / the directorate (``org:hasUnit`` back);
@@ -333,6 +334,8 @@ class _Compiler:
         yield s, RDF.type, ORG.Organization
         yield s, SKOS.prefLabel, Literal(org.name, lang="nl")
         yield s, DCTERMS.identifier, Literal(org.id)
+        if org.uri:
+            yield s, OWL.sameAs, URIRef(org.uri)
         if org.parent_uri:
             parent = URIRef(org.parent_uri)
             yield s, ORG.subOrganizationOf, parent

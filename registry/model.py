@@ -37,6 +37,7 @@ class Organisation:
     parent: str | None = None
     parent_uri: str | None = None
     loc: Loc = _NOWHERE
+    uri: str | None = None  # its official identifier (TOOI)
     kind = "organisation"
 
 

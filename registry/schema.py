@@ -80,6 +80,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
     "organisation": (
         _ID,
         _f("name", "text", "Naam.", "Name.", required=True),
+        _UNIT_URI,
         _f("parent", "text", "Bovenliggende organisatie.", "Parent organisation."),
         _f("parent_uri", "uri", "URI van de bovenliggende organisatie (bijv. TOOI).",
            "URI of the parent organisation (e.g. TOOI)."),

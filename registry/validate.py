@@ -438,7 +438,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "organisation":
             out["organisation"].append(Organisation(
                 id=rid, name=name, parent=v.get("parent"), parent_uri=v.get("parent_uri"),
-                loc=loc))
+                loc=loc, uri=v.get("uri")))
     return out
 
 
