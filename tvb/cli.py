@@ -643,5 +643,10 @@ def report_command(data, fmt, today, output) -> None:
         click.echo(text, nl=False)
 
 
+from tvb.commands.import_ import import_group  # noqa: E402 - registered after main exists
+
+main.add_command(import_group)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
