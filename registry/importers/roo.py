@@ -91,8 +91,17 @@ class RooTree:
     organisations_read: int = 0
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    """The name without its namespace (cached: an export has a few dozen distinct tags)."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) < 10_000:  # a hostile file may invent millions of tags
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _attr(elem: ET.Element, name: str) -> str | None:

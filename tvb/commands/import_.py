@@ -27,6 +27,10 @@ def _day(today: dt.datetime | None) -> dt.date:
     return today.date() if today else dt.date.today()
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def _fail(exc: ImportFailed, code: int = 2):
     click.echo(f"Error: {exc}", err=True)
     sys.exit(code)
@@ -77,10 +81,12 @@ def sheet(file, map_file, output, dry_run, data, today) -> None:
                            "written"), 1)
     how = f" ({imported.encoding}, '{imported.delimiter}'-separated)" \
         if imported.encoding else ""
-    summary = (f"{len(imported.people)} people and {len(imported.dossiers)} dossiers from "
-               f"{file}{how}; {len(imported.rejected)} rows not imported"
+    summary = (f"{_n(len(imported.people), 'person', 'people')} and "
+               f"{_n(len(imported.dossiers), 'dossier')} from {file}{how}; "
+               f"{_n(len(imported.rejected), 'row')} not imported"
                + (" (listed above)" if imported.rejected else "")
-               + (f"; {imported.blank_rows} empty rows skipped" if imported.blank_rows else ""))
+               + (f"; {_n(imported.blank_rows, 'empty row')} skipped"
+                  if imported.blank_rows else ""))
     if dry_run or not output:
         click.echo(text, nl=False)
         click.echo(("would write " if output else "") + summary
