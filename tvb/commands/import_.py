@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from registry.atomic import check_yaml
 from registry.importers import ImportFailed, check_beside
 from tvb.writing import write_errors, write_or_exit
 
@@ -92,7 +93,7 @@ def sheet(file, map_file, output, dry_run, data, today) -> None:
         click.echo(("would write " if output else "") + summary
                    + (f" to {output}" if output else ""), err=True)
         return
-    write_or_exit(output, text, expected=None)
+    write_or_exit(output, text, expected=None, check=check_yaml)
     click.echo(f"wrote {summary} to {output}", err=True)
 
 
@@ -143,7 +144,7 @@ def roo(file, root, output, write, today) -> None:
             click.echo(text, nl=False)
             click.echo(summary, err=True)
             return
-        write_or_exit(output, text, expected=None)
+        write_or_exit(output, text, expected=None, check=check_yaml)
         click.echo(f"wrote {summary} to {output}", err=True)
         return
     result = load_or_exit([output], day)
@@ -164,7 +165,7 @@ def roo(file, root, output, write, today) -> None:
         click.echo(f"{len(update.changes)} changes; nothing written — run again with --write "
                    "to apply them", err=True)
         return
-    from registry.atomic import check_yaml, write_atomic
+    from registry.atomic import write_atomic
 
     with write_errors():
         for f in update.files:
