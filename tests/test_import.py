@@ -294,7 +294,7 @@ def test_a_million_rows_is_a_one_line_error(register, tmp_path, kind, rows, mess
     assert not out.exists()
 
 
-def test_formulas_in_cells_are_refused_row_by_row(register, tmp_path):
+def test_formulas_without_a_saved_value_are_refused_row_by_row(register, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -316,6 +316,28 @@ def test_formulas_in_cells_are_refused_row_by_row(register, tmp_path):
     assert load_registry(register).ok
     assert "=" not in out.read_text(encoding="utf-8").split("people:")[1].replace(
         "'=1+1", "")
+
+
+def test_a_formula_with_a_saved_value_gives_that_value(register, tmp_path):
+    """What Excel shows is what is imported; the formula itself is never evaluated."""
+    def c(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData>'
+             f'<row r="1">{c("A1", "Naam")}{c("B1", "Afdeling")}</row>'
+             f'<row r="2">{c("A2", "Jan Jansen")}<c r="B2" t="str"><f>"DS"&amp;"K"</f>'
+             '<v>DSK</v></c></row>'
+             f'<row r="3">{c("A3", "Eva Smit")}<c r="B3" t="str"><f>A1</f></c></row>'
+             '</sheetData></worksheet>').encode()
+    path = tmp_path / "saved.xlsx"
+    _huge_xlsx(path, 0, sheet)
+    res = _invoke("import", "sheet", str(path), "--map", str(_small_map(tmp_path)),
+                  "--data", str(register), "--today", TODAY)
+    assert res.exit_code == 0, res.output
+    assert "  - id: jan-jansen\n    name: Jan Jansen\n    unit: dsk\n" in res.stdout
+    assert _rejected(res.stderr) == {3: "column 'Afdeling' holds a formula (=A1); type the "
+                                        "value instead"}
 
 
 def test_a_workbook_with_external_entities_reads_no_file(register, tmp_path):
@@ -351,8 +373,8 @@ def test_a_1_gb_sheet_is_refused_before_it_is_read(register, tmp_path, kind):
 @pytest.mark.parametrize("name, content, message", [
     ("kapot.xlsx", b"PK\x03\x04 not really a zip", "not a readable .xlsx workbook"),
     ("kapot.xlsx", b"Naam;Afdeling\n", "not a readable .xlsx workbook"),
-    ("nul.csv", b"Naam;Afdeling\nJan\0;DSK\n", "nul.csv:2: a NUL byte"),
-    ("utf16.csv", "Naam;Afdeling\n".encode("utf-16-le"), "utf16.csv:1: a NUL byte"),
+    ("nul.csv", b"Naam;Afdeling\nJan\0;DSK\n", "nul.csv:2: a NUL character"),
+    ("utf16.csv", "Naam;Afdeling\n".encode("utf-16-le"), "utf16.csv:1: a NUL character"),
     ("raar.csv", b"Naam;Afdeling\nJ\x81;DSK\n", "raar.csv:2: neither UTF-8 nor Windows-1252"),
     ("leeg.csv", b"", "the sheet is empty"),
 ])

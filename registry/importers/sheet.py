@@ -16,8 +16,9 @@ a file that, beside the register's other files, validates.  Nothing is written h
 
 Reading is streamed and bounded: at most :data:`MAX_ROWS` rows and :data:`MAX_BYTES`
 bytes; a ``.xlsx`` is read by openpyxl in read-only mode (which parses its XML with
-defusedxml when that is installed, as it is here).  Formulas are never evaluated: a cell
-holding one is refused with its row, so the register holds what someone typed.
+defusedxml when that is installed, as it is here).  Formulas are never evaluated: a
+formula cell gives the value the spreadsheet program saved with it, and without one its
+row is refused; in a CSV file a cell starting with ``=`` refuses its row.
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def _xlsx_precheck(path, name: str) -> None:
                         if not chunk:
                             rows += len(_ROW_TAG.findall(buf))
                         else:  # a tag cut in two is counted in the next round, once
-                            limit = len(buf) - 64
+                            limit = max(len(buf) - 64, 0)
                             rows += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < limit)
                             tail = buf[limit:]
                         if rows > MAX_ROWS + 1:
@@ -227,31 +228,29 @@ def _xlsx_precheck(path, name: str) -> None:
 
 
 def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    """Rows of a workbook.  A formula cell gives the value Excel computed and saved with
+    it; a formula without one (a file no spreadsheet program has recalculated) gives a
+    :class:`_Formula`, which refuses its row.  Nothing is ever evaluated here."""
     name = str(path)
     _xlsx_precheck(path, name)
+    formulas = _open_workbook(path, name, data_only=False)
+    values = _open_workbook(path, name, data_only=True)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-            TypeError, EOFError) as exc:
-        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
-    except Exception as exc:  # openpyxl raises parser errors of several libraries
-        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
+        if sheet is not None and sheet not in formulas.sheetnames:
             raise ImportFailed(f"{name}: no sheet '{sheet}'; the sheets are: "
-                               f"{', '.join(wb.sheetnames)}")
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+                               f"{', '.join(formulas.sheetnames)}")
+        index = formulas.sheetnames.index(sheet) if sheet is not None else 0
         number = 0
         try:
-            for number, row in enumerate(ws.iter_rows(), start=1):
+            pairs = zip(formulas.worksheets[index].iter_rows(),
+                        values.worksheets[index].iter_rows(), strict=False)
+            for number, (row, cached) in enumerate(pairs, start=1):
                 cells = []
-                for c in row:
+                for i, c in enumerate(row):
                     value = getattr(c, "value", None)
                     if getattr(c, "data_type", None) == "f" and value is not None:
-                        value = _Formula(str(value))
+                        saved = getattr(cached[i], "value", None) if i < len(cached) else None
+                        value = saved if saved is not None else _Formula(str(value))
                     cells.append(value)
                 yield number, cells
         except ImportFailed:
@@ -260,7 +259,17 @@ def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
             raise ImportFailed(f"{name}:{number + 1}: cannot read the sheet "
                                f"({_short(exc)})") from None
     finally:
-        wb.close()
+        formulas.close()
+        values.close()
+
+
+def _open_workbook(path, name: str, *, data_only: bool):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as exc:  # openpyxl raises the errors of zipfile, its XML parsers, …
+        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
 
 
 class _Formula(str):
@@ -299,10 +308,10 @@ def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
-    if b"\0" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
-        raise ImportFailed(f"{name}:{line}: a NUL byte; this is not a CSV file")
     text, encoding = _decode(raw, name)
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise ImportFailed(f"{name}:{line}: a NUL character; this is not a CSV file")
     header = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=lambda d: (header.count(d), d == ";"))
     if info is not None:
