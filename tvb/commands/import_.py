@@ -2,7 +2,8 @@
 organisation already has — its old staff list and the government's register of
 organisations.
 
-Importers keep the maintainer's edits sacred: they print, or write a NEW file; an
+The importers' modules are imported inside the commands, so that other commands do not
+pay for them.  Importers keep the maintainer's edits sacred: they print, or write a NEW file; an
 existing register is only ever reported on, unless ``--write`` is given, and then only
 the planned values change, through :mod:`registry.atomic`.
 """
@@ -16,7 +17,6 @@ import sys
 import click
 
 from registry.atomic import check_yaml
-from registry.importers import ImportFailed, check_beside
 from tvb.writing import write_errors, write_or_exit
 
 __all__ = ["import_group"]
@@ -32,7 +32,7 @@ def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else many or one + 's'}"
 
 
-def _fail(exc: ImportFailed, code: int = 2):
+def _fail(exc: Exception, code: int = 2):
     click.echo(f"Error: {exc}", err=True)
     sys.exit(code)
 
@@ -62,6 +62,8 @@ def sheet(file, map_file, output, dry_run, data, today) -> None:
     duplicate person, a formula) are listed with their row number (the header is row 1).
     The result, placed beside the register's files, validates.
     """
+    # Imported here, not above: every `tvb` command would pay for them otherwise.
+    from registry.importers import ImportFailed, check_beside
     from registry.importers.sheet import import_sheet, load_map
     from tvb.cli import load_or_exit
 
@@ -116,6 +118,7 @@ def roo(file, root, output, write, today) -> None:
     identifiers of matching units; units new in ROO; units ROO lacks) are printed, and
     applied with --write — people, dossiers and everything added by hand stay as they are.
     """
+    from registry.importers import ImportFailed
     from registry.importers.roo import plan_update, read_subtree, to_yaml
     from registry.validate import registry_from_text
     from tvb.cli import load_or_exit
