@@ -538,6 +538,8 @@ def test_roo_update_reports_and_changes_nothing_without_write(export, tmp_path, 
     assert "new in ROO, not in the register (add by hand): Directie Internationale Zaken " \
         "(systeemId 40)" in res.stdout
     assert "nothing written" in res.stderr
+    assert "cio: the tasks differ from ROO's 1 (left as they are)" in res.stdout
+    assert "dsk: the tasks differ" not in res.stdout
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
     res = _invoke("import", "roo", str(changed), "--root", "10", "-o", str(folder), "--write")

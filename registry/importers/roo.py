@@ -392,6 +392,7 @@ class Update:
     files: list[FileUpdate] = field(default_factory=list)
     new_in_roo: list[str] = field(default_factory=list)
     not_in_roo: list[str] = field(default_factory=list)
+    tasks_differ: list[str] = field(default_factory=list)  # reported, never changed
 
 
 def _match(reg: Registry, orgs: list[RooOrg]) -> dict[str, RooOrg]:
@@ -425,9 +426,9 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
     identifiers of the units (and the organisation) that match.
 
     Nothing else is touched: people, dossiers, tasks, axes and everything added by hand
-    stay byte for byte; units new in ROO and units ROO lacks are only reported.  The
-    edited files are parsed again and must differ only in the planned values and give
-    no new error.  Raises :class:`ImportFailed` when an edit cannot be made safely.
+    stay byte for byte; tasks that differ, units new in ROO and units ROO lacks are only
+    reported.  The edited files are parsed again and must differ only in the planned
+    values and give no new error.  Raises :class:`ImportFailed` when an edit cannot be made safely.
     """
     reg = result.registry
     orgs = [o for depth, o in tree.root.walk() if 1 <= depth <= 2]
@@ -458,6 +459,9 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         plan(u, "name", u.name, o.name)
         plan(u, "abbreviation", u.abbreviation, o.abbreviation)
         plan(u, "uri", u.uri, o.uri)
+        if o.tasks and list(u.tasks) != o.tasks:
+            update.tasks_differ.append(f"{u.loc.file}:{u.loc.line}: {u.id}: the tasks differ "
+                                       f"from ROO's {len(o.tasks)} (left as they are)")
     matched_ids = {id(o) for o in matched.values()}
     update.new_in_roo = [o.label() for o in orgs if id(o) not in matched_ids]
     update.not_in_roo += [u.id for u in reg.units.values() if u.id not in matched]

@@ -159,6 +159,8 @@ def roo(file, root, output, write, today) -> None:
         click.echo(str(c))
     for label in update.new_in_roo:
         click.echo(f"new in ROO, not in the register (add by hand): {label}")
+    for line in update.tasks_differ:
+        click.echo(line)
     for label in update.not_in_roo:
         click.echo(f"in the register, not below {tree.root.label()} in ROO: {label}")
     if not update.changes:
