@@ -1,1 +1,1 @@
-"""One module per command (or group of commands), registered in :mod:`tvb.cli`."""
+"""One module per ``tvb`` command; each defines ``command``, registered in :mod:`tvb.cli`."""

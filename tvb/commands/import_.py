@@ -2,10 +2,10 @@
 organisation already has — its old staff list and the government's register of
 organisations.
 
-The importers' modules are imported inside the commands, so that other commands do not
-pay for them.  Importers keep the maintainer's edits sacred: they print, or write a NEW file; an
-existing register is only ever reported on, unless ``--write`` is given, and then only
-the planned values change, through :mod:`registry.atomic`.
+Importers keep the maintainer's edits sacred: they print, or write a NEW file; an
+existing register is only ever reported on, unless ``--write`` is given, and then only the
+planned values change, through :mod:`registry.atomic`.  The importers' modules are
+imported inside the commands, so that other commands do not pay for them.
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ import sys
 import click
 
 from registry.atomic import check_yaml
+from tvb.options import as_date, data_option, load_or_exit, max_bytes_option
 from tvb.writing import write_errors, write_or_exit
 
-__all__ = ["import_group"]
+__all__ = ["command"]
 
-_DEFAULT_DATA = "data/tvb.yaml"
+_import_date = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Import date, written as 'reviewed' (YYYY-MM-DD); default: today.")
 
 
 def _day(today: dt.datetime | None) -> dt.date:
-    return today.date() if today else dt.date.today()
+    return as_date(today) or dt.date.today()
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -38,11 +41,11 @@ def _fail(exc: Exception, code: int = 2):
 
 
 @click.group("import")
-def import_group() -> None:
+def command() -> None:
     """Import people from a spreadsheet or units from the Register van Overheidsorganisaties."""
 
 
-@import_group.command("sheet")
+@command.command("sheet")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--map", "map_file", required=True, type=click.Path(dir_okay=False),
               help="Mapping file: 'columns:' (field: column header) and 'units:' "
@@ -51,11 +54,10 @@ def import_group() -> None:
               help="New YAML file to write (never an existing one); default: standard "
               "output.")
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
-@click.option("--data", "data", default=_DEFAULT_DATA, show_default=True,
-              type=click.Path(), help="The register the people join (its units and ids).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Import date, written as 'reviewed' (YYYY-MM-DD); default: today.")
-def sheet(file, map_file, output, dry_run, data, today) -> None:
+@data_option("The register the people join (its units and ids).")
+@_import_date
+@max_bytes_option
+def sheet(file, map_file, output, dry_run, data, today, max_bytes) -> None:
     """Read people (and dossiers) from FILE, an .xlsx or .csv staff list.
 
     Ids are made from names; rows that cannot be placed (empty name, unknown unit,
@@ -65,10 +67,9 @@ def sheet(file, map_file, output, dry_run, data, today) -> None:
     # Imported here, not above: every `tvb` command would pay for them otherwise.
     from registry.importers import ImportFailed, check_beside
     from registry.importers.sheet import import_sheet, load_map
-    from tvb.cli import load_or_exit
 
     day = _day(today)
-    result = load_or_exit([data], day)
+    result = load_or_exit([data], day, max_bytes)
     try:
         mapping = load_map(map_file)
         imported = import_sheet(file, mapping, result.registry, day)
@@ -99,7 +100,7 @@ def sheet(file, map_file, output, dry_run, data, today) -> None:
     click.echo(f"wrote {summary} to {output}", err=True)
 
 
-@import_group.command("roo")
+@command.command("roo")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--root", required=True, help="The organisation to import: its systeemId, "
               "TOOI URI, name or abbreviation.")
@@ -108,8 +109,7 @@ def sheet(file, map_file, output, dry_run, data, today) -> None:
               "folder) to compare with and, with --write, update.")
 @click.option("--write", is_flag=True, help="Update the existing register given with -o "
               "(names, abbreviations and identifiers of matching units only).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Import date, written as 'reviewed' (YYYY-MM-DD); default: today.")
+@_import_date
 def roo(file, root, output, write, today) -> None:
     """Read the units under ROOT from FILE, the ROO export (exportOO.xml).
 
@@ -121,7 +121,6 @@ def roo(file, root, output, write, today) -> None:
     from registry.importers import ImportFailed
     from registry.importers.roo import plan_update, read_subtree, to_yaml
     from registry.validate import registry_from_text
-    from tvb.cli import load_or_exit
 
     if write and not output:
         raise click.UsageError("--write updates the register given with -o; give -o PATH")
