@@ -129,7 +129,6 @@ def write_atomic(path: str | os.PathLike, data: bytes, *,
 
 
 def _held_message(path: str | os.PathLike, lock: Path) -> str:
-    who = ""
     try:
         pid = int(lock.read_text(encoding="ascii").strip() or "0")
     except (OSError, ValueError):
@@ -142,6 +141,8 @@ def _held_message(path: str | os.PathLike, lock: Path) -> str:
             who = f" by process {pid}, which is no longer running"
         except OSError:
             who = f" by process {pid}"
+    else:
+        who = ", naming no process: a writer just starting, or one killed as it took it"
     return (f"cannot write {path}: another write is in progress ({lock} is held{who}); "
             "nothing was changed — if no other tvb is running, remove that file and try again")
 
