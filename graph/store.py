@@ -20,7 +20,7 @@ from rdflib import XSD, BNode, Literal, URIRef
 
 from registry.model import Registry
 
-from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, capped_result, check_query
+from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, capped_result, checked_text
 
 __all__ = ["to_ntriples", "build_store", "run_query", "to_rdflib"]
 
@@ -125,9 +125,13 @@ def run_query(store: ox.Store, text: str, *, namespaces: Mapping[str, str] | Non
     """
     if max_rows is not None and max_rows < 0:
         raise ValueError("max_rows must be at least 0")
-    check_query(text, max_chars=max_chars)
+    # Oxigraph gets the canonical text that was checked, never the text as sent: its
+    # parser and rdflib's must not disagree about where a comment ends (issue 21).
+    canon = checked_text(text, max_chars=max_chars)
     try:
-        result = store.query(text, prefixes=dict(namespaces or {}))
+        # The dataset is set here too, so even a FROM that slipped through names nothing.
+        result = store.query(canon, prefixes=dict(namespaces or {}),
+                             default_graph=ox.DefaultGraph(), named_graphs=[])
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):

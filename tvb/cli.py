@@ -596,14 +596,12 @@ def serve(data, host, port, no_watch, no_sparql, threads, get_path, today) -> No
         click.echo(f"warning: listening on {host}: the viewer is reachable from other "
                    "machines and has no login; put it behind the intranet's own access "
                    "control", err=True)
-    from waitress import serve as waitress_serve
+    from web import server
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}); Ctrl+C stops it",
                err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="tvb",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                   clear_untrusted_proxy_headers=True, channel_timeout=60)
+    server.serve(app, host=host, port=port, **server.server_options(app, threads))
 
 
 @main.command("report")
