@@ -35,9 +35,8 @@ CONCAT_BOMB = ('SELECT (STRLEN(?k) AS ?n) WHERE { BIND("' + "a" * 100 + '" AS ?a
 # -- the server ---------------------------------------------------------------------------------
 def _serve_kwargs(monkeypatch) -> dict:
     """The waitress keyword arguments of ``tvb serve`` (its server replaced by a stub)."""
-    from web import server
-
     from tvb.cli import main
+    from web import server
 
     calls = []
     monkeypatch.setattr(server, "serve", lambda app, **kw: calls.append(kw))
