@@ -282,3 +282,59 @@ def test_without_namespaces_a_warning_is_logged_and_queries_still_run(monkeypatc
     warnings = [r.getMessage() for r in caplog.records if r.name == "tvb.sparql"]
     assert len(warnings) == 1 and "without network isolation (refused for the test)" in \
         warnings[0]
+
+
+# -- the first wall, fuzzed ---------------------------------------------------------------------
+# Pieces that parsers read differently, glued at random around a SERVICE and a FROM: any
+# text the check lets through is run by Oxigraph in this process (no namespace), and the
+# listener must still hear nothing.  Values in strings and IRIs keep their meaning.
+_PIECES = ["#", "\r", "\n", "\r\n", "\u2028", "\x85", "\\u000A", "\\u000D", "\\u0022",
+           "\\u003E", "\\U00000023", '"', "'", '"""', "<", ">", "<urn:a#>", "{", "}", " ",
+           "\\", "\\\\", "?x", ".", "SERVICE <http://{L}/fuzz> { ?x ?y ?leak }",
+           "FROM <http://{L}/fuzz>", "SELECT ?leak", "WHERE", "ASK"]
+
+
+def test_fuzzed_texts_the_check_passes_never_reach_the_network(listener):
+    import pyoxigraph as ox
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from graph.sparql import QueryError
+    from graph.store import run_query
+
+    store = ox.Store()
+    passed = []
+
+    @settings(max_examples=400, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
+    def run(pieces):
+        text = "SELECT ?leak WHERE { " + "".join(pieces).replace("{L}", listener.where) \
+            + "\n}"
+        try:
+            run_query(store, text)
+        except QueryError:
+            return
+        passed.append(text)
+
+    run()
+    _no_calls(listener)
+    assert passed, "no fuzzed text passed the check: the fuzz tested nothing"
+
+
+@pytest.mark.parametrize("value", ["plain", 'a"b', "a\\b", "\\u0041", "\\U00000041", "é😀",
+                                   "#x\r\ny", "\u2028\x85\x0b\x0c\x00\x7f", "'''", '"""',
+                                   "> SERVICE <http://x/> {", "\\\\u0022"])
+def test_a_string_means_the_same_to_both_engines(value):
+    """A literal written with escapes for every special character reaches rdflib and
+    Oxigraph as the same value, through the canonical text."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from graph.sparql import run_query as run_rdflib
+    from graph.store import run_query
+
+    esc = "".join(c if c.isalnum() else f"\\U{ord(c):08X}" for c in value)
+    q = f'SELECT ?v WHERE {{ BIND("{esc}" AS ?v) }}'
+    assert [str(r[0]) for r in run_query(ox.Store(), q).rows] == [value]
+    assert [str(r[0]) for r in run_rdflib(Graph(), q).rows] == [value]
