@@ -125,6 +125,7 @@ class _Server(TcpWSGIServer):
     header_timeout = HEADER_TIMEOUT
     request_timeout = REQUEST_TIMEOUT
     max_per_client = MAX_PER_CLIENT
+    _refusals_logged = float("-inf")
 
     def handle_accept(self) -> None:
         try:
@@ -141,8 +142,12 @@ class _Server(TcpWSGIServer):
             open_ = sum(1 for ch in self.active_channels.values()
                         if ch.addr and ch.addr[0] == host)
             if open_ >= self.max_per_client:
-                log.warning("refusing a connection from %s: it has %d open already",
-                            host, open_)
+                now = time.monotonic()
+                if now - self._refusals_logged > 60:  # a flood must not flood the log
+                    self._refusals_logged = now
+                    log.warning("refusing connections from %s: it has %d open already "
+                                "(more refusals in the next minute are not logged)",
+                                host, open_)
                 try:
                     conn.close()
                 except OSError:
