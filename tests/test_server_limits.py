@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tests.conftest import SAMPLE, _viewer
-from tests.test_sparql_abuse import Served, _serve_kwargs
+from tests.test_sparql_abuse import Served, command_kwargs
 
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
            "Referrer-Policy")
@@ -31,11 +31,7 @@ def app():
 
 @pytest.fixture(scope="module")
 def serve_kwargs():
-    mp = pytest.MonkeyPatch()
-    try:
-        return _serve_kwargs(mp)
-    finally:
-        mp.undo()
+    return command_kwargs()
 
 
 @contextlib.contextmanager

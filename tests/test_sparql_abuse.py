@@ -80,13 +80,18 @@ class Served:
         self.thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def served():
+def command_kwargs() -> dict:
+    """:func:`_serve_kwargs` for a module-scoped fixture (its own monkeypatch)."""
     mp = pytest.MonkeyPatch()
     try:
-        kwargs = _serve_kwargs(mp)
+        return _serve_kwargs(mp)
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def served():
+    kwargs = command_kwargs()
     app = _viewer(SAMPLE, SPARQL_TIMEOUT=TIMEOUT, SPARQL_MAX_MEMORY=128 * 2**20)
     app.extensions["tvb.snapshots"].current.store  # noqa: B018 - built before any fork
     s = Served(app, kwargs)

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE, _viewer
-from tests.test_sparql_abuse import Served, _serve_kwargs
+from tests.test_sparql_abuse import Served, command_kwargs
 
 LEAK = "LEAKED-BY-THE-LISTENER"
 
@@ -116,11 +116,7 @@ def listener():
 
 @pytest.fixture(scope="module")
 def served():
-    mp = pytest.MonkeyPatch()
-    try:
-        kwargs = _serve_kwargs(mp)
-    finally:
-        mp.undo()
+    kwargs = command_kwargs()
     app = _viewer(SAMPLE, SPARQL_TIMEOUT=5.0)
     app.extensions["tvb.snapshots"].current.store  # noqa: B018 - built before any fork
     s = Served(app, kwargs)
@@ -305,7 +301,7 @@ def test_fuzzed_texts_the_check_passes_never_reach_the_network(listener):
     store = ox.Store()
     passed = []
 
-    @settings(max_examples=400, deadline=None, database=None,
+    @settings(max_examples=1000, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
     def run(pieces):
@@ -320,6 +316,34 @@ def test_fuzzed_texts_the_check_passes_never_reach_the_network(listener):
     run()
     _no_calls(listener)
     assert passed, "no fuzzed text passed the check: the fuzz tested nothing"
+
+
+_ALPHABET = list("#\r\n\t \"'<>{}\\uU0123456789ADEFaz?.:") + ["\u2028", "\x85", "é", "\x00"]
+
+
+def test_the_canonical_text_is_one_line_of_printable_ascii_and_stable():
+    """For any text the rewrite takes: one line of printable ASCII, and rewriting it again
+    changes nothing (so checking it and running it read the same text)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from graph.sparql import QuerySyntaxError, canonical_query
+
+    taken = []
+
+    @settings(max_examples=2000, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
+    def run(text):
+        try:
+            canon = canonical_query(text)
+        except QuerySyntaxError:
+            return
+        taken.append(canon)
+        assert all(" " <= c <= "~" for c in canon), canon
+        assert canonical_query(canon) == canon
+
+    run()
+    assert len(taken) > 100
 
 
 @pytest.mark.parametrize("value", ["plain", 'a"b', "a\\b", "\\u0041", "\\U00000041", "é😀",
