@@ -152,10 +152,8 @@ class QueryResult:
 
 # -- canonical text ----------------------------------------------------------------------
 _WS = " \t\r\n"  # SPARQL's whitespace (grammar rule WS); nothing else separates tokens
-# Characters an IRI cannot hold (grammar rule IRIREF), and ASCII that may stand raw in it.
+# Characters an IRI cannot hold (grammar rule IRIREF).
 _NOT_IN_IRI = frozenset('<>"{}|^`\\') | frozenset(map(chr, range(0x21)))
-_RAW_IN_IRI = frozenset(map(chr, range(0x21, 0x7F))) - _NOT_IN_IRI - {"#"}
-_RAW_IN_STRING = frozenset(map(chr, range(0x20, 0x7F))) - {'"', "\\"}
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
           "\\": "\\"}
 _OUT_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -180,24 +178,21 @@ def _out_escape(c: str) -> str:
     return f"\\U{ord(c):08X}"
 
 
+# In a string: what is not printable ASCII, a quote or a backslash, and a 'u' or 'U'
+# right after a backslash (so that "\\u0041" cannot read as an escape anywhere).
+_STRING_SPECIAL = re.compile(r'[^\x20-\x7e]|["\\]|(?<=\\)[uU]')
+_IRI_SPECIAL = re.compile(r'[^\x21-\x7e]|[<>"{}|^`\\#]')
+
+
 def _string_out(value: str) -> str:
-    out = []
-    for i, c in enumerate(value):
-        if c in _OUT_ECHAR:
-            out.append(_OUT_ECHAR[c])
-        elif c in "uU" and i and value[i - 1] == "\\":
-            out.append(_out_escape(c))  # "\\u0041" must not read as an escape anywhere
-        elif c in _RAW_IN_STRING:
-            out.append(c)
-        else:
-            out.append(_out_escape(c))
-    return '"' + "".join(out) + '"'
+    return '"' + _STRING_SPECIAL.sub(
+        lambda m: _OUT_ECHAR.get(m.group()) or _out_escape(m.group()), value) + '"'
 
 
 def _iri_out(value: str) -> str:
     # '#' escaped too: the canonical text then has no '#' outside strings at all, so no
     # parser can ever see a comment in it.
-    return "<" + "".join(c if c in _RAW_IN_IRI else _out_escape(c) for c in value) + ">"
+    return "<" + _IRI_SPECIAL.sub(lambda m: _out_escape(m.group()), value) + ">"
 
 
 def _where(text: str, i: int) -> str:
@@ -206,22 +201,27 @@ def _where(text: str, i: int) -> str:
     return f"line {line}, column {col}"
 
 
+_PLAIN_SHORT = {q: re.compile(f"[^{q}\\\\\\r\\n]+") for q in "\"'"}
+_PLAIN_LONG = {q: re.compile(f"[^{q}\\\\]+") for q in "\"'"}
+
+
 def _read_string(text: str, i: int) -> tuple[str, int]:
     quote = text[i]
     long_ = text.startswith(quote * 3, i)
     end_mark = quote * 3 if long_ else quote
     j = i + len(end_mark)
     value = []
+    plain = _PLAIN_LONG[quote] if long_ else _PLAIN_SHORT[quote]
     while True:
+        run = plain.match(text, j)
+        if run:  # the characters that need no thought, at once
+            value.append(run.group())
+            j = run.end()
         if j >= len(text):
             raise QuerySyntaxError(f"SPARQL syntax error at {_where(text, i)}: a string "
                                    "that is never closed")
         c = text[j]
-        if text.startswith(end_mark, j):
-            if long_:  # """a"""" ends with the last three quotes, the others are content
-                while text.startswith(quote, j + 3):
-                    value.append(quote)
-                    j += 1
+        if text.startswith(end_mark, j):  # the first unescaped one, as in the grammar
             return "".join(value), j + len(end_mark)
         if c == "\\":
             got = _uchar(text, j)
