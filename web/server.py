@@ -113,7 +113,8 @@ class _Channel(HTTPChannel):
         now = time.monotonic()
         due = min((d for d in (self._header_due, self._request_due) if d is not None),
                   default=None)
-        if due is not None and now > due and not self.will_close:
+        # (as waitress's own maintenance: never while a request of it is being answered)
+        if due is not None and now > due and not self.will_close and not self.requests:
             log.info("closing a connection from %s: its request took too long to arrive",
                      self.addr[0] if self.addr else "?")
             self.will_close = True
