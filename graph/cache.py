@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 import os
 import pickle
 import stat
@@ -52,6 +53,8 @@ from .snapshot import Snapshot
 
 __all__ = ["SnapshotCache", "CachedSnapshot", "cache_dir", "trusted_folder", "FORMAT_VERSION",
            "MAGIC"]
+
+log = logging.getLogger("tvb.cache")
 
 MAGIC = b"TVBSNAP\x00"
 FORMAT_VERSION = 3
@@ -279,6 +282,8 @@ class SnapshotCache:
         try:
             _make_folder(self.folder)
             if not self._folder_is_private():
+                log.warning("snapshot cache not used: %s, or a folder above it, could be "
+                            "written by another user", self.folder)
                 return None
             head = _HEADER.pack(MAGIC, FORMAT_VERSION, key, len(payload),
                                 hashlib.sha256(payload).digest())
