@@ -489,7 +489,8 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
-                email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
+                email=v.get("email"), phone=v.get("phone"), level=v.get("level"),
+                reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
             involvements = _involvements(rec, v.get("involved"))
             out["dossier"].append(Dossier(
@@ -514,6 +515,10 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
                            lessons=_tuple(e.values, "lessons"),
                            factors=dict(e.values.get("factors") or {}),
+                           subfactors=dict(e.values.get("subfactors") or {}),
+                           can_do_mentaliteit=e.values.get("can_do_mentaliteit"),
+                           tvb_in_praktijk=e.values.get("tvb_in_praktijk"),
+                           scored_by=_tuple(e.values, "scored_by"),
                            absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
                            loc=e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, url_for
 
+from graph.factors import ALL_FACTORS, factor_score
 from registry.model import Registry
-from registry.schema import FACTORS
 
 from .data import snapshot
 from .links import contact, entity_url, factor_level, reason_text, ref, refs
@@ -177,6 +177,7 @@ def person(id: str) -> Response:
         **contact(reg, id),
         "name": p.name,
         "reviewed": _date(p.reviewed),
+        "level": reg.level_of(id),
         "head_of": refs(reg, snap.lookups.heads.get(id, [])),
         "owns": refs(reg, reg.dossiers_owned_by(id)),
         "deputy_for": refs(reg, [d.id for d in named if d.deputy == id]),
@@ -245,8 +246,9 @@ def collaboration(id: str) -> Response:
     for e in sorted(c.evaluations, key=lambda e: e.date, reverse=True):
         evaluations.append({
             "date": e.date.isoformat(), "worthwhile": e.worthwhile, "lessons": list(e.lessons),
-            "factors": [{"factor": f, "score": e.factors[f], "level": factor_level(e.factors[f])}
-                        for f in FACTORS if f in e.factors],
+            "factors": [{"factor": f, "score": x, "level": factor_level(x)}
+                        for f in ALL_FACTORS if (x := factor_score(e, f)) is not None],
+            "subfactors": dict(e.subfactors), "scored_by": refs(reg, e.scored_by),
         })
     data = {
         "id": c.id, "kind": "collaboration", "name": c.name, "label": c.name, "type": c.type,
