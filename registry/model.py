@@ -45,6 +45,7 @@ class Settings:
     stale_after_days: int = 180
     base_uri: str = "https://tvb.example.org/id/"
     silo_threshold: float = -0.5
+    contact: str | None = None  # whom to ask about the register (shown when search finds nothing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +184,11 @@ class Registry:
         collaborations: list[Collaboration],
         data_version: str = "",
         sources: tuple[str, ...] = (),
+        synonyms: tuple[tuple[str, ...], ...] = (),
     ):
         self.organisation = organisation
+        #: Equivalence sets of search terms (``synonyms:``), each a tuple of terms.
+        self.synonyms = synonyms
         self.settings = settings
         self.data_version = data_version
         self.sources = sources

@@ -72,6 +72,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "Processes with penvoerder and directorates that must be involved.", spec="process"),
         _f("collaborations", "objects", "Samenwerkingsverbanden.", "Collaborations.",
            spec="collaboration"),
+        _f("synonyms", "synonyms",
+           "Synoniemen voor het zoeken: een lijst van sets van termen die hetzelfde betekenen "
+           "(bijv. [cao, arbeidsvoorwaarden, salaris]).",
+           "Synonyms for search: a list of sets of terms that mean the same "
+           "(e.g. [cao, arbeidsvoorwaarden, salaris])."),
     ),
     "organisation": (
         _ID,
@@ -88,6 +93,9 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("silo_threshold", "number", "E-I-index waarop een directie als silo geldt.",
            "E-I index at or below which a directorate is flagged as a silo.",
            minimum=-1, maximum=1),
+        _f("contact", "text", "Bij wie men terecht kan met vragen over het register "
+           "(getoond als zoeken niets vindt).",
+           "Whom to ask about the register (shown when a search finds nothing)."),
     ),
     "directorate": (
         _ID,
@@ -229,6 +237,9 @@ def _field_schema(f: Field) -> dict:
         s = {"$ref": f"#/$defs/{f.spec}"}
     elif t == "objects":
         s = {"type": "array", "items": {"$ref": f"#/$defs/{f.spec}"}}
+    elif t == "synonyms":
+        s = {"type": "array", "items": {"type": "array", "minItems": 1,
+                                        "items": {"type": "string", "minLength": 1}}}
     else:  # pragma: no cover - a declaration error, caught by the tests
         raise ValueError(f"unknown field type {t!r}")
     s["description"] = _describe(f)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from registry.schema import FACTORS
-from registry.search import fold
+from registry.text import fold
 
 from .data import snapshot
 from .entities import factor_level, ref
