@@ -50,7 +50,7 @@ QUERIES = [
     ("number", "Programma cyber 42"),
     ("sentence", "wie is eigenaar van het dossier over werving"),
     ("compound part", "transitie"),
-    ("compound part", "weerbaarheid"),
+    ("compound part", "energie"),
     ("compound whole", "cyberveiligheid"),
     ("compound whole", "vastgoedinnovatie"),
     ("synonym", "salarissen"),

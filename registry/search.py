@@ -106,7 +106,7 @@ _NAME_PARTICLES = frozenset("van de der den het ter ten te la le du di".split())
 
 #: Settings of the decompounder (see :class:`registry.text.Decompounder`): measured on
 #: the query tables of the tests (see the README's Search section).
-DECOMPOUND = {"min_word": 7, "min_part": 4}
+DECOMPOUND = {"min_word": 6, "min_part": 3}
 
 class SearchUnavailable(RuntimeError):
     """SQLite in this Python build cannot search (no FTS5)."""
@@ -358,6 +358,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._completion_cache: dict[str, tuple[str, ...]] = {}
         self._name_cache: dict[str, frozenset[str]] = {}
+        self._unit_texts: dict[str, str] | None = None  # for help without a hit
         self._decompounder = decompounder
         self._synonyms = synonyms
         self._load_vocabulary(words, stems)
@@ -544,13 +545,23 @@ class SearchIndex:
         with self._lock:
             if not unknown:
                 self._run("exact", _expr(q, written, cols=_NAMES, stems=False), limit, found)
-                self._run("stem", _expr(q, plan), limit, found, always=True)
+                # Units whose names hold the word must not crowd out the dossiers whose
+                # titles hold it as a compound part: without a dossier yet, look on.
+                self._run("stem", _expr(q, plan), limit, found, always=not any(
+                    self._docs[r - 1][0] == "dossier" for r in found))
                 if q.prefix:
                     self._run("prefix", _expr(q, plan, prefix=True, completions=done),
                               limit, found)
             elif not corrections:
                 self._run("compound", _expr(q, plan), limit, found)
-            elif all(corrections.values()):
+                if not found:
+                    # The parts never meet in one entry: a typo that happens to split
+                    # (integritiet) rather than a compound.
+                    for w in splits:
+                        corrections[w] = self._closest(w)
+                        plan[w] = written[w]
+                    splits = {}
+            if corrections and all(corrections.values()):
                 # The closest words as written first, then any candidate by its stem.
                 best = {**plan, **{w: [((c[0],),)] for w, c in corrections.items()}}
                 fuzzy = {**plan, **{w: [((x,),) for x in c] for w, c in corrections.items()}}
@@ -568,7 +579,7 @@ class SearchIndex:
                 expr = _expr(q, anyword, prefix=q.prefix, completions=done, join=" OR ")
                 if expr:
                     self._run("partial", expr, limit, found)
-            hits = self._order(found, q, plan, today)[:limit]
+            hits = self._order(found, q, plan, today, limit)
             help_ = {} if hits else self._help(q)
         corrections = {w: c for w, c in corrections.items() if c}
         return SearchResult(query, q.words, tuple(hits), self._suggest(q, corrections),
@@ -610,18 +621,19 @@ class SearchIndex:
         self._completion_cache[prefix] = words
         return words
 
-    def _closest(self, word: str) -> tuple[str, ...]:
+    def _closest(self, word: str, loose: bool = False) -> tuple[str, ...]:
         """Indexed words nearest to an unknown one, best first (at most 3).
 
         Damerau–Levenshtein (optimal string alignment) distance: 1 edit for words of up to
-        five letters, 2 for longer ones.  Only the words at the smallest distance found
-        are kept (*stofen*: *stoffen*, not also *sturen*); ties go to the word found in
-        more documents.  Only words within ``k`` letters of the length are compared, so
-        a query costs $O(m)$ distance computations for the $m$ such words.
+        five letters, 2 for longer ones (``loose``: one more, for the help without a
+        hit).  Only the words at the smallest distance found are kept (*stofen*:
+        *stoffen*, not also *sturen*); ties go to the word found in more documents.
+        Only words within ``k`` letters of the length are compared, so a query costs
+        $O(m)$ distance computations for the $m$ such words.
         """
         if len(word) < 3 or word.isdigit() or " " in word or len(word) > 64:
             return ()
-        k = 1 if len(word) <= 5 else 2
+        k = (1 if len(word) <= 5 else 2) + loose
         found: list[tuple[int, int, str]] = []
         for n in range(len(word) - k, len(word) + k + 1):
             choices = self._by_len.get(n)
@@ -671,7 +683,7 @@ class SearchIndex:
 
     # -- ranking ------------------------------------------------------------------------
     def _order(self, found: Mapping[int, tuple[str, int, float]], q: _Query,
-               plan: Mapping[str, _Alternatives], today: dt.date) -> list[Hit]:
+               plan: Mapping[str, _Alternatives], today: dt.date, limit: int) -> list[Hit]:
         """Hits by what they answer, then by step, then BM25.
 
         0. a name equal to the query: a dossier's title or keyword, a unit's name or
@@ -693,7 +705,8 @@ class SearchIndex:
             ranked.append(((self._answer_class(kind, e, q, whole, wanted), step, -score,
                             kind, eid), rowid, tier, score))
         ranked.sort(key=lambda r: r[0])
-        return [self._hit(rowid, tier, score, today) for _, rowid, tier, score in ranked]
+        return [self._hit(rowid, tier, score, today)
+                for _, rowid, tier, score in ranked[:limit]]
 
     def _answer_class(self, kind: str, e: Any, q: _Query, whole: set[str],
                       wanted: list[_Alternatives]) -> int:
@@ -751,15 +764,9 @@ class SearchIndex:
         looser similarity than "Bedoelde u"; ``contact``: ``settings.contact``.
         """
         reg = self.registry
-        words: list[str] = []
-        for w in q.words:
-            if " " in w or len(w) < 3 or len(w) > 64:
-                continue
-            for cand, _score, _ in process.extract(w, self._sorted_words, scorer=fuzz.ratio,
-                                                  score_cutoff=60, limit=3):
-                if cand != w and not cand.isdigit():
-                    words.append(cand)
-        words = list(dict.fromkeys(words))[:_MAX_SUGGESTIONS * 2]
+        words = list(dict.fromkeys(
+            c for w in q.words for c in self._closest(w, loose=True) if c != w
+        ))[:_MAX_SUGGESTIONS * 2]
         units: list[str] = []
         terms = [stem(x) for w in (*q.words, *words) for x in w.split()]
         if terms and self._units:
@@ -769,10 +776,11 @@ class SearchIndex:
                 f"ORDER BY bm25(docs, {_BM25_WEIGHTS}) LIMIT 3", (expr, self._units))
             units = [self._docs[r - 1][1] for (r,) in rows]
         if not units and reg.units:
-            texts = {u.id: fold(" ".join((u.name, *u.tasks))) for u in reg.units.values()}
-            text = " ".join(q.words)
-            best = process.extract(text, texts, scorer=fuzz.partial_token_set_ratio,
-                                   limit=1)
+            if self._unit_texts is None:
+                self._unit_texts = {u.id: fold(" ".join((u.name, *u.tasks)))
+                                    for u in reg.units.values()}
+            best = process.extract(" ".join(q.words), self._unit_texts,
+                                   scorer=fuzz.partial_token_set_ratio, limit=1)
             units = [key for _, _, key in best]
         out_units = []
         for uid in units:

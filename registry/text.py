@@ -132,6 +132,9 @@ def load_wordlist(path: str | Path = WORDLIST) -> frozenset[str]:
     return frozenset(w for w in map(fold, text.split()) if w.isalpha())
 
 
+_MAX_COVERS = 4  # covers kept per word: bounds the work on words with many readings
+
+
 class Decompounder:
     """Split Dutch compounds into the dictionary words that make them up.
 
@@ -144,6 +147,8 @@ class Decompounder:
     min_part : int
         The shortest part (Lucene's minimum subword size is 2; Dutch needs more, or
         every *-heid* and *-ing* word falls apart).
+    min_head : int, optional
+        The shortest first part (*zee*|*spiegel*, *ict*|*beleid*); default ``min_part``.
     max_word : int
         Longer tokens are not split at all (pastes, codes): bounds the cost.
     stems_of : iterable of str, optional
@@ -160,7 +165,8 @@ class Decompounder:
     A split is the cover of the word by dictionary parts, each optionally followed by a
     linking sound (``s``, ``e``, ``en``) before the next part, with the fewest parts;
     the last part may also be an inflected form of a dictionary word (its stem is
-    known).  Dynamic programming over the end positions costs $O(L^2)$ set lookups for a
+    known).  Dynamic programming over the end positions costs $O(L^2)$ set lookups (times the
+    few covers kept) for a
     word of $L$ letters; results are cached per word.
 
     Examples
@@ -177,12 +183,14 @@ class Decompounder:
     LINKERS = ("", "s", "e", "en")
 
     def __init__(self, words: Iterable[str], *, min_word: int = 7, min_part: int = 4,
-                 max_word: int = 48, stems_of: Iterable[str] | None = None,
-                 stems: Iterable[str] = (), any_part_inflected: bool = False):
+                 min_head: int | None = None, max_word: int = 48,
+                 stems_of: Iterable[str] | None = None, stems: Iterable[str] = (),
+                 any_part_inflected: bool = False):
         self.words = frozenset(words)
         self._stems = frozenset(stems).union(
             stem(w) for w in (self.words if stems_of is None else stems_of))
         self.min_word, self.min_part, self.max_word = min_word, min_part, max_word
+        self.min_head = min_part if min_head is None else min_head
         self._any = any_part_inflected
         self._memo: dict[str, tuple[str, ...]] = {}
 
@@ -192,39 +200,44 @@ class Decompounder:
     def _known(self, part: str, last: bool) -> bool:
         return part in self.words or ((last or self._any) and stem(part) in self._stems)
 
-    def _cover(self, word: str) -> tuple[str, ...] | None:
-        """The fewest dictionary parts that cover ``word`` (at least two), or None."""
+    def _covers(self, word: str) -> list[tuple[str, ...]]:
+        """Every cover of ``word`` by the fewest dictionary parts (at least two), best
+        first: the longer first parts first (Lucene's "longest match"), so
+        personeels|tekort comes before person|eel|stekort.  At most ``_MAX_COVERS``."""
         n, m = len(word), self.min_part
-        # best[i]: fewest parts covering word[:i], and that cover.
-        best: list[tuple[str, ...] | None] = [None] * (n + 1)
-        best[0] = ()
-        for i in range(n + 1):
-            cover = best[i]
-            if cover is None or i == n:
+        # best[i]: the covers of word[:i] with the fewest parts.
+        best: list[list[tuple[str, ...]]] = [[] for _ in range(n + 1)]
+        best[0] = [()]
+        for i in range(n):
+            if not best[i]:
                 continue
-            for j in range(i + m, n + 1):
+            for j in range(i + (self.min_head if i == 0 else m), n + 1):
                 part = word[i:j]
                 last = j == n
-                if not self._known(part, last) or (i == 0 and last):
+                if (i == 0 and last) or not self._known(part, last):
                     continue
                 for link in self.LINKERS if not last else ("",):
                     k = j + len(link)
-                    if k > n or word[j:k] != link or (k < n and n - k < m):
+                    # A linking sound joins two parts: never at the end of the word.
+                    if k > n or word[j:k] != link or (link and k == n) or (
+                            k < n and n - k < m):
                         continue
-                    new = (*cover, part)
+                    new = [(*c, part) for c in best[i]]
                     old = best[k]
-                    # Fewer parts first; on a tie the longer first parts (Lucene's
-                    # "longest match"), so personeels|tekort beats person|eel|stekort.
-                    if old is None or (len(new), [-len(p) for p in new]) < (
-                            len(old), [-len(p) for p in old]):
-                        best[k] = new
-        return best[n]
+                    if not old or len(new[0]) < len(old[0]):
+                        best[k] = new[:_MAX_COVERS]
+                    elif len(new[0]) == len(old[0]) and len(old) < _MAX_COVERS:
+                        old.extend(new[:_MAX_COVERS - len(old)])
+        covers = [c for c in best[n] if len(c) >= 2]
+        covers.sort(key=lambda c: [-len(p) for p in c])
+        return covers
 
     def cover(self, word: str) -> tuple[str, ...]:
         """The top-level parts of a folded word (not split further); () if none."""
         if len(word) < self.min_word or len(word) > self.max_word or not word.isalpha():
             return ()
-        return self._cover(word) or ()
+        covers = self._covers(word)
+        return covers[0] if covers else ()
 
     def split(self, word: str) -> tuple[str, ...]:
         """The parts of a folded word, recursively, in order; () when it is no compound."""
@@ -234,11 +247,26 @@ class Decompounder:
         if cached is not None:
             return cached
         parts: list[str] = []
-        for p in self._cover(word) or ():
-            parts.append(p)
-            parts.extend(self.split(p))
+        # Every cover with the fewest parts: zee|fiets and zeef|iets are both words, and
+        # only the reader knows which was meant; Lucene too adds every dictionary word.
+        for cover in self._covers(word):
+            parts.extend(self._parts(cover))
         out = tuple(dict.fromkeys(parts))
         if len(self._memo) > 200_000:  # bounded, whatever the input
             self._memo.clear()
         self._memo[word] = out
         return out
+
+    def _parts(self, cover: tuple[str, ...]) -> list[str]:
+        parts: list[str] = []
+        for i, p in enumerate(cover):
+            parts.append(p)
+            # A part that ends in a linking sound may be the linked form of a shorter word
+            # (havens|klimaat: haven): index both, as Snowball stems them apart.
+            if i < len(cover) - 1:
+                for link in self.LINKERS[1:]:
+                    base = p[:-len(link)]
+                    if p.endswith(link) and len(base) >= self.min_part and base in self.words:
+                        parts.append(base)
+            parts.extend(self.split(p))
+        return parts

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from registry.search import (
     KINDS,
-    TIERS,
     SearchIndex,
     SearchUnavailable,
     check_fts5,
@@ -248,7 +247,9 @@ def test_fuzzy_suggests_closest_indexed_word(index):
     result = index.search("stofen")
     assert result.suggestions == ("stoffen",)
     assert result.corrections == {"stofen": ("stoffen",)}
-    assert ids(result) == ["gevaarlijke-stoffen", "stofzuigers", "beleid-stof", "opslag"]
+    got = ids(result)
+    assert (got[0], set(got[1:3]), got[3]) == ("gevaarlijke-stoffen",
+                                               {"stofzuigers", "beleid-stof"}, "opslag")
     assert result.hits and {h.tier for h in result.hits} == {"fuzzy"}
 
 
