@@ -357,7 +357,7 @@ class SearchIndex:
         self._units = units  # rowids 1..units are the units
         self._lock = threading.Lock()
         self._completion_cache: dict[str, tuple[str, ...]] = {}
-        self._name_cache: dict[str, frozenset[str]] = {}
+        self._name_cache: dict[str, tuple] = {}
         self._unit_texts: dict[str, str] | None = None  # for help without a hit
         self._decompounder = decompounder
         self._synonyms = synonyms
@@ -549,7 +549,9 @@ class SearchIndex:
                 # titles hold it as a compound part: without a dossier yet, look on.
                 self._run("stem", _expr(q, plan), limit, found, always=not any(
                     self._docs[r - 1][0] == "dossier" for r in found))
-                if q.prefix:
+                # A last word that is itself indexed is finished (its compounds are
+                # found by their parts); only an unfinished one is completed.
+                if q.prefix and q.words[-1] not in self._words:
                     self._run("prefix", _expr(q, plan, prefix=True, completions=done),
                               limit, found)
             elif not corrections:
@@ -710,45 +712,41 @@ class SearchIndex:
 
     def _answer_class(self, kind: str, e: Any, q: _Query, whole: set[str],
                       wanted: list[_Alternatives]) -> int:
-        names = self._names(e)
+        names, name_words, have = self._name_terms(e)
         if names & whole:
             return 0
         if kind == "person":
-            tokens = [t for t in tokenize(e.name) if len(t) > 1 and t not in _NAME_PARTICLES]
+            tokens = [t for t in name_words if len(t) > 1 and t not in _NAME_PARTICLES]
             if tokens and all(w in tokens or (q.prefix and i == len(q.words) - 1 and any(
                     t.startswith(w) for t in tokens)) for i, w in enumerate(q.words)):
                 return 0
             return 3
         if kind not in ("dossier", "collaboration"):
             return 3
-        have = self._name_stems(e)
         for i, alts in enumerate(wanted):
             if not any(all(s in have for phrase in alt for s in phrase) for alt in alts):
                 w = q.words[i]
                 if not (q.prefix and i == len(q.words) - 1
-                        and any(t.startswith(w) for t in self._name_words(e))):
+                        and any(t.startswith(w) for t in name_words)):
                     return 3
         return 1 if kind == "dossier" else 2
 
-    def _names(self, e: Any) -> set[str]:
-        """The folded title, keywords and abbreviation of an entity: an equal query wins."""
-        names = [getattr(e, "title", None) or getattr(e, "name", "")]
-        if isinstance(e, Dossier):
-            names.extend(e.keywords)
-        elif isinstance(e, Unit) and e.abbreviation:
-            names.append(e.abbreviation)
-        return {" ".join(tokenize(n)) for n in names}
-
-    def _name_words(self, e: Any) -> list[str]:
-        text = getattr(e, "title", None) or getattr(e, "name", "")
-        return tokenize(" ".join((text, *getattr(e, "keywords", ()))))
-
-    def _name_stems(self, e: Any) -> frozenset[str]:
-        """Stems of the words in an entity's title and keywords, and of their parts."""
+    def _name_terms(self, e: Any) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+        """What an entity is called: its folded title, keywords and abbreviation (an
+        equal query wins), their words, and the stems of those words and their parts.
+        Cached per entity (bounded)."""
         got = self._name_cache.get(e.id)
         if got is None:
+            title = getattr(e, "title", None) or getattr(e, "name", "")
+            names = [title]
+            if isinstance(e, Dossier):
+                names.extend(e.keywords)
+            elif isinstance(e, Unit) and e.abbreviation:
+                names.append(e.abbreviation)
+            words = tuple(tokenize(" ".join((title, *getattr(e, "keywords", ())))))
             split = self._decompounder.split
-            got = frozenset(stem(x) for w in self._name_words(e) for x in (w, *split(w)))
+            got = (frozenset(" ".join(tokenize(n)) for n in names), words,
+                   frozenset(stem(x) for w in words for x in (w, *split(w))))
             if len(self._name_cache) >= 50_000:  # bounded
                 self._name_cache.clear()
             self._name_cache[e.id] = got
