@@ -519,7 +519,9 @@ class SearchIndex:
         limit = max(0, int(limit))
         today = today or dt.date.today()
         if not q.words or not limit:
-            return SearchResult(query, q.words, ())
+            # Nothing to search for (emoji, punctuation): still say whom to ask.
+            help_ = self._help(q) if limit and str(query).strip() else {}
+            return SearchResult(query, q.words, (), help=MappingProxyType(help_))
         last = len(q.words) - 1
         plan: dict[str, _Alternatives] = {}
         written: dict[str, _Alternatives] = {}
@@ -773,7 +775,7 @@ class SearchIndex:
                 f"SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ? "
                 f"ORDER BY bm25(docs, {_BM25_WEIGHTS}) LIMIT 3", (expr, self._units))
             units = [self._docs[r - 1][1] for (r,) in rows]
-        if not units and reg.units:
+        if not units and reg.units and q.words:
             if self._unit_texts is None:
                 self._unit_texts = {u.id: fold(" ".join((u.name, *u.tasks)))
                                     for u in reg.units.values()}

@@ -178,6 +178,9 @@ def test_no_hit_gives_unit_words_and_contact(sample, sample_index):
     assert result.help["contact"] == sample.settings.contact
     data = json.loads(json.dumps(result.as_dict()))
     assert data["help"]["contact"] and data["best"] is None
+    # Not even a word (emoji, punctuation): still whom to ask.
+    assert sample_index.search("😀 ?!").help == {"units": [], "words": [],
+                                                "contact": sample.settings.contact}
 
 
 def test_no_hit_unit_by_tasks():
