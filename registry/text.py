@@ -133,6 +133,15 @@ def load_wordlist(path: str | Path = WORDLIST) -> frozenset[str]:
 
 
 _MAX_COVERS = 4  # covers kept per word: bounds the work on words with many readings
+#: Derivational suffixes that are also words (heide, bier, plank …): never the last part
+#: of a compound, so veiligheid and duurzaamheid stay whole (their stems already match
+#: veilig and duurzaam).
+SUFFIXES = frozenset("heid heden baar lijk lijke schap schappen loos loze zaam zame achtig "
+                     "achtige ling lingen nis nissen dom ster tje".split())
+
+#: Parts shorter than this help to cover a word (zee|fiets) but are not given out by
+#: :meth:`Decompounder.split`: bel|eid would sit in every document that says beleid.
+MIN_SPLIT_PART = 4
 
 
 class Decompounder:
@@ -198,6 +207,8 @@ class Decompounder:
         return word in self.words
 
     def _known(self, part: str, last: bool) -> bool:
+        if last and part in SUFFIXES:
+            return False
         return part in self.words or ((last or self._any) and stem(part) in self._stems)
 
     def _covers(self, word: str) -> list[tuple[str, ...]]:
@@ -205,13 +216,14 @@ class Decompounder:
         first: the longer first parts first (Lucene's "longest match"), so
         personeels|tekort comes before person|eel|stekort.  At most ``_MAX_COVERS``."""
         n, m = len(word), self.min_part
+        head = self.min_head
         # best[i]: the covers of word[:i] with the fewest parts.
         best: list[list[tuple[str, ...]]] = [[] for _ in range(n + 1)]
         best[0] = [()]
         for i in range(n):
             if not best[i]:
                 continue
-            for j in range(i + (self.min_head if i == 0 else m), n + 1):
+            for j in range(i + (head if i == 0 else m), n + 1):
                 part = word[i:j]
                 last = j == n
                 if (i == 0 and last) or not self._known(part, last):
@@ -240,7 +252,8 @@ class Decompounder:
         return covers[0] if covers else ()
 
     def split(self, word: str) -> tuple[str, ...]:
-        """The parts of a folded word, recursively, in order; () when it is no compound."""
+        """The parts of a folded word of :data:`MIN_SPLIT_PART` letters or more,
+        recursively, in order; () when it is no compound."""
         if len(word) < self.min_word or len(word) > self.max_word or not word.isalpha():
             return ()
         cached = self._memo.get(word)
@@ -251,7 +264,7 @@ class Decompounder:
         # only the reader knows which was meant; Lucene too adds every dictionary word.
         for cover in self._covers(word):
             parts.extend(self._parts(cover))
-        out = tuple(dict.fromkeys(parts))
+        out = tuple(dict.fromkeys(p for p in parts if len(p) >= MIN_SPLIT_PART))
         if len(self._memo) > 200_000:  # bounded, whatever the input
             self._memo.clear()
         self._memo[word] = out
