@@ -161,7 +161,7 @@ class _Synonyms:
             i = len(self.sets)
             self.sets.append(tuple(tokens))
             for words in tokens:
-                # A term in two sets keeps its first (validate.py warns, W107).
+                # A term in two sets keeps its first (validate.py warns, W108).
                 self._by_key.setdefault(tuple(map(stem, words)), i)
                 self.longest = max(self.longest, len(words))
 

@@ -28,8 +28,9 @@ W103 head not in the unit they head
 W104 collaboration ended without an evaluation
 W105 active dossier without an owner
 W106 the same id listed twice in one list
-W107 a synonym term in two sets (search keeps the first)
-W108 a synonym set larger than search uses (only the first terms are searched)
+W107 an involvement ``since`` a date before the dossier's ``start``
+W108 a synonym term in two sets (search keeps the first)
+W109 a synonym set larger than search uses (only the first terms are searched)
 ==== =================================================================
 """
 
@@ -61,11 +62,14 @@ from .model import (
     Collaboration,
     Dossier,
     Evaluation,
+    External,
+    Involvement,
     Organisation,
     Person,
     Process,
     Registry,
     Settings,
+    Theme,
     Unit,
 )
 from .schema import ID_PATTERN, KIND_OF_SECTION, SPECS, Field
@@ -77,6 +81,7 @@ __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text"
 
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URI_RE = re.compile(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$')
 MAX_ID_LENGTH = 80
 PathT = tuple[str | int, ...]
 
@@ -88,6 +93,11 @@ _KIND_WORDS = {
     ("directorate", "department"): "unit (directorate or department)",
     ("directorate", "department", "person"): "directorate, department or person",
     ("person", "directorate", "department"): "person or unit",
+    ("directorate", "department", "person", "external"):
+        "directorate, department, person or external unit",
+    ("person", "external"): "person or external unit",
+    ("directorate", "department", "external"): "unit (directorate, department or external)",
+    ("directorate", "external"): "directorate or external unit",
 }
 
 
@@ -97,7 +107,7 @@ _REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields 
 #: Longest synonym term, and most terms of one set that search uses (``registry.search``).
 MAX_SYNONYM_CHARS = 200
 MAX_SYNONYM_TERMS = 32
-_REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve"))
+_REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve", "involved"))
                for kind, fields in SPECS.items()}
 
 
@@ -186,95 +196,138 @@ class _Checker:
         return clean
 
     def check_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """The checked value of field *f*, or None after adding a diagnostic; each field
+        type has its check in :data:`_FIELD_CHECKS`."""
         # Positions are looked up only for a finding: with the fast parser each lookup
         # costs a walk in the parse tree, and almost every field is fine.
-        t = f.type
         if value is None:
             if f.required:
                 self.add(pos.loc(path), "E006", f"'{f.name}' must have a value")
             return None
-        if t == "text":
-            if isinstance(value, str) and value.strip():
-                return value
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return str(value)  # a number written where text is expected is still text
-            return self._type_error(pos.loc(path), f, "non-empty text")
-        if t == "id":
-            if not isinstance(value, str | int) or isinstance(value, bool):
-                return self._type_error(pos.loc(path), f, "an id")
-            value = str(value)
-            if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
-                shown = value if len(value) <= 60 else value[:57] + "..."
-                self.add(pos.loc(path), "E013",
-                         f"invalid id '{shown}': use lowercase letters, digits and "
-                         f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
-                return None
+        return _FIELD_CHECKS[f.type](self, f, value, path, pos)
+
+    def _check_text(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if isinstance(value, str) and value.strip():
             return value
-        if t == "ref":
-            return value if isinstance(value, str) else self._type_error(pos.loc(path), f,
-                                                                         "an id")
-        if t in ("refs", "texts", "involve"):
-            if t == "involve" and value == "all":
-                return "all"
-            if not isinstance(value, list):
-                want = "'all' or a list of ids" if t == "involve" else "a list"
-                return self._type_error(pos.loc(path), f, want)
-            out, seen = [], set()
-            for i, item in enumerate(value):
-                if t == "texts":
-                    if isinstance(item, str) and item.strip():
-                        out.append(item)
-                    else:
-                        self.add(pos.loc((*path, i)), "E007",
-                                 f"each item of '{f.name}' must be non-empty text")
-                    continue
-                if not isinstance(item, str):
-                    self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id")
-                elif item in seen:
-                    self.add(pos.loc((*path, i)), "W106", f"'{item}' is listed twice in "
-                             f"'{f.name}'", "warning")
-                else:
-                    seen.add(item)
-                    out.append(item)
-            return out
-        if t == "date":
-            return self.check_date(f, value, pos, path)
-        if t in ("int", "number"):
-            ok = isinstance(value, int) if t == "int" else isinstance(value, int | float)
-            # NaN passes every range check below, and JSON (reports, the viewer) has none.
-            if not ok or isinstance(value, bool) or value != value:
-                return self._type_error(pos.loc(path), f,
-                                        "a whole number" if t == "int" else "a number")
-            lo, hi = f.minimum, f.maximum
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
-                self.add(pos.loc(path), "E014", f"'{f.name}' is {value}, must be {rng}")
-                return None
-            return value
-        if t == "uri":
-            # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
-            # N-Triples and let the value write triples of its own.
-            if isinstance(value, str) and re.match(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$',
-                                                   value):
-                return value
-            return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
-        if t == "enum":
-            if value in f.choices and not isinstance(value, bool):
-                return value
-            shown = ", ".join(map(str, f.choices))
-            self.add(pos.loc(path), "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
-                     f"{did_you_mean(str(value), map(str, f.choices))}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)  # a number written where text is expected is still text
+        return self._type_error(pos.loc(path), f, "non-empty text")
+
+    def _check_id(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            return self._type_error(pos.loc(path), f, "an id")
+        value = str(value)
+        if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            self.add(pos.loc(path), "E013",
+                     f"invalid id '{shown}': use lowercase letters, digits and "
+                     f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
             return None
-        if t == "object":
-            return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
-        if t == "synonyms":  # the sets are checked by check_synonyms
-            return value if isinstance(value, list) else self._type_error(
-                pos.loc(path), f, "a list of synonym sets, e.g. - [cao, arbeidsvoorwaarden]")
-        if t == "objects":
-            if not isinstance(value, list):
-                return self._type_error(pos.loc(path), f, "a list")
-            return list(enumerate(value))  # checked by the caller
-        raise AssertionError(t)  # pragma: no cover
+        return value
+
+    def _check_ref_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        return value if isinstance(value, str) else self._type_error(pos.loc(path), f, "an id")
+
+    def _check_list(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """``texts`` (non-empty text items), ``refs`` (ids, each once) and ``involve``
+        (``all`` or ids)."""
+        t = f.type
+        if t == "involve" and value == "all":
+            return "all"
+        if not isinstance(value, list):
+            want = "'all' or a list of ids" if t == "involve" else "a list"
+            return self._type_error(pos.loc(path), f, want)
+        out, seen = [], set()
+        for i, item in enumerate(value):
+            if t == "texts":
+                if isinstance(item, str) and item.strip():
+                    out.append(item)
+                else:
+                    self.add(pos.loc((*path, i)), "E007",
+                             f"each item of '{f.name}' must be non-empty text")
+                continue
+            if not isinstance(item, str):
+                self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id")
+            elif item in seen:
+                self.add(pos.loc((*path, i)), "W106", f"'{item}' is listed twice in "
+                         f"'{f.name}'", "warning")
+            else:
+                seen.add(item)
+                out.append(item)
+        return out
+
+    def _check_number(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """``int`` (a whole number) and ``number``, within the field's range."""
+        whole = f.type == "int"
+        ok = isinstance(value, int) if whole else isinstance(value, int | float)
+        # NaN passes every range check below, and JSON (reports, the viewer) has none.
+        if not ok or isinstance(value, bool) or value != value:
+            return self._type_error(pos.loc(path), f, "a whole number" if whole else "a number")
+        lo, hi = f.minimum, f.maximum
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+            self.add(pos.loc(path), "E014", f"'{f.name}' is {value}, must be {rng}")
+            return None
+        return value
+
+    def _check_uri(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
+        # N-Triples and let the value write triples of its own.
+        if isinstance(value, str) and _URI_RE.match(value):
+            return value
+        return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
+
+    def _check_enum(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if value in f.choices and not isinstance(value, bool):
+            return value
+        shown = ", ".join(map(str, f.choices))
+        self.add(pos.loc(path), "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
+                 f"{did_you_mean(str(value), map(str, f.choices))}")
+        return None
+
+    def _check_object(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
+
+    def _check_objects(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if not isinstance(value, list):
+            return self._type_error(pos.loc(path), f, "a list")
+        return list(enumerate(value))  # checked by the caller
+
+    def _check_date(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        return self.check_date(f, value, pos, path)
+
+    def check_involved(self, f: Field, value: object, path: PathT,
+                       pos: Positions) -> list | None:
+        """A list whose items are bare ids or mappings ``{id, since, stage}``; an item
+        is kept as the id (text) or the checked mapping."""
+        if not isinstance(value, list):
+            return self._type_error(pos.loc(path), f, "a list")
+        out: list = []
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                item = self.check_mapping(item, f.spec, (*path, i), pos, "an involvement")
+                ref = item.get("id") if item is not None else None
+                if ref is None:
+                    continue
+            elif isinstance(item, str):
+                ref = item
+            else:
+                self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id "
+                         "or a mapping {id, since, stage}")
+                continue
+            if ref in seen:
+                self.add(pos.loc((*path, i)), "W106", f"'{ref}' is listed twice in "
+                         f"'{f.name}'", "warning")
+                continue
+            seen.add(ref)
+            out.append(item)
+        return out
+
+    def _check_synonyms(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        # The sets are checked by check_synonyms, once the whole file is read.
+        return value if isinstance(value, list) else self._type_error(
+            pos.loc(path), f, "a list of synonym sets, e.g. - [cao, arbeidsvoorwaarden]")
 
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
@@ -342,7 +395,7 @@ class _Checker:
                          "the same, or remove it")
                 continue
             if len(terms) > MAX_SYNONYM_TERMS:
-                self.add(loc, "W108", f"synonym set of {len(terms)} terms: search uses only "
+                self.add(loc, "W109", f"synonym set of {len(terms)} terms: search uses only "
                          f"the first {MAX_SYNONYM_TERMS}; split it into sets of things that "
                          "really mean the same", "warning")
             good, locs = [], []
@@ -371,7 +424,7 @@ class _Checker:
                 self.synonyms.append((tuple(good), loc, tuple(locs)))
 
     def check_synonym_overlap(self) -> None:
-        """W107: a term (by its stems, as search compares them) in two sets."""
+        """W108: a term (by its stems, as search compares them) in two sets."""
         from .text import stem, tokenize
 
         first: dict[tuple[str, ...], Loc] = {}
@@ -383,7 +436,7 @@ class _Checker:
                     continue
                 mine.add(key)
                 if key in first:
-                    self.add(loc, "W107", f"synonym term '{term[:60]}' is also in another "
+                    self.add(loc, "W108", f"synonym term '{term[:60]}' is also in another "
                              f"set (at {first[key]}); search uses the first set only",
                              "warning", related=(first[key],))
                 else:
@@ -429,7 +482,9 @@ class _Checker:
         by_kind: dict[str, list[str]] = {}
         for rid, rec in ids.items():
             by_kind.setdefault(rec.kind, []).append(rid)
-        for rec in self.records:
+        nested = (e for rec in self.records if rec.kind == "collaboration"
+                  for e in rec.values.get("_evaluations", ()))
+        for rec in (*self.records, *nested):
             values = rec.values
             for f in _REF_FIELDS[rec.kind]:
                 v = values.get(f.name)
@@ -439,6 +494,12 @@ class _Checker:
                     target = ids.get(v)
                     if target is None or target.kind not in f.refs:
                         self._check_ref(rec, f, v, rec.loc(f.name), ids, by_kind)
+                elif f.type == "involved":
+                    for i, item in enumerate(v):
+                        ref, at = (item, (i,)) if isinstance(item, str) else (item["id"], (i, "id"))
+                        target = ids.get(ref)
+                        if target is None or target.kind not in f.refs:
+                            self._check_ref(rec, f, ref, rec.loc(f.name, *at), ids, by_kind)
                 elif v.__class__ is list:
                     for i, ref in enumerate(v):
                         target = ids.get(ref)
@@ -462,6 +523,26 @@ def _has_word(text: str) -> bool:
 
 
 # -- building the model --------------------------------------------------------------------
+#: The check of each field type (:attr:`registry.schema.Field.type`).
+_FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], object]] = {
+    "text": _Checker._check_text,
+    "id": _Checker._check_id,
+    "ref": _Checker._check_ref_field,
+    "refs": _Checker._check_list,
+    "texts": _Checker._check_list,
+    "involve": _Checker._check_list,
+    "involved": _Checker.check_involved,
+    "date": _Checker._check_date,
+    "int": _Checker._check_number,
+    "number": _Checker._check_number,
+    "uri": _Checker._check_uri,
+    "enum": _Checker._check_enum,
+    "object": _Checker._check_object,
+    "objects": _Checker._check_objects,
+    "synonyms": _Checker._check_synonyms,
+}
+
+
 def _tuple(values: dict, key: str) -> tuple:
     v = values.get(key)
     return tuple(v) if isinstance(v, list) else ()
@@ -469,7 +550,8 @@ def _tuple(values: dict, key: str) -> tuple:
 
 def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str, list]:
     out: dict[str, list] = {"unit": [], "person": [], "dossier": [], "process": [],
-                            "collaboration": [], "organisation": []}
+                            "collaboration": [], "organisation": [], "theme": [],
+                            "external": []}
     departments_of: dict[str, list[str]] = {}
     for rec in records:
         if rec.kind == "department" and rec.parent and "id" in rec.values:
@@ -486,18 +568,25 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 id=rid, kind=rec.kind, name=name, abbreviation=v.get("abbreviation"),
                 axis=v.get("axis"), head=v.get("head"), tasks=_tuple(v, "tasks"),
                 reviewed=v.get("reviewed"), parent=rec.parent,
-                departments=tuple(departments_of.get(rid, ())), loc=loc))
+                departments=tuple(departments_of.get(rid, ())), fte=v.get("fte"),
+                vacancies=v.get("vacancies"), loc=loc))
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
                 email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
+            involvements = _involvements(rec, v.get("involved"))
             out["dossier"].append(Dossier(
                 id=rid, title=v.get("title") or rid, description=v.get("description"),
                 keywords=_tuple(v, "keywords"), owner=v.get("owner"), deputy=v.get("deputy"),
-                penvoerder=v.get("penvoerder"), involved=_tuple(v, "involved"),
+                penvoerder=v.get("penvoerder"), involved=tuple(i.id for i in involvements),
                 authority=v.get("authority"), process=v.get("process"),
-                status=v.get("status", "active"), reviewed=v.get("reviewed"), loc=loc))
+                status=v.get("status", "active"), reviewed=v.get("reviewed"),
+                start=v.get("start"), stage=v.get("stage"),
+                # Kept only when some entry says when or at which stage: a register of bare
+                # ids (most of them) carries no second copy of its lists.
+                involvements=involvements if any(i.since or i.stage for i in involvements)
+                else (), loc=loc))
         elif rec.kind == "process":
             involve = v.get("involve", ())
             out["process"].append(Process(
@@ -508,7 +597,9 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
             evaluations = tuple(
                 Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
                            lessons=_tuple(e.values, "lessons"),
-                           factors=dict(e.values.get("factors") or {}), loc=e.loc())
+                           factors=dict(e.values.get("factors") or {}),
+                           absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
+                           loc=e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
             out["collaboration"].append(Collaboration(
                 id=rid, name=name, type=v.get("kind", "overleg"), mode=v.get("mode"),
@@ -519,8 +610,30 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "organisation":
             out["organisation"].append(Organisation(
                 id=rid, name=name, parent=v.get("parent"), parent_uri=v.get("parent_uri"),
-                loc=loc))
+                head=v.get("head"), loc=loc))
+        elif rec.kind == "theme":
+            out["theme"].append(Theme(
+                id=rid, name=name, match=_tuple(v, "match"), involve=_tuple(v, "involve"),
+                reason=v.get("reason"), loc=loc))
+        elif rec.kind == "external":
+            out["external"].append(External(
+                id=rid, name=name, abbreviation=v.get("abbreviation"),
+                type=v.get("kind", "overig"), loc=loc))
     return out
+
+
+def _involvements(rec: _Record, items: object) -> tuple[Involvement, ...]:
+    """The ``involved`` entries of a dossier record: bare ids and ``{id, since, stage}``."""
+    if not isinstance(items, list):
+        return ()
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            out.append(Involvement(item))
+        else:
+            out.append(Involvement(item["id"], item.get("since"), item.get("stage"),
+                                   rec.loc("involved", i)))
+    return tuple(out)
 
 
 # -- checks on the built registry ------------------------------------------------------------
@@ -571,12 +684,24 @@ def check_owners(reg: Registry, today: dt.date, ck: _Checker) -> None:
             ck.add(d.loc, "W105", f"active dossier '{d.id}' has no owner", "warning")
 
 
+def check_involvement_dates(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """W107: nobody is involved in a dossier before it starts."""
+    for d in reg.dossiers.values():
+        if d.start is None:
+            continue
+        for inv in d.involvements:
+            if inv.since is not None and inv.since < d.start:
+                ck.add(inv.loc, "W107", f"'{inv.id}' is involved in dossier '{d.id}' since "
+                       f"{inv.since}, before the dossier starts ({d.start})", "warning")
+
+
 #: Checks on the built registry, by name; ``skip`` in :func:`build_registry` takes these names.
 CHECKS: dict[str, Check] = {
     "reviewed": check_reviewed,
     "heads": check_heads,
     "collaboration-dates": check_collaboration_dates,
     "owners": check_owners,
+    "involvement-dates": check_involvement_dates,
 }
 
 
@@ -604,6 +729,8 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         collaborations=entities["collaboration"],
         data_version=_data_version(sources),
         sources=tuple(s.file for s in sources),
+        themes=entities["theme"],
+        externals=entities["external"],
         synonyms=tuple(terms for terms, _, _ in ck.synonyms),
     )
     skip = set(skip)

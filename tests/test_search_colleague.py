@@ -243,7 +243,7 @@ def test_synonym_diagnostics_are_positioned():
         """)
     got = sorted((d.loc.line, d.loc.column, d.code) for d in result.diagnostics)
     assert got == [(4, 5, "E006"), (5, 12, "E007"), (5, 16, "E007"), (5, 24, "E007"),
-                   (5, 28, "E007"), (6, 6, "W107"), (7, 5, "E007")]
+                   (5, 28, "E007"), (6, 6, "W108"), (7, 5, "E007")]
 
 
 def test_synonyms_alone_in_a_file_of_a_folder(tmp_path):
@@ -314,6 +314,6 @@ def test_docs_list_the_new_codes():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    for code in ("W107", "W108"):
+    for code in ("W108", "W109"):
         assert code in (root / "README.md").read_text()
         assert code in (root / "docs" / "format.md").read_text()

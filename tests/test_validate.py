@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from registry.validate import CHECKS
+from registry.validate import CHECKS, registry_from_data
 from tests.conftest import load_text
 
 # A small valid register; the cases below change one thing in it.
@@ -137,16 +137,21 @@ CASES = [
      "W104", 46, 5, "ended on 2026-01-31 without an evaluation"),
     ("active dossier without owner", edit("    owner: b-bakker\n", ""), "W105", 33, 5,
      "active dossier 'cyberstrategie' has no owner"),
+    ("involved before the start",
+     edit("    involved: [dsk]", "    start: 2026-03-01\n    involved:\n"
+          "      - {id: dsk, since: 2026-01-15}"),
+     "W107", 39, 9, "'dsk' is involved in dossier 'cyberstrategie' since 2026-01-15, "
+     "before the dossier starts (2026-03-01)"),
     ("listed twice", edit("    members: [a-jansen, b-bakker]",
                           "    members: [a-jansen, b-bakker, a-jansen]"),
      "W106", 50, 35, "'a-jansen' is listed twice in 'members'"),
     ("synonym in two sets", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
                                  "synonyms:\n  - [cao, loon]\n  - [lonen, salaris]\n"),
-     "W107", 9, 6, "synonym term 'lonen' is also in another set (at test.yaml:8:11)"),
+     "W108", 9, 6, "synonym term 'lonen' is also in another set (at test.yaml:8:11)"),
     ("synonym set too big", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
                                  "synonyms:\n  - [" + ", ".join(f"t{i}" for i in range(33))
                                  + "]\n"),
-     "W108", 8, 5, "synonym set of 33 terms: search uses only the first 32"),
+     "W109", 8, 5, "synonym set of 33 terms: search uses only the first 32"),
 ]
 
 
@@ -214,3 +219,25 @@ def test_model_is_frozen():
         reg.people["a-jansen"].name = "X"  # type: ignore[misc]
     with pytest.raises(TypeError):
         reg.people["x"] = None  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("owner", 12, "'owner' must be an id"),
+    ("keywords", "cyber", "'keywords' must be a list"),
+    ("status", "half", "'status' is 'half', expected one of"),
+    ("reviewed", "2026-13-01", "'reviewed' is '2026-13-01', not a valid date"),
+    ("title", "  ", "'title' must be non-empty text"),
+])
+def test_each_field_type_has_its_check(field, value, message):
+    """Every type of the check table answers with its own message (a check that is
+    missing or shadowed would raise instead)."""
+    from registry.schema import SPECS
+    from registry.validate import _FIELD_CHECKS
+
+    assert {f.type for fields in SPECS.values() for f in fields} - {"schema"} <= \
+        set(_FIELD_CHECKS)
+    entry = {"id": "d1", "title": "Iets", "owner": "p1", field: value}
+    result = registry_from_data({"schema": 1, "directorates": [
+        {"id": "dsk", "name": "DSK", "axis": "integrating"}],
+        "people": [{"id": "p1", "name": "P", "unit": "dsk"}], "dossiers": [entry]})
+    assert any(message in d.message for d in result.errors), result.errors
