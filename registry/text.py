@@ -154,8 +154,8 @@ class Decompounder:
     min_word : int
         Words shorter than this are never split (Lucene: 5).
     min_part : int
-        The shortest part (Lucene's minimum subword size is 2; Dutch needs more, or
-        every *-heid* and *-ing* word falls apart).
+        The shortest part that may cover a word (Lucene's minimum subword size is 2).
+        Parts shorter than :data:`MIN_SPLIT_PART` cover but are not given out.
     min_head : int, optional
         The shortest first part (*zee*|*spiegel*, *ict*|*beleid*); default ``min_part``.
     max_word : int
@@ -171,12 +171,13 @@ class Decompounder:
 
     Notes
     -----
-    A split is the cover of the word by dictionary parts, each optionally followed by a
-    linking sound (``s``, ``e``, ``en``) before the next part, with the fewest parts;
-    the last part may also be an inflected form of a dictionary word (its stem is
-    known).  Dynamic programming over the end positions costs $O(L^2)$ set lookups (times the
-    few covers kept) for a
-    word of $L$ letters; results are cached per word.
+    A split is a cover of the word by dictionary parts, each optionally followed by a
+    linking sound (``s``, ``e``, ``en``) before the next part, with the fewest parts
+    (every such cover, up to four); the last part may also be an inflected form of a
+    dictionary word (its stem is known), but never a derivational suffix
+    (:data:`SUFFIXES`).  Dynamic programming over the end positions costs $O(L^2)$ set
+    lookups (times the few covers kept) for a word of $L$ letters; results are cached
+    per word.
 
     Examples
     --------
