@@ -9,17 +9,16 @@ pass in so it is built once); :func:`report` gathers them in the public JSON con
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from itertools import combinations
 
 import networkx as nx
-import snowballstemmer
 
 from registry.model import Registry
 from registry.schema import LEVELS
+from registry.text import content_words
+from registry.text import stem as text_stem
 from registry.upkeep import stale_entries, unevaluated_collaborations, unowned_dossiers
 
 from .centrality import (
@@ -78,14 +77,9 @@ LEVEL_BETWEENNESS_SAMPLE = 100
 #: A keyword or title stem shared by more active dossiers than this is too common to
 #: signal a duplicate (and would make overlap detection quadratic).
 MAX_OVERLAP_GROUP = 25
-#: Words that never make two titles overlap: Dutch function words and words that every
-#: DGB title could carry.
-_STOPWORDS = frozenset("""
-    aan af al als bij dan dat de der des deze die dit door een en er het in is met na naar
-    niet nog of om onder op over te ten ter tot tussen uit van voor zijn zonder ook wordt
-    worden
-    beleid defensie dgb directie ministerie nota
-""".split())
+#: Words that never make two titles overlap besides the stop words of registry.text:
+#: words that every DGB title could carry.
+_COMMON_WORDS = frozenset("beleid defensie dgb directie ministerie nota".split())
 
 
 # -- brokers ----------------------------------------------------------------------------------
@@ -184,33 +178,8 @@ def integration_matrix(reg: Registry, directorates: nx.Graph | None = None) -> d
     return {"integrating": integrating, "functional": functional, "cells": cells}
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics: 'Strategieën' → 'strategieen'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(_fold(text)) if w not in _STOPWORDS]
-
-
-class _Stems:
-    """The Dutch Snowball stemmer with a memo: a register repeats its words, and stemming
-    is the costly step of overlap detection.  One per call (the stemmer is not
-    thread-safe)."""
-
-    def __init__(self) -> None:
-        self._stemmer = snowballstemmer.stemmer("dutch")
-        self._memo: dict[str, str] = {}
-
-    def __call__(self, word: str) -> str:
-        stem = self._memo.get(word)
-        if stem is None:
-            stem = self._memo[word] = self._stemmer.stemWord(word)
-        return stem
+    return content_words(text, _COMMON_WORDS)
 
 
 def overlap_keys(title: str, keywords: tuple[str, ...] | list[str],
@@ -219,13 +188,13 @@ def overlap_keys(title: str, keywords: tuple[str, ...] | list[str],
 
     Keys are ``kw:<stemmed keyword>`` for each keyword (every word stemmed, so
     'Gevaarlijke stoffen' matches 'gevaarlijke stof') and ``title:<stem>`` for each
-    title word of three letters or more that is not a stop word.  Text is case- and
-    diacritics-folded before the Dutch Snowball stemmer runs.
+    title word of three letters or more that is not a stop word.  Folding, stop words and
+    stems are those of :mod:`registry.text`, the ones search uses.
 
     >>> sorted(overlap_keys("Huisvesting kazernes", ["Vastgoed"]))
     ['kw:vastgoed', 'title:huisvest', 'title:kazerne']
     """
-    stem = stem or _Stems()
+    stem = stem or text_stem
     keys: dict[str, str] = {}
     for kw in keywords:
         words = _words(kw)
@@ -242,7 +211,7 @@ def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
     keyword or title stem, whose owners are not tied.  An inverted index key → dossiers
     keeps this near-linear; keys shared by more than :data:`MAX_OVERLAP_GROUP` dossiers
     are skipped."""
-    stem = _Stems()
+    stem = text_stem
     index: dict[str, list[str]] = defaultdict(list)
     shown: dict[tuple[str, str], str] = {}
     for d in reg.dossiers.values():

@@ -58,6 +58,7 @@ class Settings:
     silo_threshold: float = -0.5
     max_active_dossiers: int = 8
     late_after_days: int = 60
+    contact: str | None = None  # whom to ask about the register (shown when search finds nothing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +265,11 @@ class Registry:
         sources: tuple[str, ...] = (),
         themes: list[Theme] = (),  # type: ignore[assignment]
         externals: list[External] = (),  # type: ignore[assignment]
+        synonyms: tuple[tuple[str, ...], ...] = (),
     ):
         self.organisation = organisation
+        #: Equivalence sets of search terms (``synonyms:``), each a tuple of terms.
+        self.synonyms = synonyms
         self.settings = settings
         self.data_version = data_version
         self.sources = sources

@@ -113,6 +113,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "NAVO/EU, andere ministeries).",
            "Units outside the organisation (CDS, the services, NATO/EU, other ministries).",
            spec="external"),
+        _f("synonyms", "synonyms",
+           "Synoniemen voor het zoeken: een lijst van sets van termen die hetzelfde betekenen "
+           "(bijv. [cao, arbeidsvoorwaarden, salaris]).",
+           "Synonyms for search: a list of sets of terms that mean the same "
+           "(e.g. [cao, arbeidsvoorwaarden, salaris])."),
     ),
     "organisation": (
         _ID,
@@ -167,6 +172,9 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "(standaard 60).",
            "Involvement later than this many days after a dossier's start is late "
            "(default 60).", minimum=0),
+        _f("contact", "text", "Bij wie men terecht kan met vragen over het register "
+           "(getoond als zoeken niets vindt).",
+           "Whom to ask about the register (shown when a search finds nothing)."),
     ),
     "directorate": (
         _ID,
@@ -385,6 +393,9 @@ def _field_schema(f: Field) -> dict:
         s = {"$ref": f"#/$defs/{f.spec}"}
     elif t == "objects":
         s = {"type": "array", "items": {"$ref": f"#/$defs/{f.spec}"}}
+    elif t == "synonyms":
+        s = {"type": "array", "items": {"type": "array", "minItems": 1,
+                                        "items": {"type": "string", "minLength": 1}}}
     else:  # pragma: no cover - a declaration error, caught by the tests
         raise ValueError(f"unknown field type {t!r}")
     s["description"] = _describe(f)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from graph.factors import ALL_FACTORS, factor_score
-from registry.search import fold
+from registry.text import fold
 
 from .data import snapshot
 from .links import factor_level, ref, refs

@@ -109,7 +109,11 @@ _SCHEMAS: dict[str, dict] = {
         "corrections": {"type": "object", "additionalProperties": _arr(_STR)},
         "hits": _arr(_obj({"id": _STR, "kind": _STR, "url": _opt(_STR), "label": _STR})),
         "groups": {"type": "object", "additionalProperties": _arr(_STR)},
-        "directorates": _arr({"allOf": [_ref("Ref"), _obj({"name": _STR})]})}),
+        "directorates": _arr({"allOf": [_ref("Ref"), _obj({"name": _STR})]}),
+        "splits": {"type": "object", "additionalProperties": _arr(_STR)},
+        "best": _opt(_obj({"id": _STR, "kind": _STR, "label": _STR})),
+        "help": _obj({}, {"units": _arr(_ref("Ref")), "words": _arr(_STR),
+                          "contact": _opt(_STR)})}),
     "Suggest": _obj({"query": _STR, "suggestions": _arr(_obj({
         "id": _STR, "kind": _STR, "label": _STR, "hint": _opt(_STR), "url": _opt(_STR)}))}),
     "Organisation": _obj({
