@@ -51,11 +51,18 @@ def _shared_words(reg: Any, a: str, b: str) -> list[str]:
     return sorted({ka[k] for k in ka.keys() & kb.keys()})
 
 
+def _isolate(text: str) -> str:
+    """*text* between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a right-to-left
+    override in a name then cannot reverse the rest of the sentence it stands in (the
+    sentence is plain text, so ``<bdi>`` cannot do it)."""
+    return f"\u2068{text}\u2069"
+
+
 def reason_text(reg: Any, row: dict, names: dict[str, str]) -> str:
     """The reason of a missing link in the request's language (the report's own text is
     English)."""
     def name(i: str) -> str:
-        return names.get(i, i)
+        return _isolate(names.get(i, i))
 
     kind = row["kind"]
     if kind == "integration-model" and len(row["directorates"]) == 2:
@@ -65,11 +72,11 @@ def reason_text(reg: Any, row: dict, names: dict[str, str]) -> str:
         d = reg.dossiers.get(row["dossiers"][0])
         proc = reg.processes.get(d.process) if d and d.process else None
         if d and proc:
-            return t("int.reason.process", dossier=d.title, process=proc.name,
+            return t("int.reason.process", dossier=_isolate(d.title), process=_isolate(proc.name),
                      need=name(row["directorates"][-1]))
     if kind == "overlap" and len(row["dossiers"]) == 2:
         a, b = row["dossiers"]
-        shared = ", ".join(f"‘{w}’" for w in _shared_words(reg, a, b)) or "…"
+        shared = ", ".join(f"‘{_isolate(w)}’" for w in _shared_words(reg, a, b)) or "…"
         return t("int.reason.overlap", a=name(a), b=name(b), shared=shared)
     return row["reason"]
 
