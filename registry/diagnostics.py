@@ -156,7 +156,7 @@ def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    lines = [str(d) for d in diagnostics]
+    lines = [printable(str(d)) for d in diagnostics]  # a file name may hold ESC too
     lines.append(summary_line(diagnostics))
     return "\n".join(lines)
 

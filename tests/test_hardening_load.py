@@ -113,7 +113,7 @@ def test_the_watcher_survives_each_tagged_value_and_goes_live_on_the_next_valid_
             assert any(words in d["message"] for d in status["last_errors"]), status
             # The next valid save (a different version each time) goes live.
             path.write_text(sample + f"# save {i}\n", encoding="utf-8")
-            assert _wait(lambda: not holder.errors and holder.current.data_version != before), \
+            assert _wait(lambda b=before: not holder.errors and holder.current.data_version != b), \
                 name
             health = client.get("/health").get_json()
             assert health["status"] == "ok" and not health["last_reload_failed"]
@@ -409,7 +409,7 @@ def test_a_200000_digit_number_is_e014_and_nothing_crashes(tmp_path):
     assert r.status_code == 503 and r.get_json()["ok"] is False
 
 
-# -- 7. strict ids and IRIs -------------------------------------------------------------------------
+# -- 7. strict ids and IRIs ----------------------------------------------------------------------
 _ORG = "schema: 1\norganisation:\n  id: {id}\n  name: {name}\n  parent_uri: {uri}\n"
 
 

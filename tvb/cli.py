@@ -482,7 +482,9 @@ def search(words, data, limit, as_json) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(_format_search(result))
+    from registry.diagnostics import printable
+
+    click.echo("\n".join(map(printable, _format_search(result).split("\n"))))
 
 
 _KIND_HEADINGS = {"dossier": "Dossiers", "unit": "Units", "person": "People",
