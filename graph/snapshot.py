@@ -305,13 +305,17 @@ class SnapshotHolder:
         snapshot went online.  Never raises: whatever goes wrong while loading (bad data,
         or a bug) becomes a diagnostic in :attr:`errors`, and the last good snapshot stays."""
         with self._lock:
-            # A new day can make entries stale, so it counts as a change too.
-            fp = (fingerprint(self.paths), self.fixed_today or dt.date.today())
-            self.checked_at = time.time()
-            if not force and fp == self._fingerprint:
-                return False
+            fp = None
             try:
+                # A new day can make entries stale, so it counts as a change too.
+                fp = (fingerprint(self.paths), self.fixed_today or dt.date.today())
+                self.checked_at = time.time()
+                if not force and fp == self._fingerprint:
+                    return False
                 snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache)
+                # The files may have changed while we read them (an editor's save): keep
+                # the old fingerprint then, so the next refresh reads them again.
+                same = fingerprint(self.paths) == fp[0]
             except SnapshotError as exc:
                 self.errors = exc.diagnostics
                 self._fingerprint = fp
@@ -323,9 +327,7 @@ class SnapshotHolder:
                                           f"({type(exc).__name__}); please report this")]
                 self._fingerprint = fp  # tried again when the files change
                 return False
-            # The files may have changed while we read them (an editor's save): keep the
-            # old fingerprint then, so the next refresh reads them again.
-            self._fingerprint = fp if fingerprint(self.paths) == fp[0] else None
+            self._fingerprint = fp if same else None
             self.current = snap  # one assignment: readers see the old or the new, whole
             self.errors = []
             self.loaded_at = time.time()

@@ -191,7 +191,7 @@ class _Checker:
             # The common valid cases inline: most fields are text, a reference or a date.
             t = f.type
             if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())) \
-                    and not _CONTROL_RE.search(item):
+                    and not _CONTROL_RE.search(item, 0, len(item.rstrip("\n"))):
                 clean[key] = item
                 continue
             if t == "date" and item.__class__ is dt.date:
@@ -215,7 +215,7 @@ class _Checker:
             return None
         if t == "text":
             if isinstance(value, str) and value.strip():
-                if (_CONTROL_MULTILINE_RE if f.name in _MULTILINE else _CONTROL_RE).search(value):
+                if _has_control(f, value):
                     return self._control_error(pos.loc(path), f, value)
                 return value
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -245,8 +245,7 @@ class _Checker:
             for i, item in enumerate(value):
                 if t == "texts":
                     if isinstance(item, str) and item.strip():
-                        bad = _CONTROL_MULTILINE_RE if f.name in _MULTILINE else _CONTROL_RE
-                        if bad.search(item):
+                        if _has_control(f, item):
                             self._control_error(pos.loc((*path, i)), f, item)
                         else:
                             out.append(item)
@@ -318,8 +317,7 @@ class _Checker:
         return None
 
     def _control_error(self, loc: Loc, f: Field, value: str) -> None:
-        char = _CONTROL_RE.search(value) if f.name not in _MULTILINE else \
-            _CONTROL_MULTILINE_RE.search(value)
+        char = _has_control(f, value)
         code = ord(char.group()) if char else 0
         self.add(loc, "E007", f"'{f.name}' holds a control character (U+{code:04X}); "
                  "write text without it" + ("" if f.name in _MULTILINE else " on one line"))
@@ -425,6 +423,14 @@ class _Checker:
                      f"{did_you_mean(ref, choices)}")
         elif target.kind not in f.refs:
             self.add(loc, "E009", f"{f.name} '{ref}' is a {target.kind}, not a {want}")
+
+
+def _has_control(f: Field, value: str) -> re.Match | None:
+    """The first control character that *value* may not hold in field *f*.  The line
+    break that ends a block scalar (``name: >``) is allowed everywhere."""
+    if f.name in _MULTILINE:
+        return _CONTROL_MULTILINE_RE.search(value)
+    return _CONTROL_RE.search(value, 0, len(value.rstrip("\n")))
 
 
 def _valid_iri(value: str) -> bool:
