@@ -510,3 +510,12 @@ def test_the_page_title_and_the_overlap_sentence_are_bidi_isolated(tmp_path):
     assert "‘\u2068Vastgoed \u202ebeheer\u2069’ en ‘\u2068Vastgoed kazernes\u2069’" \
         in integrator or "‘\u2068Vastgoed \u202ebeheer\u2069’ and ‘\u2068Vastgoed kazernes" \
         "\u2069’" in integrator, integrator
+
+
+def test_tvb_new_refuses_an_id_ending_in_a_newline():
+    from registry.scaffold import ScaffoldError, skeleton_fields
+
+    reg = load_registry([SAMPLE], today=TODAY).registry
+    with pytest.raises(ScaffoldError, match="invalid id"):
+        skeleton_fields(reg, "person", "x-nieuw\n", TODAY)
+    assert skeleton_fields(reg, "person", "x-nieuw", TODAY)
