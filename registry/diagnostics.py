@@ -86,6 +86,8 @@ class Diagnostic:
     code: str
     message: str
     related: tuple[Loc, ...] = field(default=())
+    #: For the closing line of a capped report (:func:`cap`): how many it stands for.
+    hidden: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         # Every message is one printable line of bounded length, whoever made it.
@@ -138,13 +140,15 @@ def cap(diagnostics: Sequence[Diagnostic], per_code: int = MAX_PER_CODE,
         if d is None or not n:
             continue
         kept.append(Diagnostic(d.loc, d.severity, code,
-                               f"and {n:,} more {d.severity}s [{code}] like this, not shown"))
+                               f"and {n:,} more {d.severity}s [{code}] like this, not shown",
+                               hidden=n))
     return kept
 
 
 def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
+    # A closing line of a capped report counts for the findings it stands for.
+    errors = sum(d.hidden or 1 for d in diagnostics if d.severity == "error")
+    warnings = sum(d.hidden or 1 for d in diagnostics if d.severity != "error")
     if not diagnostics:
         return "no problems found"
     parts = []

@@ -348,7 +348,7 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
         last = src.diagnostics[-1]
         src.diagnostics.append(Diagnostic(last.loc, "error", last.code,
                                           f"and {builder.hidden:,} more problems like these "
-                                          "in this file, not shown"))
+                                          "in this file, not shown", hidden=builder.hidden))
     return src
 
 

@@ -350,6 +350,7 @@ def test_diagnostics_are_capped_in_the_cli_and_in_status_json(tmp_path):
     assert r.exit_code == 1 and len(lines) <= MAX_PER_CODE + 2, len(lines)
     assert f"and {3 * 100_000 - MAX_PER_CODE:,} more errors [E006] like this, not shown" \
         in r.output
+    assert lines[-1] == "300000 errors found", lines[-1]  # the summary counts them all
     app = _viewer(SAMPLE)
     holder = app.extensions["tvb.snapshots"]
     holder.paths = [path]
@@ -359,6 +360,7 @@ def test_diagnostics_are_capped_in_the_cli_and_in_status_json(tmp_path):
     status = json.loads(body)
     assert len(status["last_errors"]) <= MAX_PER_CODE + 1
     assert "more errors [E006]" in status["last_errors"][-1]["message"]
+    assert status["errors"] == 300_000
 
 
 def test_every_code_is_capped_and_so_is_the_total():

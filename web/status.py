@@ -34,8 +34,9 @@ def health_data() -> dict:
         "today": snap.today.isoformat() if snap else None,
         "loaded_at": _when(h.loaded_at),
         "last_reload_failed": bool(h.errors),
-        "errors": len(h.errors),
-        "warnings": len(snap.warnings) if snap else 0,
+        # Counted whole: a capped list ends with a line that stands for the rest.
+        "errors": sum(d.hidden or 1 for d in h.errors),
+        "warnings": sum(d.hidden or 1 for d in snap.warnings) if snap else 0,
         "watcher": watcher["state"],
         "checked_at": _when(watcher["checked_at"]),
     }
