@@ -274,6 +274,11 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
     return tuple(out)
 
 
+#: Seconds without a look at the files after which the watcher counts as stalled: longer
+#: than the load of the largest register the input limit admits.
+STALLED_AFTER = 300.0
+
+
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
@@ -362,7 +367,7 @@ class SnapshotHolder:
         elif self.watcher_error:
             state = "failed"
         elif self.checked_at is not None and \
-                time.time() - self.checked_at > max(60.0, 10 * self.watcher_interval):
+                time.time() - self.checked_at > max(STALLED_AFTER, 10 * self.watcher_interval):
             state = "stalled"
         else:
             state = "running"

@@ -9,11 +9,13 @@ code rule
 ==== =================================================================
 E001 YAML syntax error
 E002 duplicate mapping key (YAML would silently keep the last one)
-E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth)
+E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth, a link
+     out of the data folder, a FIFO, socket or device)
 E004 an empty file; ``organisation`` or ``settings`` given twice across files
 E005 unknown key
 E006 missing required field
-E007 wrong type (text, list, mapping, number, URI expected)
+E007 wrong type (text, list, mapping, number, URI expected; a tag its value does not
+     fit; a control character in text)
 E008 reference to an unknown id
 E009 reference to the wrong kind (an owner that is a directorate)
 E010 value not among the allowed ones
