@@ -573,7 +573,7 @@ def test_text_from_the_data_is_bidi_isolated():
 # -- the HTML report, CSV, RDF ----------------------------------------------------------------
 def test_html_report_is_escaped(inert):
     from graph.analysis import report
-    from graph.report_render import render_html, render_markdown
+    from render.report import render_html, render_markdown
 
     name, app, reg = inert
     rep = report(reg, TODAY)
@@ -590,7 +590,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def test_csv_cells_are_neutralised(inert, tmp_path):
-    from graph.export import write_csv
+    from render.tables import write_csv
 
     name, app, reg = inert
     out = tmp_path / "csv"
