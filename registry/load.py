@@ -55,6 +55,10 @@ EXPANSION_SLACK = 10_000
 #: Values that aliases may add, in all files of one register together: forty files each
 #: within the ten-fold rule would otherwise still build billions of objects.
 MAX_ALIAS_VALUES = 1_000_000
+#: Values (scalars, lists, mappings) one file may hold.  PyYAML's node tree takes about
+#: 300 bytes a value; a 50 MB file of ``[1,1,1,…]`` would hold 25 million.  The largest
+#: realistic register within the size limit (100,000 people) holds about 4 million.
+MAX_VALUES = 5_000_000
 #: Characters a number may be written with.  A longer one is refused before it is
 #: converted: ``0b1…1`` with 200,000 digits is a valid YAML int that no report can print.
 MAX_NUMBER_CHARS = 40
@@ -303,6 +307,10 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
         body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
         if parse_fast(body, text, src):
             return src
+    if _too_many_values(text):
+        src.diagnostics.append(_diag(name, 1, 1, "E003", f"the file holds more than "
+                                     f"{MAX_VALUES:,} values; split it or write it out"))
+        return src
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -351,6 +359,29 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
                                           f"and {builder.hidden:,} more problems like these "
                                           "in this file, not shown", hidden=builder.hidden))
     return src
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent,
+                yaml.AliasEvent)
+
+
+def _too_many_values(text: str) -> bool:
+    """Whether *text* holds more than :data:`MAX_VALUES` values, found before PyYAML
+    builds its tree of them.  Every value but the first needs a separator (``,`` ``:``
+    ``-`` a line break or a bracket), so most files are cleared by counting those; only
+    a file that might hold too many is parsed, as a stream, to count them exactly."""
+    if 2 * sum(text.count(c) for c in ",:-\n[{") + 2 <= MAX_VALUES:
+        return False
+    n = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                n += 1
+                if n > MAX_VALUES:
+                    return True
+    except yaml.YAMLError:
+        return False  # compose reports it, positioned
+    return False
 
 
 def _is_null(node: yaml.Node) -> bool:

@@ -521,3 +521,20 @@ def test_tvb_new_refuses_an_id_ending_in_a_newline():
     with pytest.raises(ScaffoldError, match="invalid id"):
         skeleton_fields(reg, "person", "x-nieuw\n", TODAY)
     assert skeleton_fields(reg, "person", "x-nieuw", TODAY)
+
+
+def test_a_file_of_too_many_values_is_refused_before_pyyaml_builds_them(monkeypatch):
+    """PyYAML's tree takes about 300 bytes a value: a 50 MB ``[1,1,1,…]`` (25 million)
+    would take gigabytes before any check ran.  The values are counted first (the limit
+    lowered here to keep the test small)."""
+    import registry.load as load
+
+    monkeypatch.setattr(load, "MAX_VALUES", 100_000)
+    text = "schema: 1\na: [" + ",".join(["1"] * 100_000) + "]\n"  # one long line: PyYAML's
+    src = parse_bytes(text.encode(), "t.yaml", fast=True)
+    assert src.parser == "pyyaml" and src.data is None
+    assert [(d.code, d.loc.line) for d in src.diagnostics] == [("E003", 1)]
+    assert "more than 100,000 values" in src.diagnostics[0].message
+    ok = "schema: 1\na: [" + ",".join(["1"] * 99_990) + "]\n"
+    assert parse_bytes(ok.encode(), "t.yaml").diagnostics == []
+    assert load_registry([SAMPLE], today=TODAY).ok
