@@ -17,11 +17,11 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO
 
 from rdflib import RDF, BNode, Graph, URIRef
 
+from registry.atomic import write_atomic
 from registry.model import Registry
 
 from .rdf import compile_registry, entity_iri
@@ -47,6 +47,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     """The graph as ``turtle``, ``jsonld`` or ``ntriples`` (UTF-8 bytes, stable order)."""
     if fmt not in RDF_FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose from {', '.join(RDF_FORMATS)}")
+    graph = _without_invalid_iris(graph)
     if fmt == "ntriples":
         text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         # "\n" only: str.splitlines would also cut at U+2028, NEL, VT or FF inside a literal.
@@ -58,6 +59,25 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         return (json.dumps(_sorted_jsonld(json.loads(text)), ensure_ascii=False, indent=2)
                 + "\n").encode("utf-8")
     return _turtle(graph)
+
+
+def _without_invalid_iris(graph: Graph) -> Graph:
+    """The graph without the triples that hold an IRI no RDF parser would read back (an
+    IRI with a line break would even end an N-Triples line early); the graph itself when
+    there are none.  One look at each distinct node."""
+    from .store import valid_iri
+
+    bad = {n for n in graph.all_nodes() if isinstance(n, URIRef) and not valid_iri(str(n))}
+    bad |= {p for p in graph.predicates(unique=True) if not valid_iri(str(p))}
+    if not bad:
+        return graph
+    kept = Graph(bind_namespaces="none")
+    for prefix, ns in graph.namespaces():
+        kept.bind(prefix, ns)
+    for triple in graph:
+        if not bad.intersection(triple):
+            kept.add(triple)
+    return kept
 
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -82,7 +102,7 @@ def _turtle(graph: Graph) -> bytes:
             s = str(term)
             cut = max(s.rfind("#"), s.rfind("/")) + 1
             prefix = prefix_of.get(s[:cut]) if cut else None
-            if prefix is not None and _LOCAL_NAME.match(s[cut:]):
+            if prefix is not None and _LOCAL_NAME.fullmatch(s[cut:]):
                 text = f"{prefix}:{s[cut:]}"
             else:
                 text = iri_ref(s)
@@ -142,7 +162,7 @@ def write_rdf(registry: Registry, fmt: str, out: str | os.PathLike | IO[bytes]) 
     graph = compile_registry(registry)
     data = serialize(graph, fmt)
     if isinstance(out, str | os.PathLike):
-        Path(out).write_bytes(data)
+        write_atomic(out, data)
     else:
         out.write(data)
     return len(graph)

@@ -87,7 +87,7 @@ def skeleton_fields(reg: Registry, kind: str, entry_id: str, today: dt.date, *,
     check_given(reg, kind, {"unit": unit, "owner": owner})
     if kind not in KINDS:
         raise ScaffoldError(f"cannot make a '{kind}'; choose from {', '.join(KINDS)}")
-    if not re.match(ID_PATTERN, entry_id):
+    if not re.fullmatch(ID_PATTERN, entry_id):
         raise ScaffoldError(f"invalid id '{entry_id}': use lowercase letters, digits and "
                             "hyphens, starting with a letter or digit")
     if entry_id in reg:

@@ -24,6 +24,10 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``HISTORY_COMMITS``         commits of the data's git history read for "eerder" and
                             "Recente wijzigingen" (30; 0 turns history off)
 ``HISTORY_CHECK``           seconds between looks at the repository's HEAD (10)
+``SERVER_HEADER_TIMEOUT``   seconds a client has to send a request's headers (10)
+``SERVER_REQUEST_TIMEOUT``  seconds a client has to send a whole request (60)
+``SERVER_MAX_PER_CLIENT``   open connections from one address, 0 for no bound (64);
+                            behind a reverse proxy every client has the proxy's address
 ==========================  ============================================================
 
 The app has no write endpoint: every route answers GET (and HEAD), and ``/sparql`` also
@@ -59,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "HISTORY_COMMITS": 30,
     "HISTORY_CHECK": 10.0,
+    "SERVER_HEADER_TIMEOUT": 10.0,
+    "SERVER_REQUEST_TIMEOUT": 60.0,
+    "SERVER_MAX_PER_CLIENT": 64,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_AS_ASCII": False,

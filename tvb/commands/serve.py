@@ -72,7 +72,7 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, threads,
     import errno
     import socket
 
-    import waitress
+    from web import server
 
     shown = f"[{host}]" if ":" in host else host
 
@@ -95,10 +95,10 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, threads,
             cannot_listen(exc)
     click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}); Ctrl+C stops it",
                err=True)
+    # waitress behind a thin layer: header timeout, connections per client, security
+    # headers on its own errors, no Content-Length with Transfer-Encoding (web/server.py)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="tvb",
-                       max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                       clear_untrusted_proxy_headers=True, channel_timeout=60)
+        server.serve(app, host=host, port=port, **server.server_options(app, threads))
     except OSError as exc:
         if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
             raise
