@@ -77,4 +77,4 @@ def test_max_bytes_large_enough_loads():
     result = CliRunner().invoke(main, ["summary", "--data", str(SAMPLE), "--max-bytes",
                                        str(10 * 2**20)])
     assert result.exit_code == 0, result.output
-    assert "directorates" in result.output
+    assert "directies" in result.output

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 import click
 
 __all__ = ["DEFAULT_DATA", "data_option", "today_option", "max_bytes_option",
-           "loading_options", "as_date", "fast_yaml", "load_or_exit", "DATA_HINT",
+           "loading_options", "lang", "say", "as_date", "fast_yaml", "load_or_exit", "DATA_HINT",
            "read_error_line"]
 
 DEFAULT_DATA = "data/tvb.yaml"
@@ -47,6 +47,20 @@ def loading_options(f: Callable) -> Callable:
     """``--data``, ``--today`` and ``--max-bytes``: what a command that loads the register
     accepts."""
     return data_option()(today_option(max_bytes_option(f)))
+
+
+def lang() -> str:
+    """The output language chosen with ``tvb --lang`` (or ``TVB_LANG``); Dutch by default."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().params.get("lang") if ctx is not None else None
+    return chosen or "nl"
+
+
+def say(key: str, /, **values: object) -> str:
+    """The catalogue's text for *key* in the chosen language (:mod:`render.i18n`)."""
+    from render.i18n import translate
+
+    return translate(key, lang(), **values)
 
 
 def as_date(value: dt.datetime | None) -> dt.date | None:

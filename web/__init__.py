@@ -21,6 +21,8 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
+``LANGUAGE``                the viewer's language for a reader who has not chosen one
+                            (``nl``; ``?lang=en`` chooses English and a cookie keeps it)
 ``HISTORY_COMMITS``         commits of the data's git history read for "eerder" and
                             "Recente wijzigingen" (30; 0 turns history off)
 ``HISTORY_CHECK``           seconds between looks at the repository's HEAD (10)
@@ -61,6 +63,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    "LANGUAGE": "nl",
     "HISTORY_COMMITS": 30,
     "HISTORY_CHECK": 10.0,
     "SERVER_HEADER_TIMEOUT": 10.0,
