@@ -375,14 +375,20 @@ def new_entry(kind, entry_id, write, data, today) -> None:
 @click.option("-o", "--output", type=click.Path(), default=None,
               help="Write here instead of standard output; for csv (required) a folder, or a "
               "file ending in .zip.")
+@click.option("--network", type=click.Choice(["typed", "people", "directorates"]),
+              default="typed", show_default=True,
+              help="For graphml: the typed graph of everything, or the people or directorate "
+              "network the findings use.")
 @_data_option
-def export(fmt, output, data) -> None:
+def export(fmt, output, data, network) -> None:
     """Export the register as linked data, a network file or spreadsheet tables.
 
     RDF and GraphML go to standard output unless -o is given.  CSV tables (people,
-    units, dossiers, collaborations, memberships) are written into a folder or zip;
+    units, dossiers, processes, collaborations, memberships) are written into a folder or zip;
     cells that a spreadsheet would run as a formula get a leading apostrophe.
     """
+    if network != "typed" and fmt != "graphml":
+        raise click.UsageError("--network applies to --format graphml only")
     if fmt == "csv" and not output:
         raise click.UsageError("--format csv writes several tables: give -o FOLDER or "
                                "-o FILE.zip")
@@ -400,7 +406,7 @@ def export(fmt, output, data) -> None:
         elif fmt == "graphml":
             from graph.network import write_graphml
 
-            write_graphml(reg, target)
+            write_graphml(reg, target, network)
         else:
             from graph.export import write_rdf
 
@@ -439,7 +445,8 @@ def query(sparql, fmt, max_rows, data) -> None:
     """
     if sparql == "-":
         sparql = sys.stdin.read()
-    from graph.sparql import QueryError, check_query, format_result, run_query
+    from graph.sparql import QueryError, check_query, run_query
+    from render.sparql_results import format_result
 
     try:
         check_query(sparql)  # refuse before spending time on loading the register
