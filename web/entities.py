@@ -111,12 +111,12 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
 # -- pages --------------------------------------------------------------------------------------
 @bp.route("/id/<id>")
 def by_id(id: str) -> Response:
-    """Any id: redirect to the page of its kind."""
+    """Any id: 303 to the page of its kind, or to its RDF description for an RDF client
+    (:func:`web.linkeddata.resolve`)."""
+    from .linkeddata import resolve
+
     e = snapshot().registry.get(id)
-    url = entity_url(e.kind, id) if e is not None else None
-    if url is None:
-        abort(404, description=f"no entity with id {id[:100]!r}")
-    return redirect(url, code=303)
+    return resolve(id, entity_url(e.kind, id) if e is not None else None)
 
 
 @page(bp, "/organisation", cache=True)

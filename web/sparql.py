@@ -472,7 +472,6 @@ def _service_description() -> Response:
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                  "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3"):
         g_.add((endpoint, sd.resultFormat, formats[name]))
-    g_.add((endpoint, sd.feature, sd.EmptyGraphs))
     g_.add((endpoint, DCTERMS.title, Literal("TVB-register SPARQL endpoint", lang="en")))
     dataset, graph_ = BNode(), BNode()
     g_.add((endpoint, sd.defaultDataset, dataset))
