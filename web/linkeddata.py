@@ -21,7 +21,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
+import flask
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS
 
@@ -67,10 +68,10 @@ def _document(graph: Graph, fmt: str, *, max_age: int | None = None) -> Response
 # -- /id/{id} ---------------------------------------------------------------------------------
 def resolve(id: str, page_url: str | None) -> Response:
     """The answer to ``/id/{id}``: 303 to the HTML page or to an RDF document."""
+    if page_url is None:
+        abort(404, description=f"no entity with id {id[:100]!r}")
     ext = _rdf_choice()
     target = url_for("linkeddata.entity_document", id=id, ext=ext) if ext else page_url
-    if target is None:
-        abort(404, description=f"no entity with id {id[:100]!r}")
     resp = redirect(target, code=303)
     resp.vary.add("Accept")
     return resp
@@ -78,7 +79,9 @@ def resolve(id: str, page_url: str | None) -> Response:
 
 def describe(store: Any, iri: str, namespaces: dict[str, str]) -> Graph:
     """The description of ``iri`` in the store: its triples, and those of the nodes whose
-    IRI extends it (``{iri}/membership``, ``{iri}/evaluation/…``)."""
+    IRI extends it (a person's ``{iri}/membership``, a collaboration's
+    ``{iri}/evaluation/…``, the organisation's ``{iri}/roles`` and ``{iri}/dossiers``
+    schemes and ``{iri}/role/…``)."""
     import pyoxigraph as ox
 
     from graph.store import to_rdflib
@@ -86,7 +89,8 @@ def describe(store: Any, iri: str, namespaces: dict[str, str]) -> Graph:
     g = Graph(bind_namespaces="none")
     for p, n in namespaces.items():
         g.bind(p, n)
-    todo, seen = [iri], set()
+    todo = [iri, *(f"{iri}/{leaf}" for leaf in _DERIVED)]
+    seen: set[str] = set()
     while todo:
         subject = todo.pop()
         if subject in seen:
@@ -99,11 +103,11 @@ def describe(store: Any, iri: str, namespaces: dict[str, str]) -> Graph:
                 todo.append(str(o))
             elif isinstance(o, BNode):  # pragma: no cover - the compiler makes none
                 raise ValueError("blank nodes are not described")
-    membership = f"{iri}/membership"
-    if membership not in seen and any(True for _ in store.quads_for_pattern(
-            ox.NamedNode(membership), None, None)):
-        g += describe(store, membership, {})
     return g
+
+
+# Derived nodes that no triple of their entity points to (graph.rdf's IRI scheme).
+_DERIVED = ("membership", "roles", "dossiers")
 
 
 @bp.route("/id/<id>.<any(ttl, jsonld, nt, rdf):ext>")
@@ -130,7 +134,7 @@ def ontology() -> Response:
 @bp.route("/def/tvb.json")
 def ontology_json() -> Response:
     """The ontology page's JSON twin."""
-    g.fmt = "json"
+    flask.g.fmt = "json"
     return render("ontology.html", ontology_outline())
 
 
