@@ -641,5 +641,9 @@ def report_command(data, fmt, today, output) -> None:
         click.echo(text, nl=False)
 
 
+from tvb.commands.publish import publish  # noqa: E402 - a command module of its own
+
+main.add_command(publish)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

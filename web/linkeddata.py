@@ -110,7 +110,17 @@ def describe(store: Any, iri: str, namespaces: dict[str, str]) -> Graph:
 _DERIVED = ("membership", "roles", "dossiers")
 
 
-@bp.route("/id/<id>.<any(ttl, jsonld, nt, rdf):ext>")
+def _per_extension(rule: str):
+    """Register a view under ``rule`` + ``.ttl``, ``.jsonld``, ``.nt`` and ``.rdf``, one
+    endpoint whose ``ext`` comes from the rule (so ``url_for(..., ext=...)`` works)."""
+    def decorate(view):
+        for ext in EXTENSIONS:
+            bp.add_url_rule(f"{rule}.{ext}", view.__name__, view, defaults={"ext": ext})
+        return view
+    return decorate
+
+
+@_per_extension("/id/<id>")
 def entity_document(id: str, ext: str) -> Response:
     """The entity's description as Turtle, JSON-LD, N-Triples or RDF/XML."""
     snap = snapshot()
@@ -138,7 +148,7 @@ def ontology_json() -> Response:
     return render("ontology.html", ontology_outline())
 
 
-@bp.route("/def/tvb.<any(ttl, jsonld, nt, rdf):ext>")
+@_per_extension("/def/tvb")
 def ontology_document(ext: str) -> Response:
     if ext == "ttl":  # the file as written, comments and all
         resp = Response(ONTOLOGY_PATH.read_bytes(), mimetype="text/turtle")

@@ -257,7 +257,11 @@ class _Unsupported(HTTPException):
 
 
 def _format_values() -> list[str]:
-    return [v for p in _FORMAT_PARAMS for v in request.values.getlist(p)]
+    try:
+        values = request.values
+    except HTTPException:  # a body that cannot be read (too large): the URL's only
+        values = request.args
+    return [v for p in _FORMAT_PARAMS for v in values.getlist(p)]
 
 
 def _requested_format(kind: str | None) -> str:
@@ -298,11 +302,13 @@ def _error_format() -> str:
 
 def _wants_description() -> bool:
     """Whether a request without a query asks for RDF (the service description)."""
-    if _format_values():
-        try:
-            return negotiate("RDF", request.accept_mimetypes, _format_values()) != "html"
-        except (UnknownFormat, NotAcceptable):
-            return False
+    values = _format_values()
+    if values:
+        # only a name that means RDF whatever the query (not 'json' or 'xml')
+        return negotiate("RDF", None, values[:1]) != "html" if values[0].lower() in (
+            "turtle", "ttl", "nt", "ntriples", "n-triples", "rdfxml", "rdf+xml", "rdf",
+            "jsonld", "json-ld", "n3", "text/turtle", "application/n-triples",
+            "application/rdf+xml", "application/ld+json", "text/n3") else False
     accept = request.accept_mimetypes
     rdf = [m for m in ("text/turtle", "application/rdf+xml", "application/ld+json",
                        "application/n-triples", "text/n3") if m in accept.values()]
