@@ -50,7 +50,9 @@ directorate / department
     ``skos:prefLabel``; abbreviation as ``skos:notation``; tasks as ``org:purpose``;
     axis as ``org:classification``; the head ``org:headOf`` it.
 person
-    ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``;
+    ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``
+    (RFC 3966 global numbers, :func:`registry.contact.tel_uri`; a phone or e-mail that
+    cannot be a valid URI is left out, as the validator warns);
     ``org:memberOf`` their unit, and an ``org:Membership`` (``org:member``,
     ``org:organization``, ``org:role`` an ``org:Role`` labelled with the function; the
     roles are the top concepts of the roles scheme).
@@ -94,11 +96,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, DefinedNamespace
 
+from registry.contact import mailto_uri, tel_uri
 from registry.model import Organisation, Registry
 
 from .network import required_directorates
@@ -279,7 +281,6 @@ _AXIS = {a: TVB[f"axis-{a}"] for a in ("integrating", "functional", "staff")}
 _KIND = {k: TVB[f"kind-{k}"] for k in ("projectteam", "werkverband", "overleg", "netwerk")}
 _MODE = {m: TVB[f"mode-{m}"] for m in ("voluntary", "mandatory")}
 _STATUS = {s: TVB[f"status-{s}"] for s in ("active", "closed")}
-_TEL_DROP = re.compile(r"[^0-9+*#;=a-zA-Z.\-()]")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _TRUE = Literal(True)
 
@@ -399,12 +400,13 @@ class _Compiler:
         s = self.iri[p.id]
         yield s, RDF.type, FOAF.Person
         yield s, FOAF.name, Literal(p.name)
-        if p.email:
-            yield s, FOAF.mbox, URIRef("mailto:" + quote(p.email.strip(), safe="@!$&'()*+,;=:~"))
-        if p.phone:
-            tel = _TEL_DROP.sub("", p.phone)
-            if tel:
-                yield s, FOAF.phone, URIRef("tel:" + tel)
+        # Only valid URIs: the validator warns (W120, W121) about the others.
+        mailto = mailto_uri(p.email) if p.email else None
+        if mailto:
+            yield s, FOAF.mbox, URIRef(mailto)
+        tel = tel_uri(p.phone) if p.phone else None
+        if tel:
+            yield s, FOAF.phone, URIRef(tel)
         unit = self.ref(p.unit)
         if unit is not None:
             yield s, ORG.memberOf, unit

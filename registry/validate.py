@@ -28,6 +28,8 @@ W103 head not in the unit they head
 W104 collaboration ended without an evaluation
 W105 active dossier without an owner
 W106 the same id listed twice in one list
+W120 a phone number that is no valid ``tel:`` URI (RFC 3966), left out of the graph
+W121 an e-mail address that is not valid, left out of the graph
 ==== =================================================================
 """
 
@@ -44,6 +46,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
+from .contact import email_ok, tel_uri
 from .diagnostics import Diagnostic, Loc, sort_unique
 from .load import (
     DEFAULT_MAX_BYTES,
@@ -192,6 +195,8 @@ class _Checker:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return str(value)  # a number written where text is expected is still text
             return self._type_error(pos.loc(path), f, "non-empty text")
+        if t in ("phone", "email"):
+            return self.check_contact(f, value, pos.loc(path))
         if t == "id":
             if not isinstance(value, str | int) or isinstance(value, bool):
                 return self._type_error(pos.loc(path), f, "an id")
@@ -265,6 +270,27 @@ class _Checker:
                 return self._type_error(pos.loc(path), f, "a list")
             return list(enumerate(value))  # checked by the caller
         raise AssertionError(t)  # pragma: no cover
+
+    def check_contact(self, f: Field, value: object, loc: Loc) -> str | None:
+        """E007 for a phone or e-mail that YAML did not read as text (an unquoted number
+        has already lost its leading 0 or +); W120/W121 for one that cannot be a
+        ``tel:``/``mailto:`` URI."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.add(loc, "E007", f"'{f.name}' must be text in quotes: YAML read it as the "
+                     f"number {value}, which loses a leading 0 or + (and a leading 0 makes "
+                     f"it octal); write {f.name}: \"...\" with the number as written")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            return self._type_error(loc, f, "non-empty text")
+        if f.type == "phone" and tel_uri(value) is None:
+            self.add(loc, "W120", f"phone '{value[:40]}' is no international number "
+                     "(RFC 3966): write it with its country code, e.g. \"+31 70 123 4567\" "
+                     "(an extension as 'toestel 12'); the graph leaves its tel: link out",
+                     "warning")
+        elif f.type == "email" and not email_ok(value):
+            self.add(loc, "W121", f"email '{value[:60]}' is not a valid e-mail address "
+                     "(name@domain.tld); the graph leaves its mailto: link out", "warning")
+        return value
 
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
