@@ -345,7 +345,8 @@ def to_graph(result: QueryResult, namespaces: Mapping[str, str] | None = None) -
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
     """A graph in one of :data:`GRAPH_FORMATS` (UTF-8).  Turtle, N-Triples and JSON-LD
     come sorted (:func:`graph.export.serialize`), so the same graph gives the same bytes;
-    N3 is written as Turtle, which every N3 reader reads."""
+    N3 is written as Turtle, which every N3 reader reads.  In RDF/XML, characters XML 1.0
+    cannot hold (C0 controls but tab and line breaks) are shown as U+FFFD."""
     from graph.export import serialize
 
     if fmt in ("turtle", "n3"):
@@ -355,8 +356,27 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
     if fmt == "jsonld":
         return serialize(graph, "jsonld")
     if fmt == "rdfxml":
-        return graph.serialize(format="xml", encoding="utf-8")
+        return _xml_safe(graph).serialize(format="xml", encoding="utf-8")
     raise ValueError(f"unknown graph format {fmt!r}; choose from {', '.join(GRAPH_FORMATS)}")
+
+
+def _xml_safe(graph: Graph) -> Graph:
+    """The graph with every character XML 1.0 cannot hold shown as U+FFFD (as in
+    :func:`to_xml`), so that RDF/XML stays well-formed; the graph itself when it has none."""
+    from rdflib import Literal
+
+    bad = [t for t in graph if isinstance(t[2], Literal) and _NOT_XML.search(str(t[2]))]
+    if not bad:
+        return graph
+    out = Graph(bind_namespaces="none")
+    for p, n in graph.namespaces():
+        out.bind(p, n)
+    for t in graph:
+        out.add(t)
+    for s, p, o in bad:
+        out.remove((s, p, o))
+        out.add((s, p, Literal(_xml_text(o), lang=o.language, datatype=o.datatype)))
+    return out
 
 
 # -- one entry point ----------------------------------------------------------------------
