@@ -374,16 +374,8 @@ def run(duration: float = 5.0, clients: int = 4, *, threads: int = 8,
     with tempfile.TemporaryDirectory(prefix="tvb-load-") as tmp:
         path = Path(tmp) / "tvb.yaml"
         path.write_bytes(valid[0].raw)
-        saved = os.environ.get("TVB_CACHE")
-        os.environ["TVB_CACHE"] = "1" if cache else "0"  # read once, by the holder
-        try:
-            app = create_app({"DATA": str(path), "TODAY": TODAY, "WATCH": True,
-                              "WATCH_INTERVAL": 0.05})
-        finally:
-            if saved is None:
-                os.environ.pop("TVB_CACHE")
-            else:
-                os.environ["TVB_CACHE"] = saved
+        app = create_app({"DATA": str(path), "TODAY": TODAY, "WATCH": True,
+                          "WATCH_INTERVAL": 0.05, "CACHE": cache})
         holder = app.extensions["tvb.snapshots"]
         port, stop_server = serve(app, threads=threads)
         stop = threading.Event()

@@ -1,9 +1,9 @@
-"""The integrator's findings (issue 5): brokers, silos, isolated dossier holders, missing
+"""The integrator's findings (DESIGN §6): brokers, silos, isolated dossier holders, missing
 cross-directorate links, single points of failure, upkeep and the factor profile.
 
 Every finding is a function of the registry (and the people network, which callers may
 pass in so it is built once); :func:`report` gathers them in the public JSON contract of
-``tvb report``.  Definitions follow issue 5, which refines DESIGN §6.
+``tvb report``.  Definitions follow DESIGN §6.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .network import (
     people_network,
     required_directorates,
 )
+from .reasons import missing_link_reason
 
 __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
@@ -48,6 +49,7 @@ __all__ = [
     "upkeep",
     "factor_profile",
     "report",
+    "display_name",
 ]
 
 #: Up to this many people betweenness is exact; beyond it, sampled.
@@ -367,20 +369,18 @@ def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
         da, db = reg.dossiers[a], reg.dossiers[b]
         if people.has_edge(da.owner, db.owner):
             continue
-        what = sorted(f"{'keyword' if k.startswith('kw:') else 'title word'} "
-                      f"'{shown[a, k]}'" for k in keys)
-        rows.append({"kind": "overlap", "directorates": [dir_of[a], dir_of[b]],
-                     "dossiers": [a, b], "people": [da.owner, db.owner],
-                     "shared": sorted({shown[a, k] for k in keys}),
-                     "reason": f"'{da.title}' and '{db.title}' share {', '.join(what)}, but "
-                               "their owners are not tied: possible duplicate"})
+        row = {"kind": "overlap", "directorates": [dir_of[a], dir_of[b]],
+               "dossiers": [a, b], "people": [da.owner, db.owner],
+               "shared": sorted({shown[a, k] for k in keys})}
+        row["reason"] = missing_link_reason(row, lambda i: display_name(reg, i))
+        rows.append(row)
     return rows
 
 
 def missing_links(reg: Registry, people: nx.Graph | None = None,
                   directorates: nx.Graph | None = None,
                   involved: dict[str, frozenset[str]] | None = None) -> list[dict]:
-    """Missing cross-directorate links, of three kinds (issue 5).
+    """Missing cross-directorate links, of three kinds.
 
     ``integration-model``
         An (integrating, functional) pair with no link at all: no person tie, no shared
@@ -410,15 +410,18 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     involved = involved if involved is not None else involved_directorates(reg)
     directorates = (directorates if directorates is not None
                     else directorate_network(reg, people, involved))
-    label = {u.id: u.label for u in reg.directorates}
     rows: list[dict] = []
+
+    def name(i: str) -> str:
+        return display_name(reg, i)
+
     for cell in integration_matrix(reg, directorates)["cells"]:
         if cell["weight"] == 0:
             a, b = cell["integrating"], cell["functional"]
-            rows.append({"kind": "integration-model", "directorates": [a, b], "dossiers": [],
-                         "people": [],
-                         "reason": f"{label[a]} (integrating) and {label[b]} (functional) "
-                                   "share no person tie, collaboration or dossier"})
+            row = {"kind": "integration-model", "directorates": [a, b], "dossiers": [],
+                   "people": []}
+            row["reason"] = missing_link_reason(row, name)
+            rows.append(row)
     # Dossiers by id and required directorates by id, so the rows come out sorted.
     required = {p.id: sorted(required_directorates(reg, p.involve))
                 for p in reg.processes.values()}
@@ -431,12 +434,10 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
         owner = [d.owner] if d.owner in reg.people else []
         for need in required[proc.id]:
             if need not in involved[did]:
-                need_label = label.get(need, need)
-                rows.append({
-                    "kind": "process", "directorates": [home, need] if home else [need],
-                    "dossiers": [did], "people": [*owner], "process": proc.id,
-                    "reason": f"'{d.title}' follows process '{proc.name}', which requires "
-                              f"{need_label}; {need_label} is not involved"})
+                row = {"kind": "process", "directorates": [home, need] if home else [need],
+                       "dossiers": [did], "people": [*owner], "process": proc.id}
+                row["reason"] = missing_link_reason(row, name)
+                rows.append(row)
     overlap_rows = _overlaps(reg, people)
     overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
     return rows + overlap_rows
@@ -632,16 +633,21 @@ def _names(reg: Registry, report: dict) -> dict[str, str]:
     ids.update(up["unowned_dossiers"])
     ids.update(up["unevaluated_collaborations"])
     ids.update(u.id for u in reg.directorates)  # the integration matrix
-    out = {}
-    for ref in sorted(i for i in ids if i):
-        e = reg.get(ref)
-        if e is not None:
-            out[ref] = getattr(e, "label", None) or getattr(e, "title", None) or e.name
-    return out
+    return {ref: display_name(reg, ref) for ref in sorted(i for i in ids if i)
+            if reg.get(ref) is not None}
+
+
+def display_name(reg: Registry, id: str) -> str:
+    """How an id is shown: a unit's label, a dossier's title, the name of anything else
+    (the id itself when it is unknown)."""
+    e = reg.get(id)
+    if e is None:
+        return id
+    return getattr(e, "label", None) or getattr(e, "title", None) or e.name
 
 
 def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict:
-    """Every finding, in the JSON contract of ``tvb report`` (issue 5).
+    """Every finding, in the JSON contract of ``tvb report``.
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
     ``brokers`` (the ``top_brokers`` highest), ``silos``, ``isolated_dossier_holders``,

@@ -12,8 +12,8 @@ and, once somebody asked for it, the RDF graph as N-Triples.  It is keyed by
 * the day the snapshot judges staleness against.
 
 Entries are written atomically (a temporary file in the same folder, then a rename) in a
-folder only its owner may enter (0700): ``.cache/tvb/`` next to the data, or
-``$XDG_CACHE_HOME/tvb`` when that is set, or a folder given explicitly.  Each file starts
+folder only its owner may enter (0700): ``.cache/tvb/`` next to the data, or a folder
+given explicitly (the viewer gives ``$XDG_CACHE_HOME/tvb`` when that is set).  Each file starts
 with a header — magic, format version, the key, the length and SHA-256 of the index (the
 registry, the warnings, and where each other part lies with its own SHA-256) — checked
 before the index is unpickled; each part is checked against its digest before it is
@@ -54,12 +54,9 @@ _SNAP, _RDF = ".snap", ".nt"
 
 def cache_dir(paths: Sequence[str | os.PathLike], where: bool | str | os.PathLike = True) -> Path:
     """The cache folder for *paths*: *where* itself when it is a path, else
-    ``$XDG_CACHE_HOME/tvb`` when that is set, else ``.cache/tvb`` next to the data."""
+    ``.cache/tvb`` next to the data."""
     if not isinstance(where, bool):
         return Path(where)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "tvb"
     first = Path(paths[0]) if paths else Path(".")
     base = first.resolve().parent
     return base / ".cache" / "tvb"

@@ -5,24 +5,20 @@ written so that the same register gives the same bytes on every run (subjects, l
 ``@graph`` nodes are sorted), which keeps exports diffable.  Turtle is written here rather
 than by rdflib, which is too slow for a register of government size (see :func:`_turtle`).
 
-The CSV export writes one table per kind — people, units, dossiers, processes,
-collaborations, memberships — into a folder or a zip file.  A list is one cell holding a
-JSON array (``["Strategie", "Kennis"]``; ``[]`` when empty): unambiguous whatever the
-items contain (a task may hold ``;`` or ``,``), and read back with any JSON parser.  Files are
-UTF-8 with a byte-order mark, so that spreadsheet programs read accents correctly.  A
-cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-leading apostrophe: a spreadsheet would otherwise run it as a formula (CSV injection,
-see the OWASP page on CSV injection).  Phone numbers therefore read ``'+31 70 …``.
+The CSV export has one table per kind — people, units, dossiers, processes,
+collaborations, memberships — given here as plain rows (:func:`tables`).  A list is one
+cell holding a JSON array (``["Strategie", "Kennis"]``; ``[]`` when empty): unambiguous
+whatever the items contain (a task may hold ``;`` or ``,``), and read back with any JSON
+parser.  :mod:`render.tables` writes them, neutralising formulas, into a folder or a zip
+file.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -32,15 +28,14 @@ from rdflib import RDF, BNode, Graph, URIRef
 from registry.model import Registry
 
 from .rdf import compile_registry, entity_iri
+from .terms import iri_ref, string_literal
 
 __all__ = [
     "RDF_FORMATS",
     "TABLES",
     "serialize",
     "write_rdf",
-    "neutralise",
     "tables",
-    "write_csv",
 ]
 
 #: Export format name → rdflib serializer name.
@@ -48,9 +43,6 @@ RDF_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
 #: The CSV tables, in the order they are written.
 TABLES = ("people", "units", "dossiers", "processes", "collaborations", "memberships")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A fixed timestamp makes the zip the same bytes for the same register.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 # -- RDF --------------------------------------------------------------------------------------
@@ -72,8 +64,6 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def _turtle(graph: Graph) -> bytes:
@@ -98,11 +88,11 @@ def _turtle(graph: Graph) -> bytes:
             if prefix is not None and _LOCAL_NAME.match(s[cut:]):
                 text = f"{prefix}:{s[cut:]}"
             else:
-                text = "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", s) + ">"
+                text = iri_ref(s)
         elif isinstance(term, BNode):
             text = f"_:{term}"
         else:  # Literal
-            text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
+            text = string_literal(str(term))
             if term.language:
                 text += "@" + term.language
             elif term.datatype:
@@ -162,15 +152,6 @@ def write_rdf(registry: Registry, fmt: str, out: str | os.PathLike | IO[bytes]) 
 
 
 # -- CSV tables -------------------------------------------------------------------------------
-def neutralise(value: object) -> str:
-    """A cell value as text, with a leading apostrophe if a spreadsheet would take it for
-    a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _join(values: Iterable[str]) -> str:
     """A list as one cell: a JSON array (unambiguous, unlike joining with a separator)."""
     return json.dumps(list(values), ensure_ascii=False)
@@ -187,8 +168,8 @@ Table = tuple[tuple[str, ...], Iterator[tuple]]
 
 
 def tables(registry: Registry) -> dict[str, Table]:
-    """The CSV tables by name: a header and an iterator of rows (values not yet
-    neutralised; ``None`` for empty)."""
+    """The CSV tables by name: a header and an iterator of rows (plain values, ``None``
+    for empty; :func:`render.tables.write_csv` writes them)."""
     return {
         "people": (
             ("id", "name", "function", "unit", "directorate", "email", "phone", "reviewed",
@@ -281,35 +262,3 @@ def _membership_rows(reg: Registry) -> Iterator[tuple]:
         for pid in c.members:
             if pid in reg.people and pid != c.lead:
                 yield row(pid, "member", c.id)
-
-
-def _csv_bytes(header: tuple[str, ...], rows: Iterable[tuple]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows([neutralise(v) for v in r] for r in rows)
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def write_csv(registry: Registry, path: str | os.PathLike) -> list[str]:
-    """Write the CSV tables into a folder (created if needed) or, when ``path`` ends in
-    ``.zip``, into a zip file.  Returns the names written (``people.csv`` …).
-
-    Raises ``ValueError`` when ``path`` is an existing file that is not a ``.zip``.
-    """
-    path = Path(path)
-    files = {f"{name}.csv": _csv_bytes(*table) for name, table in tables(registry).items()}
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, data in files.items():
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, data)
-    else:
-        if path.exists() and not path.is_dir():
-            raise ValueError(f"{path} is a file; give a folder or a .zip file for the CSV tables")
-        path.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (path / name).write_bytes(data)
-    return list(files)

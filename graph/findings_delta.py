@@ -4,7 +4,7 @@
 findings of ``tvb report``: a new silo, a missing link that is closed, a new single
 point of failure, entries that became stale.  This module compares two report
 dictionaries as ``graph.analysis.report(registry, today)`` returns them (the public JSON
-contract of issue 5); it reads only these keys, and a report without one of them counts
+contract of ``tvb report``); it reads only these keys, and a report without one of them counts
 as having no findings of that kind:
 
 ``silos[].flagged``, ``missing_links``, ``single_points_of_failure``,
@@ -18,8 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["CATEGORIES", "FindingsDelta", "findings_delta", "delta_between",
-           "format_markdown", "format_text"]
+__all__ = ["CATEGORIES", "FindingsDelta", "findings_delta", "delta_between"]
 
 
 def _silos(report: dict) -> list[dict]:
@@ -93,70 +92,7 @@ def findings_delta(old_report: dict, new_report: dict) -> FindingsDelta:
 
 
 def delta_between(old, new, today: dt.date) -> FindingsDelta:
-    """Run ``graph.analysis.report`` on two registries and compare the results.
-
-    Raises ImportError when the analysis module is not available.
-    """
+    """Run ``graph.analysis.report`` on two registries and compare the results."""
     from graph.analysis import report
 
     return findings_delta(report(old, today), report(new, today))
-
-
-def _describe(name: str, f: dict) -> str:
-    if name == "silos":
-        ei = f.get("ei_index")
-        shown = "no ties" if ei is None else f"E-I {ei:+.3f}"
-        return f"`{f.get('directorate')}` ({shown})"
-    if name == "missing_links":
-        what = ", ".join(f"`{d}`" for d in f.get("directorates") or ())
-        dossiers = ", ".join(f"`{d}`" for d in f.get("dossiers") or ())
-        text = f"{f.get('kind')}: {what}"
-        if dossiers:
-            text += f" — dossiers {dossiers}"
-        if f.get("reason"):
-            text += f" — {f['reason']}"
-        return text
-    if name == "single_points_of_failure":
-        pairs = "; ".join(" / ".join(f"`{d}`" for d in pair) for pair in f.get("separates") or ())
-        return f"`{f.get('person')}`" + (f" (separates {pairs})" if pairs else "")
-    if name == "isolated_dossier_holders":
-        dossiers = ", ".join(f"`{d}`" for d in f.get("dossiers") or ())
-        return f"`{f.get('person')}` ({f.get('directorate')})" + (
-            f": {dossiers}" if dossiers else "")
-    if name == "stale":
-        reviewed = f.get("reviewed")
-        when = f"last reviewed {reviewed}" if reviewed else "never reviewed"
-        kind = f"{f['kind']} " if f.get("kind") else ""
-        return f"{kind}`{f.get('id')}` ({when})"
-    return f"`{f.get('id')}`"
-
-
-def format_markdown(delta: FindingsDelta,
-                    heading: str = "### Changes in the findings") -> str:
-    """Markdown for a pull-request comment."""
-    out = [heading, ""]
-    if delta.empty:
-        out.append("No finding appeared or disappeared.")
-        return "\n".join(out) + "\n"
-    for label, part in (("New", delta.new), ("Resolved", delta.resolved)):
-        for name, (_items, _key, title) in CATEGORIES.items():
-            found = part.get(name) or []
-            if found:
-                out.append(f"**{label}: {title.lower()}** ({len(found)})")
-                out.extend(f"- {_describe(name, f)}" for f in found)
-                out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def format_text(delta: FindingsDelta) -> str:
-    """Plain text for a terminal."""
-    if delta.empty:
-        return "No finding appeared or disappeared."
-    out = []
-    for label, part in (("New", delta.new), ("Resolved", delta.resolved)):
-        for name, (_items, _key, title) in CATEGORIES.items():
-            found = part.get(name) or []
-            if found:
-                out.append(f"{label} — {title.lower()}:")
-                out.extend("  " + _describe(name, f).replace("`", "") for f in found)
-    return "\n".join(out)

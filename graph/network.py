@@ -1,5 +1,5 @@
 """The register as networkx graphs: the typed graph of everything, the people network and
-the directorate network (DESIGN §6, issue 5).
+the directorate network (DESIGN §6).
 
 Three graphs, each built once per snapshot:
 
@@ -340,7 +340,7 @@ def represented_directorates(reg: Registry, collaboration_id: str) -> frozenset[
 
 
 def involved_directorates(reg: Registry) -> dict[str, frozenset[str]]:
-    """For every dossier, the directorates involved in it (issue 5, ``process`` link).
+    """For every dossier, the directorates involved in it (the ``process`` kind of missing link).
 
     A directorate is involved when it is the owner's directorate (for a dossier without
     owner: the penvoerder), is listed in ``involved`` (a department counts for its

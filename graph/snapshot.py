@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 
 from registry.diagnostics import Diagnostic
-from registry.load import ReadError, expand_paths
+from registry.load import DEFAULT_MAX_BYTES, ReadError, expand_paths
 from registry.model import Registry
 from registry.validate import load_registry
 
@@ -88,16 +88,6 @@ class Snapshot:
         """Reverse references the entity pages show (who heads what, which dossiers
         involve a directorate, which findings name an entity), built once."""
         return _lookups(self.registry, self.report)
-
-    def rdf(self):
-        """The rdflib graph with the tvb ontology (as ``tvb query`` sees it), compiled on
-        first use and kept."""
-        with self._lock:
-            if "_rdf" not in self.__dict__:
-                from .rdf import compile_registry
-
-                self.__dict__["_rdf"] = compile_registry(self.registry, with_ontology=True)
-            return self.__dict__["_rdf"]
 
     def ntriples(self) -> bytes:
         """The compiled graph with the ontology as N-Triples (what :attr:`store` holds),
@@ -206,7 +196,8 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
 
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,
-                   *, warm: bool = True, cache: bool | str | os.PathLike = False) -> Snapshot:
+                   *, warm: bool = True, cache: bool | str | os.PathLike = False,
+                   max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -> Snapshot:
     """Load, check and compile the data; raise :class:`SnapshotError` on errors.
 
     With ``cache`` (True, or a folder) a snapshot of the same files, tool and day is read
@@ -214,7 +205,8 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
     """
     day = today or dt.date.today()
     store = key = version = None
-    if cache:
+    # A file over the size limit is refused by the load below, never served from a cache.
+    if cache and _within(paths, max_bytes):
         from .cache import SnapshotCache
 
         store = SnapshotCache.for_paths(paths, cache)
@@ -232,7 +224,7 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
                                      daemon=True).start()
                 return snap
     try:
-        result = load_registry(paths, today=today)
+        result = load_registry(paths, today=today, max_bytes=max_bytes, fast=fast)
     except ReadError as exc:
         raise SnapshotError([exc.diagnostic]) from None
     if not result.ok:
@@ -244,6 +236,14 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
         store.save_snapshot(key, snap)
         snap.cache = (store, key)
     return snap
+
+
+def _within(paths: Sequence[str | os.PathLike], max_bytes: int) -> bool:
+    """True when every data file can be read and is at most *max_bytes* long."""
+    try:
+        return all(f.stat().st_size <= max_bytes for f in expand_paths(paths))
+    except OSError:
+        return False
 
 
 #: Seconds a snapshot read from the cache waits before it thaws its parts in the background:
@@ -271,15 +271,14 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None,
-                 cache: bool | str | os.PathLike | None = None):
+    def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None, *,
+                 cache: bool | str | os.PathLike = True,
+                 max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True):
         self.paths = [Path(p) for p in paths]
+        self.max_bytes = max_bytes
+        self.fast = fast
         self.fixed_today = today
-        # On disk by default, so a restart on unchanged data is quick; TVB_CACHE=0 (or a
-        # folder) in the environment turns it off (or puts it there).
-        if cache is None:
-            env = os.environ.get("TVB_CACHE", "1")
-            cache = env not in ("0", "off", "no", "false") and (env in ("1", "on") or env)
+        # On disk by default, so a restart on unchanged data is quick (see graph.cache).
         self.cache = cache
         self.current: Snapshot | None = None
         self.errors: list[Diagnostic] = []  # of the last failed attempt; [] when it loaded
@@ -298,7 +297,8 @@ class SnapshotHolder:
             if not force and fp == self._fingerprint:
                 return False
             try:
-                snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache)
+                snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
+                                      max_bytes=self.max_bytes, fast=self.fast)
             except SnapshotError as exc:
                 self.errors = exc.diagnostics
                 self._fingerprint = fp

@@ -21,13 +21,10 @@ from rdflib import XSD, BNode, Literal, URIRef
 from registry.model import Registry
 
 from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, capped_result, check_query
+from .terms import iri_ref, string_literal
 
 __all__ = ["to_ntriples", "build_store", "run_query", "to_rdflib"]
 
-_ESCAPE_LITERAL = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-# Characters N-Triples does not allow in an IRI, written as \u escapes.
-_ESCAPE_IRI = str.maketrans({c: f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ ' +
-                             "".join(map(chr, range(0x21)))})
 
 
 def _nt(term: object, memo: dict) -> str:
@@ -35,15 +32,15 @@ def _nt(term: object, memo: dict) -> str:
     if got is not None:
         return got
     if isinstance(term, URIRef):
-        text = f"<{str(term).translate(_ESCAPE_IRI)}>"
+        text = iri_ref(str(term))
     elif isinstance(term, BNode):
         text = f"_:{term}"
     elif isinstance(term, Literal):
-        lexical = f'"{str(term).translate(_ESCAPE_LITERAL)}"'
+        lexical = string_literal(str(term))
         if term.language:
             text = f"{lexical}@{term.language}"
         elif term.datatype is not None and term.datatype != XSD.string:
-            text = f"{lexical}^^<{term.datatype}>"
+            text = f"{lexical}^^{iri_ref(str(term.datatype))}"
         else:
             text = lexical
     else:  # pragma: no cover - the compiler makes only the three kinds

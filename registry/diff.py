@@ -6,7 +6,8 @@ compares two :class:`~registry.model.Registry` objects entity by entity (by id, 
 order of entries and the file they are in do not matter) and names each change.
 
 The change in *findings* (a new silo, a missing link closed) needs the graph layer;
-:mod:`graph.findings_delta` composes it.
+:mod:`graph.findings_delta` composes it; :mod:`render.diff` writes both as text or
+Markdown.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from .model import Collaboration, Dossier, Evaluation, Person, Registry, Unit
 
 __all__ = ["Entry", "Move", "FieldChange", "Evaluated", "FieldsChanged", "RegistryDiff",
-           "diff", "format_markdown", "format_text"]
+           "diff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,94 +329,3 @@ def _other(a: object, b: object, covered: set[str], out: RegistryDiff) -> None:
     )
     if changed:
         out.other_changes.append(FieldsChanged(a.id, a.kind, changed))  # type: ignore[attr-defined]
-
-
-# -- rendering -------------------------------------------------------------------------------
-def _who(reg_label: str | None) -> str:
-    return reg_label or "—"
-
-
-def _lines(d: RegistryDiff, code: str = "`") -> list[tuple[str, list[str]]]:
-    """Sections of (heading, bullet lines) shared by the Markdown and text renderers."""
-    def c(x: object) -> str:
-        return f"{code}{x}{code}" if x is not None else "—"
-
-    def entries(xs: list[Entry], directorate: str = "directorate",
-                detail: str | None = None) -> list[str]:
-        out = []
-        for e in xs:
-            parts = []
-            if e.detail:
-                parts.append(f"{detail}: {e.detail}" if detail else e.detail)
-            if e.directorate:
-                parts.append(f"{directorate}: {e.directorate}")
-            extra = ", ".join(parts)
-            out.append(f"{c(e.id)} {e.label}" + (f" ({extra})" if extra else ""))
-        return out
-
-    def changes(xs: list[FieldChange]) -> list[str]:
-        return [f"{c(x.id)} {x.label}: {c(x.old)} → {c(x.new)}" for x in xs]
-
-    moves = []
-    for m in d.people_moved:
-        if m.between_directorates:
-            flag = "**other directorate**" if code else "other directorate"
-            moves.append(f"{c(m.id)} {m.label}: {c(m.from_unit)} ({_who(m.from_directorate)}) "
-                         f"→ {c(m.to_unit)} ({_who(m.to_directorate)}) — {flag}")
-        else:
-            moves.append(f"{c(m.id)} {m.label}: {c(m.from_unit)} → {c(m.to_unit)}")
-    sections = [
-        ("People added", entries(d.people_added, detail="unit")),
-        ("People removed", entries(d.people_removed, detail="unit")),
-        ("People moved", moves),
-        ("People renamed", changes(d.people_renamed)),
-        ("Function changed", changes(d.people_function_changed)),
-        ("Units added", entries(d.units_added)),
-        ("Units removed", entries(d.units_removed)),
-        ("Head of unit changed", changes(d.head_changed)),
-        ("Dossiers added", entries(d.dossiers_added, "penvoerder", "owner")),
-        ("Dossiers removed", entries(d.dossiers_removed, "penvoerder", "owner")),
-        ("Dossiers closed", entries(d.dossiers_closed, "penvoerder", "owner")),
-        ("Dossiers reopened", entries(d.dossiers_reopened, "penvoerder", "owner")),
-        ("Dossier owner changed (hand-over)", changes(d.owner_changed)),
-        ("Dossier deputy changed", changes(d.deputy_changed)),
-        ("Penvoerder changed", changes(d.penvoerder_changed)),
-        ("Collaborations started", entries(d.collaborations_started)),
-        ("Collaborations ended", entries(d.collaborations_ended)),
-        ("Collaborations removed", entries(d.collaborations_removed)),
-        ("Collaborations evaluated", [f"{c(e.id)} {e.label}: {', '.join(e.dates)}"
-                                      for e in d.collaborations_evaluated]),
-        ("Processes added", entries(d.processes_added, "penvoerder")),
-        ("Processes removed", entries(d.processes_removed, "penvoerder")),
-        ("Other edits", [f"{c(x.id)} ({x.kind}): {', '.join(x.fields)}"
-                         for x in d.other_changes]),
-    ]
-    if d.reconfirmed:
-        sections.append(("Re-confirmed (reviewed date moved forward)",
-                         [", ".join(c(i) for i in d.reconfirmed)]))
-    return [(h, lines) for h, lines in sections if lines]
-
-
-def format_markdown(d: RegistryDiff, heading: str = "### Changes in the register") -> str:
-    """Markdown for a pull-request comment."""
-    out = [heading, ""]
-    if d.empty:
-        out.append("No change in meaning (formatting or comments only).")
-        return "\n".join(out)
-    for title, lines in _lines(d):
-        count = len(d.reconfirmed) if title.startswith("Re-") else len(lines)
-        out.append(f"**{title}** ({count})")
-        out.extend(f"- {line}" for line in lines)
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def format_text(d: RegistryDiff) -> str:
-    """Plain text for a terminal."""
-    if d.empty:
-        return "No change in meaning (formatting or comments only)."
-    out = []
-    for title, lines in _lines(d, code=""):
-        out.append(f"{title}:")
-        out.extend(f"  {line}" for line in lines)
-    return "\n".join(out)

@@ -61,6 +61,26 @@ def _surname(rng: random.Random) -> str:
     return prefix + word.capitalize()
 
 
+class _Draw:
+    """The random source of one generated register and the day it is judged against."""
+
+    def __init__(self, seed: int, today: dt.date):
+        self.rng = random.Random(seed)
+        self.today = today
+
+    def reviewed(self) -> dt.date | None:
+        """A confirmation date: mostly recent, a few stale, a few never."""
+        r = self.rng.random()
+        if r < 0.02:
+            return None  # never confirmed
+        if r < 0.08:
+            return self.today - dt.timedelta(days=self.rng.randint(200, 900))  # stale
+        return self.today - dt.timedelta(days=self.rng.randint(0, 170))
+
+    def days_ago(self, most: int) -> dt.date:
+        return self.today - dt.timedelta(days=self.rng.randint(0, most))
+
+
 def generate(people: int, seed: int = 0, today: dt.date | None = None) -> dict:
     """A register in format 1 as plain data, with about one dossier per person.
 
@@ -68,66 +88,96 @@ def generate(people: int, seed: int = 0, today: dt.date | None = None) -> dict:
     """
     if people < 20:
         raise ValueError("a generated register needs at least 20 people")
-    rng = random.Random(seed)
-    today = today or dt.date(2026, 11, 29)
+    draw = _Draw(seed, today or dt.date(2026, 11, 29))
+    directorates = _directorates(draw, people)
+    n_departments = max(len(directorates) * 2, people // 25)
+    # (department id, directorate index)
+    units = [(f"{directorates[j % len(directorates)][0]}-afd-{j + 1}", j % len(directorates))
+             for j in range(n_departments)]
+    person_rows, people_of_unit = _people(draw, people, units)
+    directorate_rows = _directorate_rows(draw, directorates, units, people_of_unit)
+    dossiers = _dossiers(draw, directorates, units, person_rows, people_of_unit)
+    processes = [
+        {"id": "strategisch-beleid", "name": "Opstellen strategisch beleid",
+         "penvoerder": "dsk", "involve": "all"},
+        {"id": "begrotingscyclus", "name": "Begrotingscyclus", "penvoerder": "dbe",
+         "involve": ["dobp", "hdp", "dmv"]},
+    ]
+    return {
+        "schema": 1,
+        "organisation": {"id": "dgb", "name": "Directoraat-Generaal Beleid",
+                         "parent": "Ministerie van Defensie"},
+        "settings": {"stale_after_days": 180},
+        "directorates": directorate_rows,
+        "people": person_rows,
+        "dossiers": dossiers,
+        "processes": processes,
+        "collaborations": _collaborations(draw, person_rows, dossiers),
+    }
 
-    def reviewed() -> dt.date | None:
-        r = rng.random()
-        if r < 0.02:
-            return None  # never confirmed
-        if r < 0.08:
-            return today - dt.timedelta(days=rng.randint(200, 900))  # stale
-        return today - dt.timedelta(days=rng.randint(0, 170))
 
+def _directorates(draw: _Draw, people: int) -> list[list]:
+    """The nine DGB units, then about one more directorate per 1,000 people."""
     directorates = [list(d) for d in _DGB]
     for i in range(max(0, people // 1000 - len(_DGB))):
-        theme = rng.sample(_SHARED_WORDS, 3)
+        theme = draw.rng.sample(_SHARED_WORDS, 3)
         axis = "integrating" if i % 4 == 0 else "functional"
         directorates.append([f"dir-{i + 1:03d}", f"Directie {theme[0].capitalize()} {i + 1}",
                              f"D{i + 1:03d}", axis, theme])
-    n_departments = max(len(directorates) * 2, people // 25)
-    units: list[tuple[str, int]] = []  # (department id, directorate index)
-    for j in range(n_departments):
-        units.append((f"{directorates[j % len(directorates)][0]}-afd-{j + 1}",
-                      j % len(directorates)))
+    return directorates
 
+
+def _people(draw: _Draw, people: int,
+            units: list[tuple[str, int]]) -> tuple[list[dict], dict[str, list[str]]]:
+    """The people, and the ids of the people of each department."""
+    rng = draw.rng
     person_rows = []
     people_of_unit: dict[str, list[str]] = {}
     for k in range(people):
         # The first people fill every department once, so every unit gets a head.
-        unit, d_index = units[k] if k < len(units) else rng.choice(units)
+        unit, _ = units[k] if k < len(units) else rng.choice(units)
         pid = f"p-{k + 1:06d}"
         name = f"{rng.choice('ABCDEFGHJKLMNPRSTVW')}. {_surname(rng)}"
         row = {"id": pid, "name": name, "unit": unit, "function": rng.choice(_FUNCTIONS),
                "email": f"{pid}@example.org", "phone": f"+31 70 000 {k % 10000:04d}"}
-        if (r := reviewed()) is not None:
+        if (r := draw.reviewed()) is not None:
             row["reviewed"] = r
         person_rows.append(row)
         people_of_unit.setdefault(unit, []).append(pid)
+    return person_rows, people_of_unit
 
-    directorate_rows = []
+
+def _directorate_rows(draw: _Draw, directorates: list[list], units: list[tuple[str, int]],
+                      people_of_unit: dict[str, list[str]]) -> list[dict]:
+    """Directorates with their departments, each headed by its first person."""
+    rows = []
     for d_index, (did, name, abbr, axis, words) in enumerate(directorates):
         departments = []
         for unit, di in units:
             if di == d_index:
                 departments.append({"id": unit, "name": f"Afdeling {unit.rsplit('-', 1)[1]}",
                                     "head": people_of_unit[unit][0],
-                                    "tasks": [f"Beleid voor {rng.choice(words)}"],
-                                    "reviewed": today - dt.timedelta(days=rng.randint(0, 150))})
-        directorate_rows.append({
+                                    "tasks": [f"Beleid voor {draw.rng.choice(words)}"],
+                                    "reviewed": draw.days_ago(150)})
+        rows.append({
             "id": did, "name": name, "abbreviation": abbr, "axis": axis,
             "head": departments[0]["head"],
             "tasks": [f"Beleid en advies over {w}" for w in words],
-            "reviewed": today - dt.timedelta(days=rng.randint(0, 150)),
+            "reviewed": draw.days_ago(150),
             "departments": departments})
+    return rows
 
+
+def _dossiers(draw: _Draw, directorates: list[list], units: list[tuple[str, int]],
+              person_rows: list[dict], people_of_unit: dict[str, list[str]]) -> list[dict]:
+    """One dossier per person, with keywords that overlap between directorates."""
+    rng = draw.rng
     directorate_of_unit = dict(units)
     by_directorate: dict[int, list[str]] = {}
     for unit, di in units:
         by_directorate.setdefault(di, []).extend(people_of_unit.get(unit, ()))
     dossiers = []
-    for k in range(people):
-        owner = person_rows[k]
+    for k, owner in enumerate(person_rows):
         di = directorate_of_unit[owner["unit"]]
         words = directorates[di][4]
         kw = rng.sample(words, min(2, len(words)))
@@ -152,17 +202,16 @@ def generate(people: int, seed: int = 0, today: dt.date | None = None) -> dict:
             row["process"] = "strategisch-beleid"
         if rng.random() < 0.05:
             row["status"] = "closed"
-        if (r := reviewed()) is not None:
+        if (r := draw.reviewed()) is not None:
             row["reviewed"] = r
         dossiers.append(row)
+    return dossiers
 
-    processes = [
-        {"id": "strategisch-beleid", "name": "Opstellen strategisch beleid",
-         "penvoerder": "dsk", "involve": "all"},
-        {"id": "begrotingscyclus", "name": "Begrotingscyclus", "penvoerder": "dbe",
-         "involve": ["dobp", "hdp", "dmv"]},
-    ]
 
+def _collaborations(draw: _Draw, person_rows: list[dict], dossiers: list[dict]) -> list[dict]:
+    """Heavy-tailed collaborations (a few large networks, many small teams); ended ones
+    mostly evaluated."""
+    rng, today, people = draw.rng, draw.today, len(person_rows)
     collaborations = []
     for k in range(max(3, people // 10)):
         size = min(people, max(2, int(rng.paretovariate(1.5) * 2)), 60)
@@ -188,18 +237,7 @@ def generate(people: int, seed: int = 0, today: dt.date | None = None) -> dict:
                 "lessons": [rng.choice(_LESSONS)],
                 "factors": {f: rng.randint(1, 5) for f in FACTORS}}]
         collaborations.append(row)
-
-    return {
-        "schema": 1,
-        "organisation": {"id": "dgb", "name": "Directoraat-Generaal Beleid",
-                         "parent": "Ministerie van Defensie"},
-        "settings": {"stale_after_days": 180},
-        "directorates": directorate_rows,
-        "people": person_rows,
-        "dossiers": dossiers,
-        "processes": processes,
-        "collaborations": collaborations,
-    }
+    return collaborations
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]

@@ -13,7 +13,8 @@ Problems are returned as :class:`~registry.diagnostics.Diagnostic` objects, neve
 That is the reference path.  Files read with ``fast=True`` (the default of
 :func:`read_source`) go first through :mod:`registry.fastyaml`, which gives the same
 data, diagnostics and positions about ten times sooner and hands every file it cannot
-vouch for back to this path.  ``TVB_YAML=pyyaml`` in the environment turns it off.
+vouch for back to this path.  ``fast=False`` turns it off (the command line and the
+viewer do so for ``TVB_YAML=pyyaml`` in the environment).
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> Sour
     if nul >= 0:
         line, col = _line_col(text, nul)
         raise ReadError(_diag(name, line, col, "E003", "file contains a NUL byte"))
-    if fast and os.environ.get("TVB_YAML", "").lower() != "pyyaml":
+    if fast:
         from .fastyaml import parse_fast
 
         body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw

@@ -14,16 +14,13 @@ directorate:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from .model import Registry
 from .upkeep import stale_entries, unevaluated_collaborations, unowned_dossiers
 
-__all__ = ["Task", "upkeep_tasks", "group_tasks", "format_text", "format_markdown",
-           "format_csv", "ACTIONS"]
+__all__ = ["Task", "upkeep_tasks", "group_tasks", "label", "ACTIONS"]
 
 #: What a task asks, in the order the lists show them.
 ACTIONS = ("re-confirm", "assign an owner", "evaluate")
@@ -122,109 +119,14 @@ def group_tasks(reg: Registry, tasks: list[Task],
     order = {a: i for i, a in enumerate(ACTIONS)}
     for ts in groups.values():
         ts.sort(key=lambda t: (order[t.action], t.file, t.line, t.entry))
-    return sorted(groups.items(), key=lambda kv: (kv[0] == "", _label(reg, kv[0]).lower()))
+    return sorted(groups.items(), key=lambda kv: (kv[0] == "", label(reg, kv[0]).lower()))
 
 
-def _label(reg: Registry, key: str) -> str:
+def label(reg: Registry, key: str) -> str:
+    """How a group key (a person or unit id, or "" for nobody) is shown."""
     e = reg.get(key) if key else None
     if e is None:
         return key or "nobody in the register (assign someone)"
     if e.kind == "person":
         return e.name
     return e.label
-
-
-def _heading(reg: Registry, key: str, by: str) -> str:
-    if not key:
-        return "Nobody in the register to ask (assign someone)"
-    e = reg.get(key)
-    if by == "owner" and e is not None and e.kind == "person":
-        unit = reg.directorate_of(key)
-        extra = ", ".join(x for x in (e.email, reg.units[unit].label if unit else None) if x)
-        return f"{e.name} ({key}{', ' + extra if extra else ''})"
-    return f"{_label(reg, key)} ({key})"
-
-
-def _when(t: Task) -> str:
-    if t.reviewed is None:
-        return "never" if t.action != "evaluate" else "never evaluated"
-    return f"{t.reviewed} ({t.age_days} days ago)" if t.age_days is not None else str(t.reviewed)
-
-
-def _touch_line(ts: list[Task], command: str) -> str | None:
-    ids = [t.entry for t in ts if t.action == "re-confirm"]
-    return f"{command} {' '.join(ids)}" if ids else None
-
-
-def format_text(reg: Registry, groups: list[tuple[str, list[Task]]], by: str,
-                touch_command: str = "tvb touch") -> str:
-    """One block per group, each ending with the ``tvb touch`` line to run."""
-    if not groups:
-        return "Nothing to re-confirm: every entry is up to date."
-    out = []
-    for key, ts in groups:
-        out.append(_heading(reg, key, by))
-        for t in ts:
-            out.append(f"  {t.action:<16}{t.kind:<14}{t.entry:<32}{_when(t):<28}"
-                       f"{t.file}:{t.line}")
-        touch = _touch_line(ts, touch_command)
-        if touch:
-            out.append(f"  → after checking: {touch}")
-        out.append("")
-    n = sum(len(ts) for _, ts in groups)
-    out.append(f"{n} item{'s' if n != 1 else ''} in {len(groups)} group"
-               f"{'s' if len(groups) != 1 else ''}")
-    return "\n".join(out)
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|")
-
-
-def format_markdown(reg: Registry, groups: list[tuple[str, list[Task]]], by: str,
-                    today: dt.date, touch_command: str = "tvb touch") -> str:
-    """A section per group with a table of its items, for a meeting note or an issue."""
-    out = [f"## Upkeep of the register ({today})", ""]
-    if not groups:
-        out.append("Nothing to re-confirm: every entry is up to date.")
-        return "\n".join(out) + "\n"
-    for key, ts in groups:
-        out += [f"### {_md(_heading(reg, key, by))}", "",
-                "| what | kind | entry | last | where |", "|---|---|---|---|---|"]
-        for t in ts:
-            out.append(f"| {t.action} | {t.kind} | `{t.entry}` | {_md(_when(t))} | "
-                       f"{_md(t.file)}:{t.line} |")
-        touch = _touch_line(ts, touch_command)
-        if touch:
-            out += ["", f"After checking: `{touch}`"]
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-_CSV_FIELDS = ("group", "confirmer", "confirmer_name", "email", "directorate", "action",
-               "kind", "entry", "reviewed", "age_days", "file", "line")
-
-
-def _cell(value: object) -> str:
-    """Neutralise spreadsheet formulas (CWE-1236): a cell a spreadsheet would evaluate
-    (=, +, -, @, tab, carriage return) is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
-def format_csv(reg: Registry, groups: list[tuple[str, list[Task]]]) -> str:
-    """One row per item with the confirmer's name and e-mail, safe to open in a
-    spreadsheet."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(_CSV_FIELDS)
-    for key, ts in groups:
-        for t in ts:
-            p = reg.people.get(t.confirmer) if t.confirmer else None
-            w.writerow([_cell(v) for v in (
-                key, t.confirmer, p.name if p else None, p.email if p else None,
-                reg.directorate_of(t.confirmer) if t.confirmer else None, t.action, t.kind,
-                t.entry, t.reviewed, t.age_days, t.file, t.line)])
-    return buf.getvalue()

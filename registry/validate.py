@@ -78,6 +78,7 @@ __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text"
 
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URI_RE = re.compile(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$')
 MAX_ID_LENGTH = 80
 PathT = tuple[str | int, ...]
 
@@ -182,115 +183,127 @@ class _Checker:
         return clean
 
     def check_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """The checked value of field *f*, or None after adding a diagnostic; each field
+        type has its check in :data:`_FIELD_CHECKS`."""
         # Positions are looked up only for a finding: with the fast parser each lookup
         # costs a walk in the parse tree, and almost every field is fine.
-        t = f.type
         if value is None:
             if f.required:
                 self.add(pos.loc(path), "E006", f"'{f.name}' must have a value")
             return None
-        if t == "text":
-            if isinstance(value, str) and value.strip():
-                return value
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return str(value)  # a number written where text is expected is still text
-            return self._type_error(pos.loc(path), f, "non-empty text")
-        if t in ("phone", "email"):
-            return self.check_contact(f, value, pos.loc(path))
-        if t == "id":
-            if not isinstance(value, str | int) or isinstance(value, bool):
-                return self._type_error(pos.loc(path), f, "an id")
-            value = str(value)
-            if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
-                shown = value if len(value) <= 60 else value[:57] + "..."
-                self.add(pos.loc(path), "E013",
-                         f"invalid id '{shown}': use lowercase letters, digits and "
-                         f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
-                return None
-            return value
-        if t == "ref":
-            return value if isinstance(value, str) else self._type_error(pos.loc(path), f,
-                                                                         "an id")
-        if t in ("refs", "texts", "involve"):
-            if t == "involve" and value == "all":
-                return "all"
-            if not isinstance(value, list):
-                want = "'all' or a list of ids" if t == "involve" else "a list"
-                return self._type_error(pos.loc(path), f, want)
-            out, seen = [], set()
-            for i, item in enumerate(value):
-                if t == "texts":
-                    if isinstance(item, str) and item.strip():
-                        out.append(item)
-                    else:
-                        self.add(pos.loc((*path, i)), "E007",
-                                 f"each item of '{f.name}' must be non-empty text")
-                    continue
-                if not isinstance(item, str):
-                    self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id")
-                elif item in seen:
-                    self.add(pos.loc((*path, i)), "W106", f"'{item}' is listed twice in "
-                             f"'{f.name}'", "warning")
-                else:
-                    seen.add(item)
-                    out.append(item)
-            return out
-        if t == "date":
-            return self.check_date(f, value, pos, path)
-        if t in ("int", "number"):
-            ok = isinstance(value, int) if t == "int" else isinstance(value, int | float)
-            # NaN passes every range check below, and JSON (reports, the viewer) has none.
-            if not ok or isinstance(value, bool) or value != value:
-                return self._type_error(pos.loc(path), f,
-                                        "a whole number" if t == "int" else "a number")
-            lo, hi = f.minimum, f.maximum
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
-                self.add(pos.loc(path), "E014", f"'{f.name}' is {value}, must be {rng}")
-                return None
-            return value
-        if t == "uri":
-            # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
-            # N-Triples and let the value write triples of its own.
-            if isinstance(value, str) and re.match(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$',
-                                                   value):
-                return value
-            return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
-        if t == "enum":
-            if value in f.choices and not isinstance(value, bool):
-                return value
-            shown = ", ".join(map(str, f.choices))
-            self.add(pos.loc(path), "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
-                     f"{did_you_mean(str(value), map(str, f.choices))}")
-            return None
-        if t == "object":
-            return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
-        if t == "objects":
-            if not isinstance(value, list):
-                return self._type_error(pos.loc(path), f, "a list")
-            return list(enumerate(value))  # checked by the caller
-        raise AssertionError(t)  # pragma: no cover
+        return _FIELD_CHECKS[f.type](self, f, value, path, pos)
 
-    def check_contact(self, f: Field, value: object, loc: Loc) -> str | None:
+    def _check_text(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)  # a number written where text is expected is still text
+        return self._type_error(pos.loc(path), f, "non-empty text")
+
+    def _check_contact(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         """E007 for a phone or e-mail that YAML did not read as text (an unquoted number
         has already lost its leading 0 or +); W120/W121 for one that cannot be a
-        ``tel:``/``mailto:`` URI."""
+        ``tel:``/``mailto:`` URI (:mod:`registry.contact`)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
-            self.add(loc, "E007", f"'{f.name}' must be text in quotes: YAML read it as the "
-                     f"number {value}, which loses a leading 0 or + (and a leading 0 makes "
-                     f"it octal); write {f.name}: \"...\" with the number as written")
+            self.add(pos.loc(path), "E007", f"'{f.name}' must be text in quotes: YAML read "
+                     f"it as the number {value}, which loses a leading 0 or + (and a leading "
+                     f"0 makes it octal); write {f.name}: \"...\" with the number as written")
             return None
         if not isinstance(value, str) or not value.strip():
-            return self._type_error(loc, f, "non-empty text")
+            return self._type_error(pos.loc(path), f, "non-empty text")
         if f.type == "phone" and tel_uri(value) is None:
-            self.add(loc, "W120", f"phone '{value[:40]}' is no international number "
+            self.add(pos.loc(path), "W120", f"phone '{value[:40]}' is no international number "
                      "(RFC 3966): write it with its country code, e.g. \"+31 70 123 4567\" "
                      "(an extension as 'toestel 12'); the graph leaves its tel: link out",
                      "warning")
         elif f.type == "email" and not email_ok(value):
-            self.add(loc, "W121", f"email '{value[:60]}' is not a valid e-mail address "
-                     "(name@domain.tld); the graph leaves its mailto: link out", "warning")
+            self.add(pos.loc(path), "W121", f"email '{value[:60]}' is not a valid e-mail "
+                     "address (name@domain.tld); the graph leaves its mailto: link out",
+                     "warning")
         return value
+
+    def _check_id(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            return self._type_error(pos.loc(path), f, "an id")
+        value = str(value)
+        if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            self.add(pos.loc(path), "E013",
+                     f"invalid id '{shown}': use lowercase letters, digits and "
+                     f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
+            return None
+        return value
+
+    def _check_ref_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        return value if isinstance(value, str) else self._type_error(pos.loc(path), f, "an id")
+
+    def _check_list(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """``texts`` (non-empty text items), ``refs`` (ids, each once) and ``involve``
+        (``all`` or ids)."""
+        t = f.type
+        if t == "involve" and value == "all":
+            return "all"
+        if not isinstance(value, list):
+            want = "'all' or a list of ids" if t == "involve" else "a list"
+            return self._type_error(pos.loc(path), f, want)
+        out, seen = [], set()
+        for i, item in enumerate(value):
+            if t == "texts":
+                if isinstance(item, str) and item.strip():
+                    out.append(item)
+                else:
+                    self.add(pos.loc((*path, i)), "E007",
+                             f"each item of '{f.name}' must be non-empty text")
+                continue
+            if not isinstance(item, str):
+                self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id")
+            elif item in seen:
+                self.add(pos.loc((*path, i)), "W106", f"'{item}' is listed twice in "
+                         f"'{f.name}'", "warning")
+            else:
+                seen.add(item)
+                out.append(item)
+        return out
+
+    def _check_number(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """``int`` (a whole number) and ``number``, within the field's range."""
+        whole = f.type == "int"
+        ok = isinstance(value, int) if whole else isinstance(value, int | float)
+        # NaN passes every range check below, and JSON (reports, the viewer) has none.
+        if not ok or isinstance(value, bool) or value != value:
+            return self._type_error(pos.loc(path), f, "a whole number" if whole else "a number")
+        lo, hi = f.minimum, f.maximum
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+            self.add(pos.loc(path), "E014", f"'{f.name}' is {value}, must be {rng}")
+            return None
+        return value
+
+    def _check_uri(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
+        # N-Triples and let the value write triples of its own.
+        if isinstance(value, str) and _URI_RE.match(value):
+            return value
+        return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
+
+    def _check_enum(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if value in f.choices and not isinstance(value, bool):
+            return value
+        shown = ", ".join(map(str, f.choices))
+        self.add(pos.loc(path), "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
+                 f"{did_you_mean(str(value), map(str, f.choices))}")
+        return None
+
+    def _check_object(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
+
+    def _check_objects(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        if not isinstance(value, list):
+            return self._type_error(pos.loc(path), f, "a list")
+        return list(enumerate(value))  # checked by the caller
+
+    def _check_date(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        return self.check_date(f, value, pos, path)
 
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
@@ -407,6 +420,26 @@ class _Checker:
 
 
 # -- building the model --------------------------------------------------------------------
+#: The check of each field type (:attr:`registry.schema.Field.type`).
+_FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], object]] = {
+    "text": _Checker._check_text,
+    "phone": _Checker._check_contact,
+    "email": _Checker._check_contact,
+    "id": _Checker._check_id,
+    "ref": _Checker._check_ref_field,
+    "refs": _Checker._check_list,
+    "texts": _Checker._check_list,
+    "involve": _Checker._check_list,
+    "date": _Checker._check_date,
+    "int": _Checker._check_number,
+    "number": _Checker._check_number,
+    "uri": _Checker._check_uri,
+    "enum": _Checker._check_enum,
+    "object": _Checker._check_object,
+    "objects": _Checker._check_objects,
+}
+
+
 def _tuple(values: dict, key: str) -> tuple:
     v = values.get(key)
     return tuple(v) if isinstance(v, list) else ()

@@ -81,10 +81,6 @@ class TextDoc:
         lf = sum(line.endswith("\n") and not line.endswith("\r\n") for line in self.lines)
         return "\r\n" if crlf > lf else "\n"
 
-    def is_blank_or_comment(self, line: int) -> bool:
-        stripped = self.body(line).strip()
-        return not stripped or stripped.startswith("#")
-
     # -- editing ------------------------------------------------------------------------
     def replace(self, start: int, end: int, text: str) -> None:
         self._edits.append(_Edit(start, end, text))

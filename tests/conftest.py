@@ -1,5 +1,5 @@
 """Shared fixtures.  Findings are tested on small hand-built registries (see
-``make_registry``) whose answers are worked out by hand in each test."""
+``register`` and ``make_registry``) whose answers are worked out by hand in each test."""
 
 from __future__ import annotations
 
@@ -8,12 +8,42 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from registry.validate import LoadResult, registry_from_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "tvb.yaml"
 TODAY = dt.date(2026, 11, 29)
+
+
+def _flow(value: object) -> str:
+    return value if isinstance(value, str) else yaml.safe_dump(
+        value, default_flow_style=True, sort_keys=False, allow_unicode=True,
+        width=float("inf")).strip()
+
+
+def register(**sections: object) -> str:
+    """The YAML text of a register in format 1: ``schema: 1`` and then each section.
+
+    A list section (``directorates``, ``people`` …) takes its entries as dicts or as
+    flow-style text (``"{id: dsk, name: DSK, axis: integrating}"``); ``organisation``
+    and ``settings`` take a dict.  Entries are written one per line, in flow style.
+
+    >>> print(register(directorates=[{"id": "dv", "name": "DV", "axis": "functional"}]))
+    schema: 1
+    directorates:
+      - {id: dv, name: DV, axis: functional}
+    <BLANKLINE>
+    """
+    lines = ["schema: 1"]
+    for key, value in sections.items():
+        if isinstance(value, dict | str):
+            lines.append(f"{key}: {_flow(value)}")
+        else:
+            lines.append(f"{key}:")
+            lines.extend(f"  - {_flow(entry)}" for entry in value)
+    return "\n".join(lines) + "\n"
 
 
 def load_text(text: str, today: dt.date = TODAY) -> LoadResult:
@@ -26,6 +56,18 @@ def make_registry(text: str, today: dt.date = TODAY):
     result = load_text(text, today)
     assert result.ok, "\n".join(map(str, result.errors))
     return result.registry
+
+
+@pytest.fixture()
+def write_register(tmp_path):
+    """Write :func:`register` text to a file in the test's folder: call it with the
+    sections (and ``name=`` for another file name) and get the path."""
+    def write(name: str = "tvb.yaml", **sections: object):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(register(**sections), encoding="utf-8")
+        return path
+    return write
 
 
 @pytest.fixture(scope="session")

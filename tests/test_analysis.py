@@ -36,7 +36,7 @@ from graph.analysis import (
 )
 from graph.network import people_network
 from registry.validate import registry_from_data
-from tests.conftest import TODAY, make_registry
+from tests.conftest import TODAY, make_registry, register
 from tests.test_network import REGISTER
 
 
@@ -205,20 +205,13 @@ def test_overlap_keys_fold_case_diacritics_and_stem():
 
 
 def test_overlap_ignores_very_common_words():
-    people = "\n".join(f"  - {{id: p{i}, name: P {i}, unit: {'dsk' if i % 2 else 'hdp'}}}"
-                       for i in range(30))
-    dossiers = "\n".join(f"  - {{id: d{i}, title: Rapportage {i}, owner: p{i}}}"
-                         for i in range(30))
-    reg = make_registry(f"""
-schema: 1
-directorates:
-  - {{id: dsk, name: DSK, axis: integrating}}
-  - {{id: hdp, name: HDP, axis: functional}}
-people:
-{people}
-dossiers:
-{dossiers}
-""")
+    reg = make_registry(register(
+        directorates=["{id: dsk, name: DSK, axis: integrating}",
+                      "{id: hdp, name: HDP, axis: functional}"],
+        people=[{"id": f"p{i}", "name": f"P {i}", "unit": "dsk" if i % 2 else "hdp"}
+                for i in range(30)],
+        dossiers=[{"id": f"d{i}", "title": f"Rapportage {i}", "owner": f"p{i}"}
+                  for i in range(30)]))
     # 30 dossiers share 'rapportage' (> MAX_OVERLAP_GROUP = 25): too common to flag.
     assert [r for r in missing_links(reg) if r["kind"] == "overlap"] == []
 

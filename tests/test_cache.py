@@ -138,13 +138,41 @@ def test_rdf_is_cached_with_the_snapshot(data, tmp_path):
     assert len(second.store) == len(first.store) > 0
 
 
-def test_default_folder_is_next_to_the_data(data, monkeypatch):
+def test_a_file_over_the_size_limit_is_not_served_from_the_cache(data, tmp_path):
+    from graph.snapshot import SnapshotError
+
+    folder = tmp_path / "cache"
+    _build(data, folder)
+    assert _build(data, folder).from_cache
+    with pytest.raises(SnapshotError) as err:
+        build_snapshot([data], TODAY, cache=folder, max_bytes=10)
+    assert err.value.diagnostics[0].code == "E003"
+
+
+def test_default_folder_is_next_to_the_data(data):
     from graph.cache import cache_dir
 
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     assert cache_dir([data]) == data.parent / ".cache" / "tvb"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(data.parent / "xdg"))
-    assert cache_dir([data]) == data.parent / "xdg" / "tvb"
+    assert cache_dir([data], data.parent / "elsewhere") == data.parent / "elsewhere"
+
+
+@pytest.mark.parametrize(("env", "xdg", "want"), [
+    (None, None, True), (None, "xdg", "xdg/tvb"), ("0", "xdg", False), ("off", None, False),
+    ("false", None, False), ("1", None, True), ("folder", "xdg", "folder")])
+def test_viewer_reads_tvb_cache_and_xdg_cache_home(data, monkeypatch, env, xdg, want):
+    """The environment is read by create_app only and handed down as CACHE."""
+    from web import create_app
+
+    for name, value in (("TVB_CACHE", env), ("XDG_CACHE_HOME", xdg)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            literal = value in ("0", "off", "false", "1")
+            monkeypatch.setenv(name, value if literal else str(data.parent / value))
+    app = create_app({"DATA": str(data), "TODAY": TODAY, "WATCH": False, "TESTING": True})
+    want = want if isinstance(want, bool) else data.parent / want
+    assert app.config["CACHE"] == want
+    assert app.extensions["tvb.snapshots"].cache == want
 
 
 def test_parts_are_thawed_not_rebuilt(data, tmp_path, monkeypatch):

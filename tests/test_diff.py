@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from graph.findings_delta import findings_delta
-from registry.diff import diff, format_markdown, format_text
+from registry.diff import diff
+from render.diff import changes_markdown, changes_text
 from tests.conftest import TODAY, make_registry
 from tvb.cli import main
 
@@ -255,20 +256,20 @@ def test_as_dict_is_json_and_grouped(pair):
 
 def test_markdown_and_text(pair):
     d = diff(*pair)
-    md = format_markdown(d)
+    md = changes_markdown(d)
     assert "**People moved** (2)" in md
     assert "`c-visser` C. Visser: `dsk-strategie` (dsk) → `cio-cyber` (cio) — " \
            "**other directorate**" in md
     assert "**Dossier owner changed (hand-over)** (1)" in md
     assert "`cyberstrategie` Defensie Cyber Strategie: `b-bakker` → `d-smit`" in md
-    text = format_text(d)
+    text = changes_text(d)
     assert "`" not in text and "**" not in text
     assert "Collaborations ended:" in text
     old, _ = pair
-    assert "No change in meaning" in format_markdown(diff(old, old))
+    assert "No change in meaning" in changes_markdown(diff(old, old))
 
 
-# -- findings delta (issue 5's JSON contract, reports built by hand) ---------------------------
+# -- findings delta (the report's JSON contract, reports built by hand) ---------------------------
 def _report(silos=(), links=(), spofs=(), isolated=(), stale=(), unowned=(), unevaluated=()):
     return {"silos": list(silos), "missing_links": list(links),
             "single_points_of_failure": list(spofs), "isolated_dossier_holders": list(isolated),
@@ -320,8 +321,8 @@ def test_findings_delta_new_and_resolved():
 
 
 def test_findings_delta_tolerates_missing_keys_and_renders():
-    from graph.findings_delta import format_markdown as md
-    from graph.findings_delta import format_text as text
+    from render.diff import findings_markdown as md
+    from render.diff import findings_text as text
 
     assert findings_delta({}, {}).empty
     delta = findings_delta({}, _report(silos=[{"directorate": "dv", "ei_index": None,
@@ -350,10 +351,6 @@ collaborations:
 
 
 def test_findings_delta_with_the_real_analysis():
-    analysis = pytest.importorskip(
-        "graph.analysis", reason="graph.analysis (issue 5) is not available yet")
-    if not hasattr(analysis, "report"):
-        pytest.skip("graph.analysis has no report() yet")
     from graph.findings_delta import delta_between
 
     old = make_registry(TIES)

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graph.export import TABLES, neutralise, serialize, tables, write_csv, write_rdf
+from graph.export import TABLES, serialize, tables, write_rdf
 from graph.rdf import compile_registry
+from render.tables import cell as neutralise
+from render.tables import write_csv
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
@@ -323,8 +325,7 @@ def test_cli_export_graphml(tmp_path):
     assert nx.read_graphml(out, force_multigraph=True).number_of_nodes() > 100
 
 
-def test_cli_export_bad_data_exits_1(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("schema: 1\npeople:\n  - {id: x, name: X, unit: nergens}\n")
+def test_cli_export_bad_data_exits_1(write_register):
+    bad = write_register(people=["{id: x, name: X, unit: nergens}"])
     result = CliRunner().invoke(main, ["export", "--data", str(bad)])
     assert result.exit_code == 1

@@ -426,7 +426,7 @@ def test_pages_cover_every_route(tmp_path):
     routes = {r.endpoint for r in app.url_map.iter_rules()}
     # RDF documents are no pages: test_rdf_documents_of_every_entity_parse reads them
     rdf = {"linkeddata.entity_document", "linkeddata.ontology_document", "linkeddata.void"}
-    missing = routes - reached - rdf - {"static", "entities.by_id",
+    missing = routes - reached - rdf - {"static", "linkeddata.by_id",
                                         "entities.organisation_by_id", "status.health",
                                         "status.health_json", "openapi.openapi",
                                         "sparql.sparql_json"}
@@ -591,7 +591,7 @@ def test_text_from_the_data_is_bidi_isolated():
 # -- the HTML report, CSV, RDF ----------------------------------------------------------------
 def test_html_report_is_escaped(inert):
     from graph.analysis import report
-    from graph.report_render import render_html, render_markdown
+    from render.report import render_html, render_markdown
 
     name, app, reg = inert
     rep = report(reg, TODAY)
@@ -608,7 +608,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def test_csv_cells_are_neutralised(inert, tmp_path):
-    from graph.export import write_csv
+    from render.tables import write_csv
 
     name, app, reg = inert
     out = tmp_path / "csv"

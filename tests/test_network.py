@@ -17,7 +17,7 @@ from graph.network import (
     typed_graph,
     write_graphml,
 )
-from tests.conftest import make_registry
+from tests.conftest import make_registry, register
 
 # Six directorates (cio has nobody), twelve people, five collaborations, nine dossiers.
 # The same register is used by tests/test_analysis.py.
@@ -111,16 +111,10 @@ def test_people_network_ties_by_hand(reg):
 
 
 def test_org_chart_is_not_a_tie():
-    reg = make_registry("""
-        schema: 1
-        directorates:
-          - {id: dsk, name: DSK, axis: integrating, head: p1}
-        people:
-          - {id: p1, name: P. Een, unit: dsk}
-          - {id: p2, name: P. Twee, unit: dsk}
-        dossiers:
-          - {id: d1, title: Iets, owner: p1, authority: p2}
-        """)
+    reg = make_registry(register(
+        directorates=["{id: dsk, name: DSK, axis: integrating, head: p1}"],
+        people=["{id: p1, name: P. Een, unit: dsk}", "{id: p2, name: P. Twee, unit: dsk}"],
+        dossiers=["{id: d1, title: Iets, owner: p1, authority: p2}"]))
     # Same unit, p1 heads it, p2 is authority on p1's dossier: none of this is a tie.
     assert people_network(reg).number_of_edges() == 0
 

@@ -16,7 +16,7 @@ from graph.rdf import (
     ontology_graph,
     shapes_graph,
 )
-from tests.conftest import make_registry
+from tests.conftest import make_registry, register
 
 B = "https://tvb.example.org/id/"
 # Not rdflib's XSD: it is an open namespace, and pytest's look at module attributes
@@ -161,12 +161,8 @@ def test_entity_iri_is_base_plus_id(small):
 
 
 def test_base_uri_without_separator_gets_a_slash():
-    reg = make_registry("""\
-        schema: 1
-        settings: {base_uri: "https://data.example.org/tvb"}
-        directorates:
-          - {id: dsk, name: DSK, axis: integrating}
-    """)
+    reg = make_registry(register(settings={"base_uri": "https://data.example.org/tvb"},
+                                 directorates=["{id: dsk, name: DSK, axis: integrating}"]))
     assert entity_iri(reg, "dsk") == URIRef("https://data.example.org/tvb/dsk")
 
 
@@ -326,12 +322,9 @@ def test_collaborations_and_evaluations(small_graph):
 
 
 def test_register_without_organisation_gets_one():
-    reg = make_registry("""\
-        schema: 1
-        directorates:
-          - {id: dsk, name: DSK, axis: integrating}
-          - {id: organisation, name: Een directie die zo heet, axis: staff}
-    """)
+    reg = make_registry(register(directorates=[
+        "{id: dsk, name: DSK, axis: integrating}",
+        "{id: organisation, name: Een directie die zo heet, axis: staff}"]))
     g = compile_registry(reg)
     # "organisation" is taken by a directorate, so the stand-in is "organisation-2".
     stand_in = iri("organisation-2")
@@ -446,14 +439,9 @@ def test_broken_graph_does_not_conform_and_names_the_focus_nodes(small):
 
 def test_an_ownerless_active_dossier_from_the_data_does_not_conform():
     # Valid data (the validator only warns, W105), but the graph breaks the shape.
-    reg = make_registry("""\
-        schema: 1
-        organisation: {id: dgb, name: DGB}
-        directorates:
-          - {id: dsk, name: DSK, axis: integrating}
-        dossiers:
-          - {id: wees, title: Weesdossier}
-    """)
+    reg = make_registry(register(organisation={"id": "dgb", "name": "DGB"},
+                                 directorates=["{id: dsk, name: DSK, axis: integrating}"],
+                                 dossiers=["{id: wees, title: Weesdossier}"]))
     ok, report, _ = conforms(compile_registry(reg))
     assert not ok
     assert focus_nodes(report) == {iri("wees")}

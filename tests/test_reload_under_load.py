@@ -39,6 +39,7 @@ def test_no_prefix_of_a_valid_version_is_valid(texts):
         assert not result.ok, cut
 
 
+@pytest.mark.load
 def test_reload_under_load():
     result = run(duration=5.0, clients=4, threads=6, max_requests=50_000)
     s = result.summary()

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.analysis import report
-from graph.report_render import render_html, render_markdown
+from render.report import render_html, render_markdown
 from tests.conftest import SAMPLE, TODAY, make_registry
 from tests.test_network import REGISTER
 from tvb.cli import main
@@ -55,10 +55,8 @@ def test_report_writes_markdown_and_html_files(register_file, tmp_path):
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_report_on_a_register_with_errors_exits_1(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("schema: 1\npeople:\n  - {id: p1, name: P, unit: nowhere}\n",
-                   encoding="utf-8")
+def test_report_on_a_register_with_errors_exits_1(write_register):
+    bad = write_register(people=["{id: p1, name: P, unit: nowhere}"])
     result = _run("--data", str(bad))
     assert result.exit_code == 1
     assert "error[E008]" in result.stderr and "nowhere" in result.stderr
@@ -135,7 +133,7 @@ def test_everything_is_escaped():
 
 
 def test_json_rendering_round_trips(small_report):
-    from graph.report_render import render_json
+    from render.report import render_json
 
     text = render_json(small_report)
     assert json.loads(text) == small_report

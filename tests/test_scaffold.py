@@ -146,12 +146,10 @@ def test_write_new_section_and_empty_section(tmp_path):
     assert "reviewed: 2026-11-29\n\ncollaborations:\n  - id: c-een\n" in path.read_text()
 
 
-def test_write_into_split_folder_uses_the_file_with_that_list(tmp_path):
-    folder = tmp_path / "register"
-    folder.mkdir()
-    (folder / "a.yaml").write_text("schema: 1\ndirectorates:\n"
-                                   "  - {id: dv, name: DV, axis: functional}\n")
-    (folder / "b.yaml").write_text("schema: 1\npeople:\n  - {id: p, name: P, unit: dv}\n")
+def test_write_into_split_folder_uses_the_file_with_that_list(write_register):
+    folder = write_register("register/a.yaml",
+                           directorates=["{id: dv, name: DV, axis: functional}"]).parent
+    write_register("register/b.yaml", people=["{id: p, name: P, unit: dv}"])
     res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(folder)])
     assert res.exit_code == 0, res.output
     assert (folder / "a.yaml").read_text().count("\n") == 3

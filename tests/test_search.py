@@ -21,7 +21,7 @@ from registry.search import (
     stem,
     tokenize,
 )
-from tests.conftest import make_registry
+from tests.conftest import make_registry, register
 
 # -- the sample register ---------------------------------------------------------------
 
@@ -447,7 +447,7 @@ def test_any_text_searches(index, text):
 
 def _probe() -> sqlite3.Connection:
     # An empty table of the same shape as the index: a bad expression fails here too.
-    reg = make_registry("schema: 1\norganisation: {id: dgb, name: DGB}\n")
+    reg = make_registry(register(organisation={"id": "dgb", "name": "DGB"}))
     return SearchIndex.build(reg)._conn
 
 

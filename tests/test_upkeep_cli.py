@@ -136,10 +136,9 @@ def test_cli_csv_neutralises_formulas(tmp_path):
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
 
-def test_cli_nothing_to_do(tmp_path):
-    path = tmp_path / "tvb.yaml"
-    path.write_text("schema: 1\ndirectorates:\n  - {id: dv, name: DV, axis: functional, "
-                    "reviewed: 2026-11-01}\n", encoding="utf-8")
+def test_cli_nothing_to_do(write_register):
+    path = write_register(directorates=["{id: dv, name: DV, axis: functional, "
+                                       "reviewed: 2026-11-01}"])
     res = CliRunner().invoke(main, ["upkeep", "--data", str(path), "--today", "2026-11-29"])
     assert res.exit_code == 0
     assert res.output == "Nothing to re-confirm: every entry is up to date.\n"

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from registry.validate import CHECKS
+from registry.validate import CHECKS, registry_from_data
 from tests.conftest import load_text
 
 # A small valid register; the cases below change one thing in it.
@@ -217,3 +217,25 @@ def test_model_is_frozen():
         reg.people["a-jansen"].name = "X"  # type: ignore[misc]
     with pytest.raises(TypeError):
         reg.people["x"] = None  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("owner", 12, "'owner' must be an id"),
+    ("keywords", "cyber", "'keywords' must be a list"),
+    ("status", "half", "'status' is 'half', expected one of"),
+    ("reviewed", "2026-13-01", "'reviewed' is '2026-13-01', not a valid date"),
+    ("title", "  ", "'title' must be non-empty text"),
+])
+def test_each_field_type_has_its_check(field, value, message):
+    """Every type of the check table answers with its own message (a check that is
+    missing or shadowed would raise instead)."""
+    from registry.schema import SPECS
+    from registry.validate import _FIELD_CHECKS
+
+    assert {f.type for fields in SPECS.values() for f in fields} - {"schema"} <= \
+        set(_FIELD_CHECKS)
+    entry = {"id": "d1", "title": "Iets", "owner": "p1", field: value}
+    result = registry_from_data({"schema": 1, "directorates": [
+        {"id": "dsk", "name": "DSK", "axis": "integrating"}],
+        "people": [{"id": "p1", "name": "P", "unit": "dsk"}], "dossiers": [entry]})
+    assert any(message in d.message for d in result.errors), result.errors

@@ -297,13 +297,13 @@ def test_network_filter_keeps_the_directorate_and_its_neighbours(app, client):
 
 
 def test_network_switches_physics_off_for_large_graphs(monkeypatch):
-    import web.network as net
+    import graph.views as views
 
-    monkeypatch.setattr(net, "PHYSICS_LIMIT", 5)
-    net._cache.clear()
     client = _viewer(SAMPLE).test_client()  # a fresh app: no page cached yet
+    assert client.get("/network.json").get_json()["physics_off_after_stabilisation"] is False
+    monkeypatch.setattr(views, "PHYSICS_LIMIT", 5)
+    client = _viewer(SAMPLE).test_client()
     assert client.get("/network.json").get_json()["physics_off_after_stabilisation"] is True
-    net._cache.clear()
 
 
 def test_network_page_uses_local_vis_network(client):
@@ -328,7 +328,7 @@ def test_lessons_book_filters_and_scores(mini):
 @pytest.mark.parametrize("value, level", [(None, None), (1, 1), (1.4, 1), (1.5, 2),
                                           (2.4, 2), (3.0, 3), (4.6, 5), (5, 5)])
 def test_factor_level_is_the_five_level_scale(value, level):
-    from web.entities import factor_level
+    from web.links import factor_level
 
     assert factor_level(value) == level
 

@@ -42,9 +42,8 @@ def test_missing_data_exits_2(tmp_path):
     assert r.exit_code == 2
 
 
-def test_invalid_data_exits_1_with_the_diagnostics(tmp_path):
-    bad = tmp_path / "tvb.yaml"
-    bad.write_text("schema: 1\npeople:\n  - id: X\n", encoding="utf-8")
+def test_invalid_data_exits_1_with_the_diagnostics(write_register):
+    bad = write_register(people=["{id: X}"])
     r = CliRunner().invoke(main, ["serve", "--data", str(bad), "--get", "/health"])
     assert r.exit_code == 1 and "error[" in r.output
 

@@ -7,6 +7,11 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ==========================  ============================================================
 ``DATA``                    data file or folder, or a list of them (``data/tvb.yaml``)
 ``TODAY``                   fixed reference date (a ``date`` or ``YYYY-MM-DD``), for tests
+``MAX_BYTES``               refuse data files larger than this (50 MiB)
+``CACHE``                   snapshot cache on disk: True (``$XDG_CACHE_HOME/tvb`` when that
+                            is set, else ``.cache/tvb`` next to the data), a folder, or
+                            off (``TVB_CACHE=0``)
+``YAML``                    ``pyyaml`` parses with PyYAML only, without the fast path
 ``WATCH``                   poll the data files for changes (default: on unless TESTING)
 ``WATCH_INTERVAL``          seconds between polls (2)
 ``SPARQL_ENABLED``          serve ``/sparql`` (True)
@@ -25,7 +30,9 @@ POST for queries, as the SPARQL protocol asks.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
@@ -35,6 +42,9 @@ __all__ = ["create_app", "DEFAULTS", "SECURITY_HEADERS", "content_security_polic
 DEFAULTS: dict[str, Any] = {
     "DATA": "data/tvb.yaml",
     "TODAY": None,
+    "MAX_BYTES": 50 * 2**20,
+    "CACHE": True,
+    "YAML": "fast",
     "WATCH": None,
     "WATCH_INTERVAL": 2.0,
     "SPARQL_ENABLED": True,
@@ -78,6 +88,21 @@ def content_security_policy() -> str:
     ])
 
 
+_OFF = ("0", "off", "no", "false")
+
+
+def _cache_setting(value: Any) -> bool | Path:
+    """``CACHE`` as the snapshot holder takes it: False, True (next to the data) or a
+    folder; True becomes ``$XDG_CACHE_HOME/tvb`` when that is set."""
+    text = str(value).lower()
+    if value is None or value is False or text in _OFF:
+        return False
+    if value is True or text in ("1", "on", "true", "yes"):
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        return Path(xdg) / "tvb" if xdg else True
+    return Path(value)
+
+
 def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("TVB")
@@ -88,6 +113,8 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config["DEBUG"] = bool((config or {}).get("DEBUG", False))
     if app.config["WATCH"] is None:
         app.config["WATCH"] = not app.config.get("TESTING", False)
+    app.config["CACHE"] = _cache_setting(app.config["CACHE"])
+    app.config["YAML"] = str(app.config["YAML"]).lower()
     today = app.config["TODAY"]
     if isinstance(today, str):
         app.config["TODAY"] = dt.date.fromisoformat(today)

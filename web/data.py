@@ -22,7 +22,8 @@ def init_app(app: Flask) -> SnapshotHolder:
     """Load the data named by ``DATA`` and register the holder on *app*."""
     data = app.config["DATA"]
     paths = [data] if isinstance(data, str) or not hasattr(data, "__iter__") else list(data)
-    h = SnapshotHolder(paths, today=app.config.get("TODAY"))
+    h = SnapshotHolder(paths, today=app.config.get("TODAY"), cache=app.config["CACHE"],
+                       max_bytes=app.config["MAX_BYTES"], fast=app.config["YAML"] != "pyyaml")
     h.refresh(force=True)
     app.extensions[_KEY] = h
     if app.config.get("WATCH"):

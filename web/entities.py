@@ -17,57 +17,12 @@ from registry.model import Registry
 from registry.schema import FACTORS
 
 from .data import snapshot
+from .links import contact, factor_level, reason_text, ref, refs
 from .render import page, render
 
-__all__ = ["bp", "ref", "refs", "contact", "entity_url", "factor_level"]
+__all__ = ["bp"]
 
 bp = Blueprint("entities", __name__)
-
-_ENDPOINT = {"directorate": "entities.directorate", "department": "entities.department",
-             "person": "entities.person", "dossier": "entities.dossier",
-             "process": "entities.process", "collaboration": "entities.collaboration",
-             "organisation": "entities.organisation"}
-
-
-def entity_url(kind: str | None, id: str) -> str | None:
-    """The page of an entity, or None for a kind without one."""
-    endpoint = _ENDPOINT.get(kind or "")
-    if endpoint == "entities.organisation":
-        return url_for(endpoint)  # there is one organisation
-    return url_for(endpoint, id=id) if endpoint else None
-
-
-def ref(reg: Registry, id: str | None) -> dict[str, Any] | None:
-    """``{"id", "kind", "label", "url"}`` for a reference (``kind`` None if unknown)."""
-    if not id:
-        return None
-    e = reg.get(id)
-    if e is None:
-        return {"id": id, "kind": None, "label": id, "url": None}
-    label = (getattr(e, "label", None) if e.kind in ("directorate", "department") else None) \
-        or getattr(e, "title", None) or getattr(e, "name", None) or id
-    return {"id": id, "kind": e.kind, "label": label, "url": entity_url(e.kind, id)}
-
-
-def refs(reg: Registry, ids: Any) -> list[dict[str, Any]]:
-    return [r for r in (ref(reg, i) for i in ids) if r]
-
-
-def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
-    """A person's reference with what it takes to reach them."""
-    r = ref(reg, pid)
-    p = reg.people.get(pid) if pid else None
-    if r is None or p is None:
-        return r
-    return {**r, "function": p.function, "email": p.email, "phone": p.phone,
-            "unit": ref(reg, p.unit), "directorate": ref(reg, reg.directorate_of(p.id))}
-
-
-def factor_level(value: float | None) -> int | None:
-    """The thesis's five-level scale (1 low … 5 high) for a score or a mean."""
-    if value is None:
-        return None
-    return min(5, max(1, int(value + 0.5)))
 
 
 def _date(value: Any) -> str | None:
@@ -85,13 +40,11 @@ def _get(kind: str | tuple[str, ...], id: str) -> Any:
 
 
 def _findings(reg: Registry, id: str) -> list[dict[str, Any]]:
-    from .integrator import reason_text
-
     snap = snapshot()
     rows = snap.lookups.findings.get(id, [])
     names = snap.report.get("names", {})
     return [{"kind": r["kind"], "reason": r["reason"],
-             "reason_shown": reason_text(reg, r, names),
+             "reason_shown": reason_text(r, names),
              "directorates": refs(reg, r["directorates"]),
              "dossiers": refs(reg, r["dossiers"]), "people": refs(reg, r["people"])}
             for r in rows]
@@ -109,16 +62,6 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
 
 
 # -- pages --------------------------------------------------------------------------------------
-@bp.route("/id/<id>")
-def by_id(id: str) -> Response:
-    """Any id: 303 to the page of its kind, or to its RDF description for an RDF client
-    (:func:`web.linkeddata.resolve`)."""
-    from .linkeddata import resolve
-
-    e = snapshot().registry.get(id)
-    return resolve(id, entity_url(e.kind, id) if e is not None else None)
-
-
 @page(bp, "/organisation", cache=True)
 def organisation() -> Response:
     """The organisation and its directorates: the way into the entity pages."""

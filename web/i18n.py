@@ -168,12 +168,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "int.missing.integration-model": "Integratiemodel: geen enkele band",
         "int.missing.process": "Proces vraagt een directie die niet betrokken is",
         "int.missing.overlap": "Overlap: mogelijk dubbel werk",
-        "int.reason.integration-model": "{a} (integrerend) en {b} (functioneel) delen geen "
-                                        "persoonsband, samenwerking of dossier.",
-        "int.reason.process": "‘{dossier}’ volgt proces ‘{process}’, dat {need} vereist; "
-                              "{need} is niet betrokken.",
-        "int.reason.overlap": "‘{a}’ en ‘{b}’ delen {shared}, maar hun dossierhouders hebben "
-                              "geen band: mogelijk dubbel werk.",
         "int.matrix": "Integratiemodel: functioneel × integrerend",
         "int.matrix.explain": "Aantal banden per paar (persoonsbanden + gedeelde samenwerkingen "
                               "+ dossiers). Een leeg vak is een ontbrekende verbinding.",
@@ -415,12 +409,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "int.missing.integration-model": "Integration model: no tie at all",
         "int.missing.process": "Process requires a directorate that is not involved",
         "int.missing.overlap": "Overlap: possible duplicate",
-        "int.reason.integration-model": "{a} (integrating) and {b} (functional) share no "
-                                        "person tie, collaboration or dossier.",
-        "int.reason.process": "‘{dossier}’ follows process ‘{process}’, which requires {need}; "
-                              "{need} is not involved.",
-        "int.reason.overlap": "‘{a}’ and ‘{b}’ share {shared}, but their owners are not "
-                              "tied: possible duplicate.",
         "int.matrix": "Integration model: functional × integrating",
         "int.matrix.explain": "Number of ties per pair (person ties + shared collaborations + "
                               "dossiers). An empty cell is a missing link.",

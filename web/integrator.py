@@ -1,6 +1,6 @@
 """The integrator's dashboard: every finding of ``tvb report`` on one page.
 
-The JSON twin is the report itself (the public contract of issue 5).  The HTML page adds
+The JSON twin is the report itself (the public contract of ``tvb report``).  The HTML page adds
 only presentation: display names, the integration-model matrix laid out as functional rows
 × integrating columns, and the reasons of the missing links in the page's language.
 """
@@ -14,11 +14,10 @@ from flask import Blueprint, Response
 from registry.schema import FACTORS
 
 from .data import snapshot
-from .entities import factor_level, ref
-from .i18n import t
+from .links import factor_level, reason_text, ref
 from .render import arg_choice, page, render
 
-__all__ = ["bp", "reason_text", "LIST_LIMIT"]
+__all__ = ["bp", "LIST_LIMIT"]
 
 bp = Blueprint("integrator", __name__)
 
@@ -40,40 +39,6 @@ def _matrix(report: dict) -> dict[str, Any]:
     }
 
 
-def _shared_words(reg: Any, a: str, b: str) -> list[str]:
-    """What two overlapping dossiers share, for the reason shown in the page's language."""
-    from graph.analysis import overlap_keys
-
-    da, db = reg.dossiers.get(a), reg.dossiers.get(b)
-    if da is None or db is None:
-        return []
-    ka, kb = overlap_keys(da.title, da.keywords), overlap_keys(db.title, db.keywords)
-    return sorted({ka[k] for k in ka.keys() & kb.keys()})
-
-
-def reason_text(reg: Any, row: dict, names: dict[str, str]) -> str:
-    """The reason of a missing link in the request's language (the report's own text is
-    English)."""
-    def name(i: str) -> str:
-        return names.get(i, i)
-
-    kind = row["kind"]
-    if kind == "integration-model" and len(row["directorates"]) == 2:
-        a, b = row["directorates"]
-        return t("int.reason.integration-model", a=name(a), b=name(b))
-    if kind == "process" and row["dossiers"] and len(row["directorates"]) >= 1:
-        d = reg.dossiers.get(row["dossiers"][0])
-        proc = reg.processes.get(d.process) if d and d.process else None
-        if d and proc:
-            return t("int.reason.process", dossier=d.title, process=proc.name,
-                     need=name(row["directorates"][-1]))
-    if kind == "overlap" and len(row["dossiers"]) == 2:
-        a, b = row["dossiers"]
-        shared = ", ".join(f"‘{w}’" for w in _shared_words(reg, a, b)) or "…"
-        return t("int.reason.overlap", a=name(a), b=name(b), shared=shared)
-    return row["reason"]
-
-
 @page(bp, "/integrator", cache=True)
 def dashboard() -> Response:
     """All findings.  The JSON twin is the whole report; the HTML page shows the first
@@ -92,7 +57,7 @@ def dashboard() -> Response:
         if limit is not None and len(shown) >= limit:
             continue
         shown.append({
-            **row, "reason_shown": reason_text(reg, row, names),
+            **row, "reason_shown": reason_text(row, names),
             "directorate_refs": [ref(reg, x) for x in row["directorates"]],
             "dossier_refs": [ref(reg, x) for x in row["dossiers"]],
             "people_refs": [ref(reg, x) for x in row["people"]],

@@ -9,7 +9,7 @@ from registry.schema import FACTORS
 from registry.search import fold
 
 from .data import snapshot
-from .entities import factor_level, ref
+from .links import factor_level, ref
 from .render import arg_text, page, render
 
 __all__ = ["bp"]

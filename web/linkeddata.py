@@ -30,9 +30,10 @@ from graph.rdf import ONTOLOGY_PATH, TVB, TVB_NS, base_uri, ontology_graph, pref
 from render.sparql_results import GRAPH_FORMATS, serialize_graph
 
 from .data import snapshot
+from .links import entity_url
 from .render import render
 
-__all__ = ["bp", "EXTENSIONS", "describe", "resolve"]
+__all__ = ["bp", "EXTENSIONS", "describe"]
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -66,8 +67,11 @@ def _document(graph: Graph, fmt: str, *, max_age: int | None = None) -> Response
 
 
 # -- /id/{id} ---------------------------------------------------------------------------------
-def resolve(id: str, page_url: str | None) -> Response:
-    """The answer to ``/id/{id}``: 303 to the HTML page or to an RDF document."""
+@bp.route("/id/<id>")
+def by_id(id: str) -> Response:
+    """Any id: 303 to the page of its kind, or to its RDF description for an RDF client."""
+    e = snapshot().registry.get(id)
+    page_url = entity_url(e.kind, id) if e is not None else None
     if page_url is None:
         abort(404, description=f"no entity with id {id[:100]!r}")
     ext = _rdf_choice()

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from .data import snapshot
-from .entities import entity_url, ref
+from .links import entity_url, ref
 from .render import arg_int, arg_text, page, render
 
 __all__ = ["bp", "MAX_QUERY_CHARS"]

@@ -336,7 +336,7 @@ def _cell(term: Any, namespaces: list[tuple[str, str]], base: str) -> dict[str, 
         if s.startswith(base) and "/" not in s[len(base):] and s[len(base):]:
             from flask import url_for
 
-            url = url_for("entities.by_id", id=s[len(base):])
+            url = url_for("linkeddata.by_id", id=s[len(base):])
         for prefix, ns in namespaces:
             if s.startswith(ns) and len(s) > len(ns) and "/" not in s[len(ns):]:
                 return {"text": f"{prefix}:{s[len(ns):]}", "url": url}

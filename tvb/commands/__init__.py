@@ -1,0 +1,1 @@
+"""One module per ``tvb`` command; each defines ``command``, registered in :mod:`tvb.cli`."""

@@ -22,9 +22,10 @@ import urllib.request
 
 import click
 
-__all__ = ["publish", "graph_store_url", "PublishError"]
+from tvb.options import as_date, load_or_exit, loading_options
 
-DEFAULT_DATA = "data/tvb.yaml"
+__all__ = ["command", "graph_store_url", "put_graph", "PublishError"]
+
 _ENV_TOKEN = "TVB_PUBLISH_TOKEN"
 _ENV_USER = "TVB_PUBLISH_USER"
 _ENV_PASSWORD = "TVB_PUBLISH_PASSWORD"
@@ -104,7 +105,7 @@ def put_graph(url: str, body: bytes, *, timeout: float) -> int:
                            f"{exc.strerror or exc}") from None
 
 
-@click.command()
+@click.command("publish")
 @click.argument("url")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="The named graph to replace; default: the organisation's IRI.")
@@ -112,10 +113,9 @@ def put_graph(url: str, body: bytes, *, timeout: float) -> int:
               help="Also publish the TVB ontology into the graph.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
               help="Seconds to wait for the store.")
-@click.option("--data", "data", default=DEFAULT_DATA, show_default=True, type=click.Path(),
-              help="Register file or folder of YAML files.")
-def publish(url: str, graph_iri: str | None, with_ontology: bool, timeout: float,
-            data: str) -> None:
+@loading_options
+def command(url: str, graph_iri: str | None, with_ontology: bool, timeout: float,
+            data: str, today, max_bytes) -> None:
     """Publish the register's graph to a triple store (SPARQL 1.1 Graph Store Protocol).
 
     URL is the store's graph store endpoint, e.g. http://localhost:7878/store (Oxigraph
@@ -132,9 +132,8 @@ def publish(url: str, graph_iri: str | None, with_ontology: bool, timeout: float
                                    f"not {graph_iri!r}")
     from graph.rdf import entity_iri
     from graph.store import to_ntriples
-    from tvb.cli import load_or_exit
 
-    reg = load_or_exit([data]).registry
+    reg = load_or_exit([data], as_date(today), max_bytes).registry
     if graph_iri is None:
         org_id = reg.organisation.id if reg.organisation else "organisation"
         graph_iri = str(entity_iri(reg, org_id))

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
+
+from graph.reasons import missing_link_reason
+
+from .markdown import escape
 
 __all__ = ["render_json", "render_markdown", "render_html", "Section", "Table", "Flag"]
 
@@ -51,29 +54,46 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKS = str.maketrans("", "", _OPEN + _CLOSE)
 
 
+class _Names:
+    """Display names of the report's ids, marked for ``<bdi>`` (see :data:`_OPEN`)."""
+
+    def __init__(self, report: dict):
+        self.names: dict[str, str] = report.get("names", {})
+
+    @staticmethod
+    def mark(text: str) -> str:
+        return _OPEN + str(text).translate(_MARKS) + _CLOSE
+
+    def __call__(self, id_: str | None) -> str:
+        return self.mark(self.names.get(id_, id_)) if id_ else "—"
+
+    def who(self, pid: str, did: str | None) -> str:
+        return f"{self(pid)} ({self(did)})" if did else self(pid)
+
+
 def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
     """The report as titled sections of plain text, tables and lists (Dutch)."""
-    names: dict[str, str] = report.get("names", {})
+    name = _Names(report)
+    sections = [_summary(report), _silos(report, name), _matrix(report, name),
+                _missing_links(report, name), _isolated(report, name), _spof(report, name),
+                _brokers(report, name, brokers), _upkeep(report, name), _factors(report)]
+    return [s for s in sections if s is not None]
 
-    def name(id_: str | None) -> str:
-        if not id_:
-            return "—"
-        return _OPEN + str(names.get(id_, id_)).translate(_MARKS) + _CLOSE
 
-    def who(pid: str, did: str | None) -> str:
-        return f"{name(pid)} ({name(did)})" if did else name(pid)
-
+def _summary(report: dict) -> Section:
     s = report["summary"]
-    out = [Section(
+    return Section(
         "Samenvatting",
         intro=(f"Stand van {report['today']}, gegevensversie {report['data_version'][:12]}."),
         table=Table(["directies", "afdelingen", "personen", "dossiers", "samenwerkingen"],
                     [[str(s["directorates"]), str(s["departments"]), str(s["people"]),
-                      str(s["dossiers"]), str(s["collaborations"])]]))]
+                      str(s["dossiers"]), str(s["collaborations"])]]))
 
+
+def _silos(report: dict, name: _Names) -> Section:
     threshold = report.get("settings", {}).get("silo_threshold")
     flagged = [r for r in report["silos"] if r["flagged"]]
-    out.append(Section(
+    return Section(
         "Silo's (E-I-index)",
         intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd"
                + (f" (drempel {_num(threshold, 2)}, of geen externe banden)"
@@ -82,69 +102,71 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
         table=Table(["directie", "E-I", "intern", "extern", "signaal"],
                     [[name(r["directorate"]), _num(r["ei_index"]), str(r["internal_ties"]),
                       str(r["external_ties"]), Flag("silo") if r["flagged"] else ""]
-                     for r in report["silos"]])))
+                     for r in report["silos"]]))
 
+
+def _matrix(report: dict, name: _Names) -> Section | None:
     matrix = report.get("integration_matrix")
-    if matrix and matrix["integrating"] and matrix["functional"]:
-        cell = {(c["integrating"], c["functional"]): c for c in matrix["cells"]}
-        out.append(Section(
-            "Integratiemodel",
-            intro="Banden tussen personen per integrerende × functionele directie; "
-                  "'geen' betekent geen enkele band, samenwerking of dossier.",
-            table=Table(["integrerend \\ functioneel", *map(name, matrix["functional"])],
-                        [[name(a), *(str(cell[a, b]["person_ties"]) if cell[a, b]["weight"]
-                                     else Flag("geen") for b in matrix["functional"])]
-                         for a in matrix["integrating"]])))
+    if not (matrix and matrix["integrating"] and matrix["functional"]):
+        return None
+    cell = {(c["integrating"], c["functional"]): c for c in matrix["cells"]}
+    return Section(
+        "Integratiemodel",
+        intro="Banden tussen personen per integrerende × functionele directie; "
+              "'geen' betekent geen enkele band, samenwerking of dossier.",
+        table=Table(["integrerend \\ functioneel", *map(name, matrix["functional"])],
+                    [[name(a), *(str(cell[a, b]["person_ties"]) if cell[a, b]["weight"]
+                                 else Flag("geen") for b in matrix["functional"])]
+                     for a in matrix["integrating"]]))
 
+
+def _missing_links(report: dict, name: _Names) -> Section:
     def link(r: dict) -> str:
-        dirs = [name(d) for d in r["directorates"]]
-        if r["kind"] == "integration-model" and len(dirs) == 2:
-            text = (f"{dirs[0]} (integrerend) en {dirs[1]} (functioneel) hebben geen enkele "
-                    "band, samenwerking of gedeeld dossier.")
-        elif r["kind"] == "process" and r.get("process") and r["dossiers"]:
-            text = (f"'{name(r['dossiers'][0])}' volgt proces '{name(r['process'])}', dat "
-                    f"{dirs[-1]} vereist; {dirs[-1]} is niet betrokken.")
-        elif r["kind"] == "overlap" and len(r["dossiers"]) == 2 and len(r["people"]) == 2:
-            shared = ", ".join(f"'{_OPEN}{str(w).translate(_MARKS)}{_CLOSE}'"
-                               for w in r.get("shared", ()))
-            text = (f"'{name(r['dossiers'][0])}' ({dirs[0]}) en '{name(r['dossiers'][1])}' "
-                    f"({dirs[-1]}) delen {shared or 'een trefwoord'}; de eigenaren "
-                    f"{name(r['people'][0])} en {name(r['people'][1])} hebben geen band.")
-        else:
-            text = str(r["reason"]).translate(_MARKS)
-        return f"{_KIND_NL.get(r['kind'], r['kind'])}: {text}"
+        # The reason as the analysis wrote it is only a fallback; strip the marks from it.
+        r = {**r, "reason": str(r.get("reason", "")).translate(_MARKS)}
+        reason = missing_link_reason(r, name, "nl", name.mark)
+        return f"{_KIND_NL.get(r['kind'], r['kind'])}: {reason}."
 
     links = report["missing_links"]
-    out.append(Section("Ontbrekende verbindingen", intro=f"{len(links)} bevinding(en).",
-                       items=[link(r) for r in links]))
+    return Section("Ontbrekende verbindingen", intro=f"{len(links)} bevinding(en).",
+                   items=[link(r) for r in links])
 
-    out.append(Section(
+
+def _isolated(report: dict, name: _Names) -> Section:
+    return Section(
         "Geïsoleerde dossierhouders",
         intro="Dossierhouders zonder band buiten de eigen directie en zonder dossier dat "
               "een andere directie betrekt.",
-        items=[f"{who(r['person'], r['directorate'])}: {', '.join(map(name, r['dossiers']))}"
-               for r in report["isolated_dossier_holders"]]))
+        items=[f"{name.who(r['person'], r['directorate'])}: "
+               f"{', '.join(map(name, r['dossiers']))}"
+               for r in report["isolated_dossier_holders"]])
 
-    out.append(Section(
+
+def _spof(report: dict, name: _Names) -> Section:
+    return Section(
         "Single points of failure",
         intro="Personen bij wier vertrek twee directies geen verbinding meer hebben.",
-        items=[f"{who(r['person'], r.get('directorate'))} verbindt "
+        items=[f"{name.who(r['person'], r.get('directorate'))} verbindt "
                + ", ".join(f"{name(a)} – {name(b)}" for a, b in r["separates"])
-               for r in report["single_points_of_failure"]]))
+               for r in report["single_points_of_failure"]])
 
+
+def _brokers(report: dict, name: _Names, top: int) -> Section:
     method = report["betweenness"]
     how = ("exact" if method["method"] == "exact"
            else f"geschat met {method['k']} bronnen (seed {method['seed']})")
-    out.append(Section(
+    return Section(
         "Verbinders (betweenness)",
-        intro=f"Betweenness {how}; de {brokers} hoogste.",
+        intro=f"Betweenness {how}; de {top} hoogste.",
         table=Table(["persoon", "directie", "betweenness", "banden", "andere directies"],
                     [[name(r["person"]), name(r["directorate"]), _num(r["betweenness"]),
                       str(r["degree"]), str(r["directorates_reached"])]
-                     for r in report["brokers"][:brokers]])))
+                     for r in report["brokers"][:top]]))
 
+
+def _upkeep(report: dict, name: _Names) -> Section:
     up = report["upkeep"]
-    out.append(Section(
+    return Section(
         "Onderhoud",
         intro=(f"{len(up['stale'])} verouderde of onbevestigde gegevens, "
                f"{len(up['unowned_dossiers'])} dossiers zonder eigenaar, "
@@ -153,16 +175,17 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
         items=[*(f"Verouderd: {_STALE_KIND_NL.get(e['kind'], e['kind'])} {name(e['id'])} "
                  f"(bevestigd: {e['reviewed'] or 'nooit'})" for e in up["stale"]),
                *(f"Zonder eigenaar: {name(d)}" for d in up["unowned_dossiers"]),
-               *(f"Niet geëvalueerd: {name(c)}" for c in up["unevaluated_collaborations"])]))
+               *(f"Niet geëvalueerd: {name(c)}" for c in up["unevaluated_collaborations"])])
 
-    out.append(Section(
+
+def _factors(report: dict) -> Section:
+    return Section(
         "Succesfactoren",
         intro="Gemiddelde score (1 laag – 5 hoog) over de laatste evaluatie van elke "
               "samenwerking die de factor scoort.",
         table=Table(["factor", "gemiddelde", "aantal"],
                     [[f, _num(v["mean"], 1), str(v["n"])]
-                     for f, v in report["factors"].items()])))
-    return out
+                     for f, v in report["factors"].items()]))
 
 
 # -- JSON -------------------------------------------------------------------------------------
@@ -191,11 +214,8 @@ def render_json(report: dict) -> str:
 
 
 # -- Markdown ---------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text.translate(_MARKS)).replace("\n", " ")
+    return escape(text.translate(_MARKS))
 
 
 def render_markdown(report: dict) -> str:

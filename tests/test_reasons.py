@@ -1,0 +1,49 @@
+"""One reason text per finding: the analysis (English), the MT note (Dutch) and the viewer
+(either language) fill in the same templates of ``graph.reasons``."""
+
+from __future__ import annotations
+
+import html
+
+from graph.analysis import report
+from graph.reasons import MISSING_LINK_REASONS, missing_link_reason
+from render.report import render_markdown
+from tests.conftest import TODAY
+
+
+def test_templates_have_the_same_kinds_in_every_language():
+    assert MISSING_LINK_REASONS["en"].keys() == MISSING_LINK_REASONS["nl"].keys() == {
+        "integration-model", "process", "overlap"}
+
+
+def test_each_kind_worked_out_by_hand():
+    names = {"dsk": "DSK", "dmv": "DMV", "a": "Vastgoed", "b": "Vastgoedbeleid",
+             "p": "Strategisch beleid", "p1": "P. Een", "p2": "P. Twee"}.get
+    gap = {"kind": "integration-model", "directorates": ["dsk", "dmv"], "dossiers": []}
+    assert missing_link_reason(gap, names) == (
+        "DSK (integrating) and DMV (functional) share no person tie, collaboration or dossier")
+    proc = {"kind": "process", "directorates": ["dsk", "dmv"], "dossiers": ["a"],
+            "process": "p"}
+    assert missing_link_reason(proc, names, "nl") == (
+        "'Vastgoed' volgt proces 'Strategisch beleid', dat DMV vereist; DMV is niet betrokken")
+    overlap = {"kind": "overlap", "directorates": ["dsk", "dmv"], "dossiers": ["a", "b"],
+               "people": ["p1", "p2"], "shared": ["vastgoed", "beleid"]}
+    assert missing_link_reason(overlap, names) == (
+        "'Vastgoed' (DSK) and 'Vastgoedbeleid' (DMV) share 'vastgoed', 'beleid', but their "
+        "owners P. Een and P. Twee are not tied: possible duplicate")
+    odd = {"kind": "process", "directorates": [], "dossiers": [], "reason": "as written"}
+    assert missing_link_reason(odd, names) == "as written"
+
+
+def test_analysis_note_and_viewer_say_the_same(sample, client):
+    rep = report(sample, TODAY)
+    links = rep["missing_links"]
+    assert {r["kind"] for r in links} == {"integration-model", "process", "overlap"}
+    name = rep["names"].get
+    note = render_markdown(rep).replace("\\", "")  # Markdown escapes, undone
+    en = html.unescape(client.get("/integrator?show=all&lang=en").get_data(as_text=True))
+    nl = html.unescape(client.get("/integrator?show=all&lang=nl").get_data(as_text=True))
+    for row in links:
+        assert row["reason"] == missing_link_reason(row, name, "en")
+        dutch = missing_link_reason(row, name, "nl")
+        assert dutch in nl and row["reason"] in en and dutch in note

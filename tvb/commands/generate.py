@@ -1,0 +1,28 @@
+"""``tvb generate``: a synthetic register for benchmarks."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("generate")
+@click.option("--people", type=click.IntRange(min=20), required=True,
+              help="Number of people (about as many dossiers are made).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed: the same seed gives the same register.")
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="File to write (default: standard output); a folder with --split.")
+@click.option("--split", is_flag=True, help="Write a folder with one file per directorate.")
+def command(people, seed, output, split) -> None:
+    """Generate a valid synthetic register with fictional people, for benchmarks."""
+    from registry import generate as gen
+
+    data = gen.generate(people, seed)
+    if split and not output:
+        raise click.UsageError("--split needs -o FOLDER")
+    if output:
+        files = gen.write(data, output, split=split)
+        click.echo(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {output}",
+                   err=True)
+    else:
+        click.echo(gen.dump(data), nl=False)

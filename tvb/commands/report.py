@@ -1,0 +1,37 @@
+"""``tvb report``: the integrator's report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from tvb.options import as_date, load_or_exit, loading_options
+
+
+@click.command("report")
+@loading_options
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json",
+              show_default=True, help="json: the public contract; md: a note for the MT "
+              "meeting; html: one self-contained page.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output.")
+def command(data, today, max_bytes, fmt, output) -> None:
+    """The integrator's report: silos, isolated dossier holders, missing cross-directorate
+    links, brokers, single points of failure, upkeep and the success-factor profile.
+
+    Exit 1 (with the validation errors) when the register has errors, 2 when it cannot be
+    read.
+    """
+    day = as_date(today) or dt.date.today()
+    reg = load_or_exit([data], day, max_bytes).registry
+    from graph.analysis import report
+    from render.report import render_html, render_json, render_markdown
+
+    text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](
+        report(reg, day))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

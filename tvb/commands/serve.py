@@ -1,0 +1,74 @@
+"""``tvb serve``: the viewer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tvb.options import as_date, loading_options
+
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@click.command("serve")
+@loading_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1/localhost/::1 makes the "
+              "viewer reachable from other machines (a warning is printed).")
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
+              help="Port to listen on.")
+@click.option("--no-watch", is_flag=True,
+              help="Do not reload when the data files change.")
+@click.option("--no-sparql", is_flag=True, help="Switch the /sparql endpoint off.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Worker threads of the server.")
+@click.option("--get", "get_path", metavar="PATH", default=None,
+              help="Answer one request for PATH (e.g. '/integrator.json'), print the body "
+              "and exit (1 if the status is 400 or more), without starting a server.")
+def command(data, today, max_bytes, host, port, no_watch, no_sparql, threads,
+            get_path) -> None:
+    """Serve the viewer with waitress (no debug server), by default on 127.0.0.1:5000.
+
+    The data file is watched: a valid change is live within a few seconds; a change with
+    errors keeps the last good version online and shows the diagnostics on /status.
+    """
+    if not Path(data).exists():
+        click.echo(f"{data}: no such file or folder", err=True)
+        sys.exit(2)
+    from web import create_app
+
+    config = {"DATA": data, "WATCH": not no_watch and get_path is None}
+    if today:
+        config["TODAY"] = as_date(today)
+    if max_bytes:
+        config["MAX_BYTES"] = max_bytes
+    if no_sparql:
+        config["SPARQL_ENABLED"] = False
+    app = create_app(config)
+    holder = app.extensions["tvb.snapshots"]
+    if holder.current is None:
+        from registry.diagnostics import format_text
+
+        holder.stop()
+        click.echo(format_text(holder.errors), err=True)
+        sys.exit(1)
+    if get_path is not None:
+        if not get_path.startswith("/"):
+            raise click.UsageError("--get takes a path that starts with '/'")
+        resp = app.test_client().get(get_path)
+        click.echo(resp.get_data(as_text=True), nl=False)
+        sys.exit(0 if resp.status_code < 400 else 1)
+    if host not in _LOCAL_HOSTS:
+        click.echo(f"warning: listening on {host}: the viewer is reachable from other "
+                   "machines and has no login; put it behind the intranet's own access "
+                   "control", err=True)
+    from waitress import serve as waitress_serve
+
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}); Ctrl+C stops it",
+               err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="tvb",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                   clear_untrusted_proxy_headers=True, channel_timeout=60)

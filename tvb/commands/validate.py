@@ -1,0 +1,49 @@
+"""``tvb validate``: check register files or folders."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tvb.options import DEFAULT_DATA, as_date, fast_yaml, max_bytes_option, today_option
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Output: editor/CI lines, a JSON array, or GitHub "
+              "workflow annotations.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@max_bytes_option
+@click.option("--skip", multiple=True, metavar="CHECK",
+              help="Skip a named check (reviewed, heads, collaboration-dates, owners).")
+@today_option
+def command(paths, fmt, strict, max_bytes, skip, today) -> None:
+    """Check register files or folders (default: data/tvb.yaml).
+
+    Prints one line per finding, sorted by position, as FILE:LINE:COL: severity[CODE]:
+    message. Exit 0 without errors, 1 with errors (or warnings with --strict), 2 when a
+    file cannot be read.
+    """
+    from registry.diagnostics import format_github, format_json, format_text
+    from registry.load import DEFAULT_MAX_BYTES, ReadError
+    from registry.validate import CHECKS, load_registry
+
+    unknown = set(skip) - set(CHECKS)
+    if unknown:
+        raise click.UsageError(f"unknown check {sorted(unknown)[0]!r}; choose from "
+                               f"{', '.join(CHECKS)}")
+    render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
+    try:
+        result = load_registry(paths or [DEFAULT_DATA], today=as_date(today),
+                               max_bytes=max_bytes or DEFAULT_MAX_BYTES, skip=skip,
+                               fast=fast_yaml())
+    except ReadError as exc:
+        click.echo(render([exc.diagnostic]))
+        sys.exit(2)
+    out = render(result.diagnostics)
+    if out:
+        click.echo(out)
+    failed = bool(result.errors) or (strict and bool(result.warnings))
+    sys.exit(1 if failed else 0)

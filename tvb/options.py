@@ -1,0 +1,65 @@
+"""Options every loading command shares, declared once: ``--data``, ``--today`` and
+``--max-bytes``, and :func:`load_or_exit` that applies them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterable
+
+import click
+
+__all__ = ["DEFAULT_DATA", "data_option", "today_option", "max_bytes_option",
+           "loading_options", "as_date", "fast_yaml", "load_or_exit"]
+
+DEFAULT_DATA = "data/tvb.yaml"
+
+today_option = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Date to judge staleness against (YYYY-MM-DD); default: today.")
+max_bytes_option = click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=None,
+    help="Refuse files larger than this many bytes (default 50 MiB).")
+
+
+def data_option(help: str = "Register file or folder of YAML files.") -> Callable:
+    """``--data FILE|FOLDER`` (default ``data/tvb.yaml``); *help* when a command reads it
+    in its own way."""
+    return click.option("--data", "data", default=DEFAULT_DATA, show_default=True,
+                        type=click.Path(), help=help)
+
+
+def loading_options(f: Callable) -> Callable:
+    """``--data``, ``--today`` and ``--max-bytes``: what a command that loads the register
+    accepts."""
+    return data_option()(today_option(max_bytes_option(f)))
+
+
+def as_date(value: dt.datetime | None) -> dt.date | None:
+    """The date of a ``--today``/``--date`` value, or None when it was not given."""
+    return value.date() if value else None
+
+
+def fast_yaml() -> bool:
+    """False when ``TVB_YAML=pyyaml`` asks to parse with PyYAML only (no fast path)."""
+    return os.environ.get("TVB_YAML", "").lower() != "pyyaml"
+
+
+def load_or_exit(paths: Iterable, today: dt.date | None = None,
+                 max_bytes: int | None = None):
+    """Load the register, or print its errors and exit (1 for errors, 2 if unreadable)."""
+    from registry.diagnostics import format_text
+    from registry.load import DEFAULT_MAX_BYTES, ReadError
+    from registry.validate import load_registry
+
+    try:
+        result = load_registry(paths, today=today, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                               fast=fast_yaml())
+    except ReadError as exc:
+        click.echo(str(exc.diagnostic), err=True)
+        sys.exit(2)
+    if not result.ok:
+        click.echo(format_text(result.errors), err=True)
+        sys.exit(1)
+    return result

@@ -1,0 +1,71 @@
+"""Helpers every blueprint shares: references to entities with their page's URL, a
+person's contact details, the thesis's five-level scale, the reason of a finding in the
+page's language.
+
+Blueprints import these from here and never from one another, so no blueprint depends
+on another (``tests/test_layers.py`` checks it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, url_for
+
+from graph.reasons import missing_link_reason
+from registry.model import Registry
+
+__all__ = ["entity_url", "ref", "refs", "contact", "factor_level", "reason_text"]
+
+_ENDPOINT = {"directorate": "entities.directorate", "department": "entities.department",
+             "person": "entities.person", "dossier": "entities.dossier",
+             "process": "entities.process", "collaboration": "entities.collaboration",
+             "organisation": "entities.organisation"}
+
+
+def entity_url(kind: str | None, id: str) -> str | None:
+    """The page of an entity, or None for a kind without one."""
+    endpoint = _ENDPOINT.get(kind or "")
+    if endpoint == "entities.organisation":
+        return url_for(endpoint)  # there is one organisation
+    return url_for(endpoint, id=id) if endpoint else None
+
+
+def ref(reg: Registry, id: str | None) -> dict[str, Any] | None:
+    """``{"id", "kind", "label", "url"}`` for a reference (``kind`` None if unknown)."""
+    if not id:
+        return None
+    e = reg.get(id)
+    if e is None:
+        return {"id": id, "kind": None, "label": id, "url": None}
+    label = (getattr(e, "label", None) if e.kind in ("directorate", "department") else None) \
+        or getattr(e, "title", None) or getattr(e, "name", None) or id
+    return {"id": id, "kind": e.kind, "label": label, "url": entity_url(e.kind, id)}
+
+
+def refs(reg: Registry, ids: Any) -> list[dict[str, Any]]:
+    """:func:`ref` of each id, skipping empty ones."""
+    return [r for r in (ref(reg, i) for i in ids) if r]
+
+
+def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
+    """A person's reference with what it takes to reach them."""
+    r = ref(reg, pid)
+    p = reg.people.get(pid) if pid else None
+    if r is None or p is None:
+        return r
+    return {**r, "function": p.function, "email": p.email, "phone": p.phone,
+            "unit": ref(reg, p.unit), "directorate": ref(reg, reg.directorate_of(p.id))}
+
+
+def factor_level(value: float | None) -> int | None:
+    """The thesis's five-level scale (1 low … 5 high) for a score or a mean."""
+    if value is None:
+        return None
+    return min(5, max(1, int(value + 0.5)))
+
+
+def reason_text(row: dict, names: dict[str, str]) -> str:
+    """The reason of a missing link in the request's language (see
+    :func:`graph.reasons.missing_link_reason`)."""
+    return missing_link_reason(row, lambda i: names.get(i, i), g.get("lang", "nl")) + "."
