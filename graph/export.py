@@ -20,11 +20,11 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO
 
 from rdflib import RDF, BNode, Graph, URIRef
 
+from registry.atomic import write_atomic
 from registry.model import Registry
 
 from .rdf import compile_registry, entity_iri
@@ -105,7 +105,7 @@ def _turtle(graph: Graph) -> bytes:
             s = str(term)
             cut = max(s.rfind("#"), s.rfind("/")) + 1
             prefix = prefix_of.get(s[:cut]) if cut else None
-            if prefix is not None and _LOCAL_NAME.match(s[cut:]):
+            if prefix is not None and _LOCAL_NAME.fullmatch(s[cut:]):
                 text = f"{prefix}:{s[cut:]}"
             else:
                 text = iri_ref(s)
@@ -165,7 +165,7 @@ def write_rdf(registry: Registry, fmt: str, out: str | os.PathLike | IO[bytes]) 
     graph = compile_registry(registry)
     data = serialize(graph, fmt)
     if isinstance(out, str | os.PathLike):
-        Path(out).write_bytes(data)
+        write_atomic(out, data)
     else:
         out.write(data)
     return len(graph)

@@ -40,14 +40,16 @@ organisation
     ``org:Organization`` and ``org:FormalOrganization`` (the range of ``org:unitOf``);
     ``skos:prefLabel``; ``org:subOrganizationOf`` its
     ``parent_uri`` (a TOOI identifier), which is typed ``org:Organization`` and labelled
-    with ``parent`` when that is given; ``org:hasUnit`` each directorate.
+    with ``parent`` when that is given; ``owl:sameAs`` its ``uri``; ``org:hasUnit``
+    each directorate.
 directorate / department
     ``org:OrganizationalUnit`` and ``tvb:Directorate`` / ``tvb:Department``;
     a directorate is ``org:unitOf`` the organisation (``org:hasUnit`` back); a
     department is ``org:subOrganizationOf`` its directorate
     (``org:hasSubOrganization`` back) — not ``org:unitOf``, whose range
     ``org:FormalOrganization`` a directorate is not;
-    ``skos:prefLabel``; abbreviation as ``skos:notation``; tasks as ``org:purpose``;
+    ``skos:prefLabel``; abbreviation as ``skos:notation``; ``uri`` (an official TOOI
+    identifier) as ``owl:sameAs``; tasks as ``org:purpose``;
     axis as ``org:classification``; the head ``org:headOf`` it.
 person
     ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``
@@ -368,6 +370,8 @@ class _Compiler:
         head = self.ref(org.head)
         if head is not None:
             yield head, ORG.headOf, s
+        if org.uri:
+            yield s, OWL.sameAs, URIRef(org.uri)
         if org.parent_uri:
             parent = URIRef(org.parent_uri)
             yield s, ORG.subOrganizationOf, parent
@@ -393,6 +397,8 @@ class _Compiler:
         yield s, SKOS.prefLabel, Literal(u.name, lang="nl")
         if u.abbreviation:
             yield s, SKOS.notation, Literal(u.abbreviation)
+        if u.uri:  # the official (TOOI) identifier names the same unit
+            yield s, OWL.sameAs, URIRef(u.uri)
         if u.axis in _AXIS:
             yield s, ORG.classification, _AXIS[u.axis]
         for task in u.tasks:

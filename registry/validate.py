@@ -9,11 +9,13 @@ code rule
 ==== =================================================================
 E001 YAML syntax error
 E002 duplicate mapping key (YAML would silently keep the last one)
-E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth)
+E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth, a link
+     out of the data folder, a FIFO, socket or device)
 E004 an empty file; ``organisation`` or ``settings`` given twice across files
 E005 unknown key
 E006 missing required field
-E007 wrong type (text, list, mapping, number, URI expected)
+E007 wrong type (text, list, mapping, number, URI expected; a tag its value does not
+     fit; a control character in text)
 E008 reference to an unknown id
 E009 reference to the wrong kind (an owner that is a directorate)
 E010 value not among the allowed ones
@@ -29,6 +31,8 @@ W104 collaboration ended without an evaluation
 W105 active dossier without an owner
 W106 the same id listed twice in one list
 W107 an involvement ``since`` a date before the dossier's ``start``
+W108 a synonym term in two sets (search keeps the first)
+W109 a synonym set larger than search uses (only the first terms are searched)
 W120 a phone number that is no valid ``tel:`` URI (RFC 3966), left out of the graph
 W121 an e-mail address that is not valid, left out of the graph
 ==== =================================================================
@@ -48,13 +52,16 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
 from .contact import email_ok, tel_uri
-from .diagnostics import Diagnostic, Loc, sort_unique
+from .diagnostics import MAX_PER_CODE, Diagnostic, Loc, cap, sort_unique
 from .load import (
     DEFAULT_MAX_BYTES,
+    AliasBudget,
     InvalidDate,
+    NumberTooLong,
     Positions,
     ReadError,
     SourceFile,
+    check_paths,
     expand_paths,
     parse_bytes,
     read_source,
@@ -80,9 +87,17 @@ __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text"
            "registry_from_data", "CHECKS",
            "did_you_mean"]
 
-_ID_RE = re.compile(ID_PATTERN)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_URI_RE = re.compile(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$')
+_ID_RE = re.compile(ID_PATTERN)  # used with fullmatch: '$' alone would accept "id\n"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_URI_RE = re.compile(r'(?:https?://|urn:)[^\s<>"{}|\\^`]+')
+# Control characters (C0 but the tab, DEL, C1) and the Unicode line and paragraph
+# separators: a name holding ESC ] 0; … BEL retitles the terminal of whoever runs
+# `tvb validate`, a line break splits what is printed as one line.
+_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Multi-line text may hold line breaks and tabs, nothing else of the above.
+_CONTROL_MULTILINE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: Text fields that may span lines; every other text is one line.
+_MULTILINE = frozenset({"description", "purpose", "lessons"})
 MAX_ID_LENGTH = 80
 PathT = tuple[str | int, ...]
 
@@ -105,6 +120,9 @@ _KIND_WORDS = {
 _FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
 _REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields in SPECS.items()}
 #: The reference fields of each kind, the only ones :meth:`_Checker.check_references` reads.
+#: Longest synonym term, and most terms of one set that search uses (``registry.search``).
+MAX_SYNONYM_CHARS = 200
+MAX_SYNONYM_TERMS = 32
 _REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve", "involved"))
                for kind, fields in SPECS.items()}
 
@@ -156,14 +174,29 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
         self.records: list[_Record] = []
         self.sections: dict[str, tuple[object, _Record]] = {}
+        # Synonym sets of all files: (terms, location of the set, locations of the terms).
+        self.synonyms: list[tuple[tuple[str, ...], Loc, tuple[Loc, ...]]] = []
+        self.counts: dict[str, int] = {}  # diagnostics made, by code (kept or not)
 
     def add(self, loc: Loc, code: str, message: str, severity: str = "error",
             related: tuple[Loc, ...] = ()) -> None:
-        self.diagnostics.append(Diagnostic(loc, severity, code, message, related))  # type: ignore[arg-type]
+        # Only the first few of a code are kept (the rest is counted): a file of a million
+        # empty entries must not make millions of diagnostics.
+        n = self.counts[code] = self.counts.get(code, 0) + 1
+        if n <= MAX_PER_CODE:
+            self.diagnostics.append(Diagnostic(loc, severity, code, message, related))  # type: ignore[arg-type]
+
+    def room(self, code: str) -> bool:
+        """Whether a diagnostic of *code* would still be kept; if not, count it.  Lets a
+        caller skip looking up a position that nobody will see."""
+        if self.counts.get(code, 0) < MAX_PER_CODE:
+            return True
+        self.counts[code] += 1
+        return False
 
     # -- shape ------------------------------------------------------------------------
     def check_mapping(self, value: object, spec: str, path: PathT, pos: Positions,
-                      what: str) -> dict | None:
+                      what: str, required: Iterable[str] | None = None) -> dict | None:
         if not isinstance(value, dict):
             self.add(pos.loc(path), "E007", f"{what} must be a mapping (key: value)")
             return None
@@ -172,12 +205,14 @@ class _Checker:
         for key, item in value.items():
             f = fields.get(key)
             if f is None:
-                self.add(pos.loc((*path, key), at_key=True), "E005",
-                         f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+                if self.room("E005"):
+                    self.add(pos.loc((*path, key), at_key=True), "E005",
+                             f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
                 continue
             # The common valid cases inline: most fields are text, a reference or a date.
             t = f.type
-            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())):
+            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())) \
+                    and not _CONTROL_RE.search(item, 0, len(item.rstrip("\n"))):
                 clean[key] = item
                 continue
             if t == "date" and item.__class__ is dt.date:
@@ -186,8 +221,8 @@ class _Checker:
             checked = self.check_field(f, item, (*path, key), pos)
             if checked is not None:
                 clean[key] = checked
-        for name in _REQUIRED[spec]:
-            if name not in value:
+        for name in _REQUIRED[spec] if required is None else required:
+            if name not in value and self.room("E006"):
                 self.add(pos.loc(path), "E006", f"{what} is missing required field '{name}'")
         return clean
 
@@ -204,6 +239,8 @@ class _Checker:
 
     def _check_text(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if isinstance(value, str) and value.strip():
+            if _has_control(f, value):
+                return self._control_error(pos.loc(path), f, value)
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)  # a number written where text is expected is still text
@@ -235,7 +272,7 @@ class _Checker:
         if not isinstance(value, str | int) or isinstance(value, bool):
             return self._type_error(pos.loc(path), f, "an id")
         value = str(value)
-        if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
+        if len(value) > MAX_ID_LENGTH or not _ID_RE.fullmatch(value):
             shown = value if len(value) <= 60 else value[:57] + "..."
             self.add(pos.loc(path), "E013",
                      f"invalid id '{shown}': use lowercase letters, digits and "
@@ -259,7 +296,10 @@ class _Checker:
         for i, item in enumerate(value):
             if t == "texts":
                 if isinstance(item, str) and item.strip():
-                    out.append(item)
+                    if _has_control(f, item):
+                        self._control_error(pos.loc((*path, i)), f, item)
+                    else:
+                        out.append(item)
                 else:
                     self.add(pos.loc((*path, i)), "E007",
                              f"each item of '{f.name}' must be non-empty text")
@@ -277,6 +317,12 @@ class _Checker:
     def _check_number(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         """``int`` (a whole number) and ``number``, within the field's range."""
         whole = f.type == "int"
+        if isinstance(value, NumberTooLong):  # never converted: see registry.load
+            lo, hi = f.minimum, f.maximum
+            rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+            self.add(pos.loc(path), "E014", f"'{f.name}' is a number of {len(value):,} "
+                     f"characters, out of range: must be {rng}")
+            return None
         ok = isinstance(value, int) if whole else isinstance(value, int | float)
         # NaN passes every range check below, and JSON (reports, the viewer) has none.
         if not ok or isinstance(value, bool) or value != value:
@@ -290,8 +336,9 @@ class _Checker:
 
     def _check_uri(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
-        # N-Triples and let the value write triples of its own.
-        if isinstance(value, str) and _URI_RE.match(value):
+        # N-Triples and let the value write triples of its own.  And then the rules the
+        # SPARQL store applies, or every query would fail.
+        if isinstance(value, str) and _URI_RE.fullmatch(value) and _valid_iri(value):
             return value
         return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
 
@@ -342,16 +389,28 @@ class _Checker:
             out.append(item)
         return out
 
+    def _check_synonyms(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        # The sets are checked by check_synonyms, once the whole file is read.
+        return value if isinstance(value, list) else self._type_error(
+            pos.loc(path), f, "a list of synonym sets, e.g. - [cao, arbeidsvoorwaarden]")
+
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
             return value
         text = str(value)
-        if isinstance(value, str | InvalidDate) and _DATE_RE.match(text):
+        if isinstance(value, str | InvalidDate) and _DATE_RE.fullmatch(text):
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 pass
         self.add(pos.loc(path), "E011", f"'{f.name}' is '{text}', not a valid date (YYYY-MM-DD)")
+        return None
+
+    def _control_error(self, loc: Loc, f: Field, value: str) -> None:
+        char = _has_control(f, value)
+        code = ord(char.group()) if char else 0
+        self.add(loc, "E007", f"'{f.name}' holds a control character (U+{code:04X}); "
+                 "write text without it" + ("" if f.name in _MULTILINE else " on one line"))
         return None
 
     def _type_error(self, loc: Loc, f: Field, want: str) -> None:
@@ -370,9 +429,14 @@ class _Checker:
         if not src.data:
             self.add(pos.loc(()), "E004", "the file is empty: it needs at least 'schema: 1'")
             return
-        top = self.check_mapping(src.data, "register", (), pos, "the register")
+        # A file of a split folder may hold only the synonyms: no 'schema' needed there.
+        only_synonyms = set(src.data) <= {"synonyms", "schema"}
+        top = self.check_mapping(src.data, "register", (), pos, "the register",
+                                 required=() if only_synonyms else None)
         if top is None:
             return
+        if top.get("synonyms") is not None:
+            self.check_synonyms(src.data.get("synonyms"), pos)
         for name in ("organisation", "settings"):
             if name in top:
                 rec = _Record(name, top[name], (name,), pos)
@@ -387,6 +451,68 @@ class _Checker:
         for section, kind in KIND_OF_SECTION.items():
             for i, item in top.get(section) or ():
                 self.check_entity(kind, item, (section, i), pos)
+
+    def check_synonyms(self, sets: object, pos: Positions) -> None:
+        """``synonyms:``: a list of sets, each a list of one or more text terms."""
+        if not isinstance(sets, list):
+            return  # E007 already (check_field)
+        for i, terms in enumerate(sets):
+            loc = pos.loc(("synonyms", i))
+            if not isinstance(terms, list):
+                self.add(loc, "E007", "each synonym set must be a list of terms, e.g. "
+                         "[cao, arbeidsvoorwaarden, salaris]")
+                continue
+            if not terms:
+                self.add(loc, "E006", "empty synonym set: give two or more terms that mean "
+                         "the same, or remove it")
+                continue
+            if len(terms) > MAX_SYNONYM_TERMS:
+                self.add(loc, "W109", f"synonym set of {len(terms)} terms: search uses only "
+                         f"the first {MAX_SYNONYM_TERMS}; split it into sets of things that "
+                         "really mean the same", "warning")
+            good, locs = [], []
+            for j, term in enumerate(terms):
+                if isinstance(term, list | dict):
+                    self.add(pos.loc(("synonyms", i, j)), "E007", "a synonym term must be "
+                             "text, not a " + ("list (sets do not nest)"
+                                               if isinstance(term, list) else "mapping"))
+                elif not isinstance(term, str) or not term.strip():
+                    shown = "empty" if term is None or isinstance(term, str) else repr(term)
+                    self.add(pos.loc(("synonyms", i, j)), "E007",
+                             f"a synonym term must be non-empty text, not {shown[:40]}"
+                             + (" (quote it)" if isinstance(term, int | float) else ""))
+                elif len(term) > MAX_SYNONYM_CHARS:
+                    self.add(pos.loc(("synonyms", i, j)), "E007",
+                             f"a synonym term must be at most {MAX_SYNONYM_CHARS} characters, "
+                             f"not {len(term)}")
+                elif not _has_word(term):
+                    self.add(pos.loc(("synonyms", i, j)), "E007",
+                             f"synonym term '{term[:40]}' has no letters or digits: it can "
+                             "never match")
+                else:
+                    good.append(term)
+                    locs.append(pos.loc(("synonyms", i, j)))
+            if good:
+                self.synonyms.append((tuple(good), loc, tuple(locs)))
+
+    def check_synonym_overlap(self) -> None:
+        """W108: a term (by its stems, as search compares them) in two sets."""
+        from .text import stem, tokenize
+
+        first: dict[tuple[str, ...], Loc] = {}
+        for terms, _, locs in self.synonyms:
+            mine: set[tuple[str, ...]] = set()
+            for term, loc in zip(terms, locs, strict=True):
+                key = tuple(map(stem, tokenize(term)))
+                if key in mine:
+                    continue
+                mine.add(key)
+                if key in first:
+                    self.add(loc, "W108", f"synonym term '{term[:60]}' is also in another "
+                             f"set (at {first[key]}); search uses the first set only",
+                             "warning", related=(first[key],))
+                else:
+                    first[key] = loc
 
     def check_entity(self, kind: str, item: object, path: PathT, pos: Positions,
                      parent: str | None = None) -> None:
@@ -464,8 +590,34 @@ class _Checker:
             self.add(loc, "E009", f"{f.name} '{ref}' is a {target.kind}, not a {want}")
 
 
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 # -- building the model --------------------------------------------------------------------
 #: The check of each field type (:attr:`registry.schema.Field.type`).
+def _has_control(f: Field, value: str) -> re.Match | None:
+    """The first control character that *value* may not hold in field *f*.  The line
+    break that ends a block scalar (``name: >``) is allowed everywhere."""
+    if f.name in _MULTILINE:
+        return _CONTROL_MULTILINE_RE.search(value)
+    return _CONTROL_RE.search(value, 0, len(value.rstrip("\n")))
+
+
+def _valid_iri(value: str) -> bool:
+    """Whether Oxigraph (the SPARQL store) takes *value* as an IRI: an IRI it refuses
+    would make the export, and then every SPARQL query, fail."""
+    try:
+        from pyoxigraph import NamedNode
+    except ImportError:  # pragma: no cover - a runtime dependency
+        return True
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], object]] = {
     "text": _Checker._check_text,
     "phone": _Checker._check_contact,
@@ -483,6 +635,7 @@ _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], o
     "enum": _Checker._check_enum,
     "object": _Checker._check_object,
     "objects": _Checker._check_objects,
+    "synonyms": _Checker._check_synonyms,
 }
 
 
@@ -512,11 +665,12 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 axis=v.get("axis"), head=v.get("head"), tasks=_tuple(v, "tasks"),
                 reviewed=v.get("reviewed"), parent=rec.parent,
                 departments=tuple(departments_of.get(rid, ())), fte=v.get("fte"),
-                vacancies=v.get("vacancies"), loc=loc))
+                vacancies=v.get("vacancies"), loc=loc, uri=v.get("uri")))
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
-                email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
+                email=v.get("email"), phone=v.get("phone"), level=v.get("level"),
+                reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
             involvements = _involvements(rec, v.get("involved"))
             out["dossier"].append(Dossier(
@@ -541,6 +695,10 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
                            lessons=_tuple(e.values, "lessons"),
                            factors=dict(e.values.get("factors") or {}),
+                           subfactors=dict(e.values.get("subfactors") or {}),
+                           can_do_mentaliteit=e.values.get("can_do_mentaliteit"),
+                           tvb_in_praktijk=e.values.get("tvb_in_praktijk"),
+                           scored_by=_tuple(e.values, "scored_by"),
                            absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
                            loc=e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
@@ -553,7 +711,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "organisation":
             out["organisation"].append(Organisation(
                 id=rid, name=name, parent=v.get("parent"), parent_uri=v.get("parent_uri"),
-                head=v.get("head"), loc=loc))
+                head=v.get("head"), loc=loc, uri=v.get("uri")))
         elif rec.kind == "theme":
             out["theme"].append(Theme(
                 id=rid, name=name, match=_tuple(v, "match"), involve=_tuple(v, "involve"),
@@ -658,6 +816,7 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         ck.check_source(src)
     ids = ck.index_ids()
     ck.check_references(ids)
+    ck.check_synonym_overlap()
     entities = _make_entities(ck.records, ids)
     settings_values = ck.sections.get("settings", ({}, None))[0]
     settings = Settings(**{k: v for k, v in settings_values.items() if v is not None})
@@ -673,12 +832,15 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         sources=tuple(s.file for s in sources),
         themes=entities["theme"],
         externals=entities["external"],
+        synonyms=tuple(terms for terms, _, _ in ck.synonyms),
     )
     skip = set(skip)
     for name, check in CHECKS.items():
         if name not in skip:
             check(reg, today, ck)
-    return LoadResult(reg, sort_unique(ck.diagnostics), sources)
+    kept = sort_unique(ck.diagnostics)
+    hidden = {code: n - MAX_PER_CODE for code, n in ck.counts.items() if n > MAX_PER_CODE}
+    return LoadResult(reg, cap(kept, hidden=hidden), sources)
 
 
 def _data_version(sources: list[SourceFile]) -> str:
@@ -700,7 +862,7 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     paths = list(paths)
-    files = expand_paths(paths)
+    files = [f for f, _ in check_paths(paths)]
     for p in paths:
         if os.path.isdir(p) and not expand_paths([p]):
             raise ReadError(Diagnostic(Loc(str(p)), "error", "E003",
@@ -710,7 +872,9 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return build_registry([read_source(f, max_bytes, fast=fast) for f in files],
+        budget = AliasBudget()  # shared: aliases are bounded across all the files
+        return build_registry([read_source(f, max_bytes, fast=fast, budget=budget)
+                               for f in files],
                               today=today, skip=skip)
     finally:
         if collecting:

@@ -155,6 +155,13 @@ CASES = [
      "W120", 27, 12, "phone '070-1234567 toestel 12' is no international number"),
     ("email syntax", edit("    unit: cio\n", "    unit: cio\n    email: a.jansen(at)example.org\n"),
      "W121", 27, 12, "email 'a.jansen(at)example.org' is not a valid e-mail address"),
+    ("synonym in two sets", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
+                                 "synonyms:\n  - [cao, loon]\n  - [lonen, salaris]\n"),
+     "W108", 9, 6, "synonym term 'lonen' is also in another set (at test.yaml:8:11)"),
+    ("synonym set too big", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
+                                 "synonyms:\n  - [" + ", ".join(f"t{i}" for i in range(33))
+                                 + "]\n"),
+     "W109", 8, 5, "synonym set of 33 terms: search uses only the first 32"),
 ]
 
 

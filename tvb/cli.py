@@ -13,6 +13,7 @@ from tvb.commands import (
     diff,
     export,
     generate,
+    import_,
     new,
     publish,
     query,
@@ -46,6 +47,7 @@ main.add_command(query.command)
 main.add_command(search.command)
 main.add_command(serve.command)
 main.add_command(report.command)
+main.add_command(import_.command)
 main.add_command(publish.command)
 
 

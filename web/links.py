@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import g, url_for
 
+from graph.factors import scale_level
 from graph.reasons import missing_link_reason
 from registry.model import Registry
 
@@ -59,13 +60,20 @@ def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
 
 
 def factor_level(value: float | None) -> int | None:
-    """The thesis's five-level scale (1 low … 5 high) for a score or a mean."""
-    if value is None:
-        return None
-    return min(5, max(1, int(value + 0.5)))
+    """The thesis's five-level scale (Table 9, 1 low … 5 high) for a score or a median:
+    :func:`graph.factors.scale_level`, the one definition."""
+    return scale_level(value)
 
 
 def reason_text(row: dict, names: dict[str, str]) -> str:
     """The reason of a missing link in the request's language (see
-    :func:`graph.reasons.missing_link_reason`)."""
-    return missing_link_reason(row, lambda i: names.get(i, i), g.get("lang", "nl")) + "."
+    :func:`graph.reasons.missing_link_reason`).  Every name and word from the data stands
+    between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: the sentence is plain text
+    (no ``<bdi>`` possible), and a right-to-left override in a title must not reverse
+    the rest of it."""
+    return missing_link_reason(row, lambda i: _isolate(names.get(i, i)), g.get("lang", "nl"),
+                               _isolate) + "."
+
+
+def _isolate(text: str) -> str:
+    return f"\u2068{text}\u2069"
