@@ -22,7 +22,6 @@ Three graphs, each built once per snapshot:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
