@@ -16,12 +16,18 @@ import pytest
 from click.testing import CliRunner
 
 from graph.network import directorate_network, people_network, typed_graph
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, TODAY
 from tvb.cli import main
 
 NODE_DIR = Path(__file__).parent / "node"
-NETWORKS = {"typed": typed_graph, "people": people_network,
-            "directorates": directorate_network}
+# As the export builds them: the people and directorate networks of the collaborations
+# current on --today, as the findings use them.
+NETWORKS = {
+    "typed": typed_graph,
+    "people": lambda reg: people_network(reg, TODAY),
+    "directorates": lambda reg: directorate_network(reg, people_network(reg, TODAY),
+                                                    today=TODAY),
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +39,8 @@ def exported(tmp_path_factory, sample):
     for name, build in NETWORKS.items():
         path = folder / f"{name}.graphml"
         r = CliRunner().invoke(main, ["export", "--format", "graphml", "--network", name,
-                                      "-o", str(path), "--data", str(SAMPLE)])
+                                      "-o", str(path), "--data", str(SAMPLE),
+                                      "--today", TODAY.isoformat()])
         assert r.exit_code == 0, r.output
         out[name] = (path, build(sample))
     return out
