@@ -140,6 +140,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         i18n,
         integrator,
         lessons,
+        linkeddata,
         network,
         openapi,
         render,
@@ -152,7 +153,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     render.init_app(app)
     data.init_app(app)
     status_.init_app(app)
-    for module in (search, entities, integrator, network, lessons, sparql, status_, openapi):
+    for module in (search, entities, integrator, network, lessons, sparql, linkeddata,
+                   status_, openapi):
         app.register_blueprint(module.bp)
 
     @app.after_request

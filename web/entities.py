@@ -17,7 +17,7 @@ from graph.factors import ALL_FACTORS, factor_score
 from registry.model import Registry
 
 from .data import snapshot
-from .links import contact, entity_url, factor_level, reason_text, ref, refs
+from .links import contact, factor_level, reason_text, ref, refs
 from .render import page, render
 
 __all__ = ["bp"]
@@ -68,16 +68,6 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
 
 
 # -- pages --------------------------------------------------------------------------------------
-@bp.route("/id/<id>")
-def by_id(id: str) -> Response:
-    """Any id: redirect to the page of its kind."""
-    e = snapshot().registry.get(id)
-    url = entity_url(e.kind, id) if e is not None else None
-    if url is None:
-        abort(404, description=f"no entity with id {id[:100]!r}")
-    return redirect(url, code=303)
-
-
 @page(bp, "/organisation", cache=True)
 def organisation() -> Response:
     """The organisation and its directorates: the way into the entity pages."""

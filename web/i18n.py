@@ -246,6 +246,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "sp.true": "waar",
         "sp.examples": "Voorbeelden",
         "sp.false": "onwaar",
+        # the ontology page (/def/tvb)
+        "onto.intro": "De begrippen van het TVB-register die geen standaardwoordenschat "
+                      "kent. Al het andere gebruikt W3C ORG, FOAF, SKOS, DCTERMS en PROV.",
+        "onto.download": "Downloaden",
+        "onto.classes": "Klassen",
+        "onto.properties": "Eigenschappen",
+        "onto.schemes": "Begrippenschema's",
+        "onto.super": "Verfijnt",
+        "onto.domain": "Domein",
+        "onto.range": "Bereik",
         # status
         "st.heading": "Status",
         "st.loaded": "Geladen",
@@ -572,6 +582,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "sp.true": "true",
         "sp.examples": "Examples",
         "sp.false": "false",
+        # the ontology page (/def/tvb)
+        "onto.intro": "The terms of the TVB-register that no standard vocabulary has. "
+                      "Everything else uses W3C ORG, FOAF, SKOS, DCTERMS and PROV.",
+        "onto.download": "Download",
+        "onto.classes": "Classes",
+        "onto.properties": "Properties",
+        "onto.schemes": "Concept schemes",
+        "onto.super": "Refines",
+        "onto.domain": "Domain",
+        "onto.range": "Range",
         "st.heading": "Status",
         "st.loaded": "Loaded",
         "st.sources": "Sources",
