@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import current_app, g, url_for
 
 from graph.reasons import missing_link_reason
 from registry.model import Registry
 
-__all__ = ["entity_url", "ref", "refs", "contact", "factor_level", "reason_text"]
+__all__ = ["entity_url", "ref", "refs", "contact", "phones_shown", "factor_level",
+           "reason_text"]
 
 _ENDPOINT = {"directorate": "entities.directorate", "department": "entities.department",
              "person": "entities.person", "dossier": "entities.dossier",
@@ -48,13 +49,19 @@ def refs(reg: Registry, ids: Any) -> list[dict[str, Any]]:
     return [r for r in (ref(reg, i) for i in ids) if r]
 
 
+def phones_shown() -> bool:
+    """Whether this user sees phone numbers (``HIDE_PHONES`` hides them from ``lezer``)."""
+    return not (current_app.config.get("HIDE_PHONES") and g.get("role") == "lezer")
+
+
 def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
     """A person's reference with what it takes to reach them."""
     r = ref(reg, pid)
     p = reg.people.get(pid) if pid else None
     if r is None or p is None:
         return r
-    return {**r, "function": p.function, "email": p.email, "phone": p.phone,
+    return {**r, "function": p.function, "email": p.email,
+            "phone": p.phone if phones_shown() else None,
             "unit": ref(reg, p.unit), "directorate": ref(reg, reg.directorate_of(p.id))}
 
 
