@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -40,20 +39,12 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server():
-    from waitress import wasyncore
-    from waitress.server import create_server
-
+    from tests.servers import serve
     from web import create_app
 
     app = create_app({"DATA": SAMPLE, "TODAY": TODAY, "WATCH": False})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, name="e2e-waitress", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}", app
-    # workers first, then every socket closed from the loop's own thread: a clean stop
-    srv.task_dispatcher.shutdown()
-    srv.trigger.pull_trigger(lambda: wasyncore.close_all(srv._map))
-    thread.join(10)
+    with serve(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")

@@ -277,6 +277,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "auth.nogroups": "het ID-token bevat geen groepen (claim '{claim}')",
         "footer.open": "Open modus: geen aanmelding. Bedoeld voor één persoon op de eigen "
                        "computer; iedereen die deze pagina bereikt, ziet alles.",
+        "net.table": "Het netwerk als tabel",
+        "net.table.explain": "Dezelfde knopen en bevindingen als in de tekening, met de "
+                             "banden van elke knoop (het gewicht tussen haakjes).",
+        "net.table.node": "Knoop",
+        "net.table.findings": "Bevindingen",
+        "net.table.degree": "Aantal banden",
+        "net.table.ties": "Verbonden met",
         "a11y.link": "Toegankelijkheid",
         "a11y.heading": "Toegankelijkheidsverklaring",
         "a11y.level": "Het TVB-register voldoet aan {standard} niveau {level}, voor zover "
@@ -551,6 +558,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "auth.nogroups": "the ID token carries no groups (claim '{claim}')",
         "footer.open": "Open mode: no sign-in. Meant for one person on their own "
                        "computer; anyone who reaches this page sees everything.",
+        "net.table": "The network as a table",
+        "net.table.explain": "The same nodes and findings as in the drawing, with each "
+                             "node's ties (the weight in brackets).",
+        "net.table.node": "Node",
+        "net.table.findings": "Findings",
+        "net.table.degree": "Ties",
+        "net.table.ties": "Tied to",
         "a11y.link": "Accessibility",
         "a11y.heading": "Accessibility statement",
         "a11y.level": "The TVB register meets {standard} level {level}, as far as tested.",
