@@ -294,7 +294,8 @@ def _local(target: str | None) -> str:
 
 
 def _refuse(message: str, status: int = 403) -> Response:
-    session.pop("user", None)
+    session.clear()  # a refused sign-in also ends the session it ran in
+    g.user, g.role = None, None
     _log.warning("sign-in refused: %s", message)
     return error_response(status, t("auth.refused", reason=message))
 
