@@ -176,6 +176,13 @@ def test_a_reader_signs_in_sees_the_register_but_not_the_integrators_pages(page,
     assert page.goto(base + f"/person/{person.id}").status == 200
     assert person.phone not in page.content() and person.email in page.content()
     assert page.request.get(base + f"/person/{person.id}.json").json()["phone"] is None
+    # nor the integrator's findings about a person or a directorate
+    snap = app.extensions["tvb.snapshots"].current
+    flagged = next(pid for pid in reg.people if snap.lookups.flags.get(pid))
+    seen = page.request.get(base + f"/person/{flagged}.json").json()
+    assert seen["flags"] == [] and seen["findings"] == [] and seen["broker"] is None
+    silo = next(r["directorate"] for r in snap.report["silos"] if r["flagged"])
+    assert page.request.get(base + f"/directorate/{silo}.json").json()["silo"] is None
     # the integrator's pages: 403 on the page and on its JSON twin
     for path in ("/integrator", "/network", "/sparql", "/status"):
         resp = page.goto(base + path)
@@ -208,6 +215,9 @@ def test_an_integrator_sees_the_dashboard_network_and_sparql_but_not_status(page
     person = next(p for p in reg.people.values() if p.phone)
     page.goto(base + f"/person/{person.id}")
     assert person.phone in page.content()  # integrators see phone numbers
+    snap = app.extensions["tvb.snapshots"].current
+    flagged = next(pid for pid in reg.people if snap.lookups.flags.get(pid))
+    assert page.request.get(base + f"/person/{flagged}.json").json()["flags"] != []
     # the SPARQL form posts with the session's CSRF token
     page.goto(base + "/sparql")
     page.fill("#query", "SELECT ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> } LIMIT 2")

@@ -17,7 +17,15 @@ from registry.model import Registry
 from registry.schema import FACTORS
 
 from .data import snapshot
-from .links import contact, entity_url, factor_level, reason_text, ref, refs
+from .links import (
+    contact,
+    entity_url,
+    factor_level,
+    reason_text,
+    ref,
+    refs,
+    without_findings,
+)
 from .render import page, render
 
 __all__ = ["bp"]
@@ -92,7 +100,7 @@ def organisation() -> Response:
             "flags": snap.lookups.flags.get(u.id, []),
         } for u in reg.directorates],
     }
-    return render("organisation.html", data)
+    return render("organisation.html", without_findings(data))
 
 
 @bp.route("/organisation/<id>")
@@ -132,7 +140,7 @@ def directorate(id: str) -> Response:
         "silo": silo,
         "findings": _findings(reg, id),
     }
-    return render("directorate.html", data)
+    return render("directorate.html", without_findings(data))
 
 
 @page(bp, "/department/<id>")
@@ -145,7 +153,7 @@ def department(id: str) -> Response:
         "directorate": ref(reg, u.parent),
         "collaborations": refs(reg, reg.collaborations_of(id)),
     }
-    return render("department.html", data)
+    return render("department.html", without_findings(data))
 
 
 @page(bp, "/person/<id>")
@@ -184,7 +192,7 @@ def person(id: str) -> Response:
         "separates": [refs(reg, pair) for pair in spof["separates"]] if spof else [],
         "findings": _findings(reg, id),
     }
-    return render("person.html", data)
+    return render("person.html", without_findings(data))
 
 
 @page(bp, "/dossier/<id>")
@@ -204,7 +212,7 @@ def dossier(id: str) -> Response:
         "collaborations": refs(reg, snap.lookups.collaborations_on.get(id, [])),
         "findings": _findings(reg, id),
     }
-    return render("dossier.html", data)
+    return render("dossier.html", without_findings(data))
 
 
 @page(bp, "/process/<id>")
@@ -222,7 +230,7 @@ def process(id: str) -> Response:
         "reviewed": _date(pr.reviewed),
         "dossiers": refs(reg, snap.lookups.dossiers_following.get(id, [])),
     }
-    return render("process.html", data)
+    return render("process.html", without_findings(data))
 
 
 @page(bp, "/collaboration/<id>")
@@ -250,4 +258,4 @@ def collaboration(id: str) -> Response:
         "evaluations": evaluations,
         "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],
     }
-    return render("collaboration.html", data)
+    return render("collaboration.html", without_findings(data))
