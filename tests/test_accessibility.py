@@ -165,3 +165,54 @@ def test_the_axe_check_can_fail(browser, server):
         assert {"label", "color-contrast"} <= ids
     finally:
         ctx.close()
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``rgb(r, g, b)`` or ``#rrggbb`` colours."""
+
+    def channels(c: str) -> list[float]:
+        if c.startswith("#"):
+            return [int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        return [int(x) / 255 for x in c[c.index("(") + 1:c.index(")")].split(",")[:3]]
+
+    def luminance(c: str) -> float:
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in channels(c)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_bars_matrix_and_legend_do_not_rely_on_colour_alone(browser, server):
+    """Non-text contrast (WCAG 1.4.11, 3:1) of the E-I bars against their track and of the
+    legend's marks against the page; and the meaning also in text (1.4.1)."""
+    base, _ = server
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    try:
+        page.goto(base + "/integrator")
+        fill = ("(sel) => { const e = document.querySelector(sel);"
+                " return e && getComputedStyle(e).fill; }")
+        track = page.evaluate(fill, ".eibar-bg")
+        for bar in (".eibar-pos", ".eibar-neg"):  # the sample has bars of both signs
+            colour = page.evaluate(fill, bar)
+            assert colour and _contrast(colour, track) >= 3, bar
+        rows = page.locator("table:has(svg.eibar) tbody tr")
+        assert rows.count() > 0
+        for i in range(rows.count()):
+            cells = rows.nth(i).locator("td.num")
+            assert cells.first.inner_text().strip() not in ("",), "E-I value missing as text"
+        assert page.locator("table.matrix td.gap .badge").count() == \
+            page.locator("table.matrix td.gap").count()  # an empty cell says so in words
+        page.goto(base + "/network")
+        marks = page.locator(".legend li")
+        assert marks.count() > 0
+        for i in range(marks.count()):
+            item = marks.nth(i)
+            assert item.inner_text().strip(), "a legend entry without words"
+            colour = item.locator("svg > *").first.evaluate(
+                "e => getComputedStyle(e).fill !== 'none' ? getComputedStyle(e).fill"
+                " : getComputedStyle(e).stroke")
+            assert _contrast(colour, "#ffffff") >= 3, item.inner_text()
+    finally:
+        ctx.close()
