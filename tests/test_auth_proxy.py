@@ -99,3 +99,19 @@ def test_header_names_are_configurable(tmp_path):
     assert r.status_code == 200
     r = client.get("/integrator.json", environ_base=env, headers=_as("a", "tvb-integratoren"))
     assert r.status_code == 401
+
+
+def test_a_cached_page_never_shows_another_users_name(viewer):
+    """/organisation is kept in the response cache; the header names who is signed in."""
+    base, _ = viewer
+    u = urlsplit(base)
+    seen = {}
+    for user in ("a.de.vries", "b.bakker"):
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+        conn.request("GET", "/organisation", headers=_as(user, "tvb-lezers"))
+        resp = conn.getresponse()
+        seen[user] = resp.read().decode()
+        conn.close()
+        assert resp.status == 200 and resp.getheader("Cache-Control") == "private, no-store"
+    assert "a.de.vries" in seen["a.de.vries"] and "b.bakker" not in seen["a.de.vries"]
+    assert "b.bakker" in seen["b.bakker"] and "a.de.vries" not in seen["b.bakker"]
