@@ -23,6 +23,7 @@ from registry.model import Registry
 from registry.schema import FACTORS
 from registry.upkeep import stale_entries, unevaluated_collaborations, unowned_dossiers
 
+from .involvement import add_to_report
 from .network import (
     directorate_network,
     dossier_directorate,
@@ -433,7 +434,7 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
         home = dossier_directorate(reg, did)
         owner = [d.owner] if d.owner in reg.people else []
         for need in required[proc.id]:
-            if need not in involved[did]:
+            if need not in involved[did] and need not in d.involved:  # d.involved: externals
                 row = {"kind": "process", "directorates": [home, need] if home else [need],
                        "dossiers": [did], "people": [*owner], "process": proc.id}
                 row["reason"] = missing_link_reason(row, name)
@@ -691,4 +692,5 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
         "integration_matrix": integration_matrix(reg, directorates),
     }
     out["names"] = _names(reg, out)
+    add_to_report(out, reg, involved)  # issue 13: should_involve, late, cover, task_clarity
     return out

@@ -8,8 +8,10 @@ contract of ``tvb report``); it reads only these keys, and a report without one 
 as having no findings of that kind:
 
 ``silos[].flagged``, ``missing_links``, ``single_points_of_failure``,
-``isolated_dossier_holders``, ``upkeep.stale``, ``upkeep.unowned_dossiers`` and
-``upkeep.unevaluated_collaborations``.
+``isolated_dossier_holders``, ``upkeep.stale``, ``upkeep.unowned_dossiers``,
+``upkeep.unevaluated_collaborations`` and, from issue 13, ``should_involve``,
+``late_involvement``, ``cover.without_deputy``, ``cover.overloaded`` and
+``task_clarity.unclear_owner``.
 """
 
 from __future__ import annotations
@@ -52,6 +54,21 @@ CATEGORIES: dict[str, tuple[Callable[[dict], list], Callable[[dict], object], st
                          "Active dossiers without an owner"),
     "unevaluated_collaborations": (_upkeep("unevaluated_collaborations"),
                                    lambda s: s.get("id"), "Collaborations not evaluated"),
+    # issue 13
+    "should_involve": (lambda r: list(r.get("should_involve") or ()),
+                       lambda f: (f.get("kind"), tuple(f.get("dossiers") or ()), f.get("missing"),
+                                  f.get("theme"), f.get("collaboration"), f.get("date")),
+                       "Who should be involved"),
+    "late_involvement": (lambda r: list(r.get("late_involvement") or ()),
+                         lambda f: (tuple(f.get("dossiers") or ()), f.get("missing")),
+                         "Involved late"),
+    "without_deputy": (lambda r: list((r.get("cover") or {}).get("without_deputy") or ()),
+                       lambda f: f.get("dossier"), "Active dossiers without a deputy"),
+    "overloaded": (lambda r: list((r.get("cover") or {}).get("overloaded") or ()),
+                   lambda f: f.get("person"), "People above the dossier limit"),
+    "unclear_owner": (lambda r: list((r.get("task_clarity") or {}).get("unclear_owner") or ()),
+                      lambda f: tuple(f.get("directorates") or ()) + tuple(f.get("dossiers") or ()),
+                      "Dossiers matching another directorate's tasks"),
 }
 
 

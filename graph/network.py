@@ -45,7 +45,7 @@ __all__ = [
 #: Edge types of the typed graph, read "source <type> target".
 EDGE_TYPES: Mapping[str, str] = {
     "unit_of": "department → its directorate; directorate → the organisation",
-    "head_of": "person → the unit they head",
+    "head_of": "person → the unit (or the organisation) they head",
     "member_of": "person → the unit they work in",
     "owner": "dossier → its dossier holder (person)",
     "deputy": "dossier → the owner's stand-in (person)",
@@ -55,7 +55,7 @@ EDGE_TYPES: Mapping[str, str] = {
     "authority": "dossier → who decides (person or unit)",
     "process": "dossier → the process it follows",
     "involve": "process → a directorate it requires (attribute via_all for 'involve: all')",
-    "member": "collaboration → a member (person)",
+    "member": "collaboration → a member (person or external unit)",
     "lead": "collaboration → its lead (person)",
     "collaboration_unit": "collaboration → a unit taking part without named members",
     "dossier": "collaboration → a dossier it works on",
@@ -88,7 +88,7 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
     """The typed graph of everything in the register.
 
     Nodes are keyed by id and carry ``kind`` (organisation, directorate, department,
-    person, dossier, process, collaboration), ``label`` (for Gephi) and the entity's
+    person, dossier, process, collaboration, external), ``label`` (for Gephi) and the entity's
     scalar fields; lists are joined with ``'; '`` and absent values are left out.  Edges
     are keyed by their ``type`` (:data:`EDGE_TYPES`), so at most one edge of a type joins
     two nodes.  Dates are ISO strings.
@@ -117,6 +117,9 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
         involve = pr.involve if isinstance(pr.involve, str) else _joined(pr.involve)
         _node(g, pr.id, kind="process", label=pr.name, name=pr.name,
               description=pr.description, involve=involve, reviewed=_iso(pr.reviewed))
+    for x in reg.externals.values():
+        _node(g, x.id, kind="external", label=x.label, name=x.name,
+              abbreviation=x.abbreviation, external_kind=x.type)
     for c in reg.collaborations.values():
         latest = c.latest_evaluation
         factors = {f"factor_{k}": v for k, v in (latest.factors if latest else {}).items()}
@@ -128,6 +131,8 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
               lessons=_joined(lesson for e in c.evaluations for lesson in e.lessons),
               **factors)
 
+    if org:
+        _edge(g, org.head, org.id, "head_of")
     for u in reg.units.values():
         _edge(g, u.id, u.parent or (org.id if org else None), "unit_of")
         _edge(g, u.head, u.id, "head_of")

@@ -124,6 +124,7 @@ class TVB(DefinedNamespace):
     Dossier: URIRef
     Process: URIRef
     Evaluation: URIRef
+    ExternalUnit: URIRef
     # dossiers and processes
     owner: URIRef
     deputy: URIRef
@@ -321,6 +322,8 @@ class _Compiler:
             yield from self.process(process)
         for collab in self.reg.collaborations.values():
             yield from self.collaboration(collab)
+        for external in self.reg.externals.values():
+            yield from self.external(external)
 
     def common(self, s: URIRef, entity) -> Iterator[Triple]:
         yield s, DCTERMS.identifier, Literal(entity.id)
@@ -332,6 +335,9 @@ class _Compiler:
         yield s, RDF.type, ORG.Organization
         yield s, SKOS.prefLabel, Literal(org.name, lang="nl")
         yield s, DCTERMS.identifier, Literal(org.id)
+        head = self.ref(org.head)
+        if head is not None:
+            yield head, ORG.headOf, s
         if org.parent_uri:
             parent = URIRef(org.parent_uri)
             yield s, ORG.subOrganizationOf, parent
@@ -362,6 +368,18 @@ class _Compiler:
         if head is not None:
             yield head, ORG.headOf, s
         yield from self.common(s, u)
+
+    def external(self, x) -> Iterator[Triple]:
+        """A unit outside the organisation (issue 13): an ``org:Organization`` of its own,
+        never a unit of this one."""
+        s = self.iri[x.id]
+        yield s, RDF.type, ORG.Organization
+        yield s, RDF.type, TVB.ExternalUnit
+        yield s, SKOS.prefLabel, Literal(x.name, lang="nl")
+        if x.abbreviation:
+            yield s, SKOS.notation, Literal(x.abbreviation)
+        yield s, DCTERMS.type, Literal(x.type)
+        yield s, DCTERMS.identifier, Literal(x.id)
 
     def person(self, p) -> Iterator[Triple]:
         s = self.iri[p.id]
@@ -455,7 +473,10 @@ class _Compiler:
         lead = self.ref(c.lead)
         if lead is not None:
             yield s, TVB.lead, lead
-        for prop, targets in ((TVB.member, c.members), (ORG.hasMember, c.directorates),
+        # An external unit among the members takes part as an organisation, not a person.
+        people = [m for m in c.members if m not in self.reg.externals]
+        units = [*c.directorates, *(m for m in c.members if m in self.reg.externals)]
+        for prop, targets in ((TVB.member, people), (ORG.hasMember, units),
                               (DCTERMS.subject, c.dossiers)):
             for target in targets:
                 o = self.ref(target)

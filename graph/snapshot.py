@@ -89,6 +89,14 @@ class Snapshot:
         involve a directorate, which findings name an entity), built once."""
         return _lookups(self.registry, self.report)
 
+    @cached_property
+    def involvement(self) -> dict:
+        """The rows of the issue-13 findings (who should be involved, late involvement,
+        whose task) by the ids they name, for the entity pages."""
+        from .involvement import by_entity
+
+        return by_entity(self.report)
+
     def ntriples(self) -> bytes:
         """The compiled graph with the ontology as N-Triples (what :attr:`store` holds),
         from the disk cache when it has them, else compiled once and cached."""

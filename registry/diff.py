@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .model import Collaboration, Dossier, Evaluation, Person, Registry, Unit
+from .model import Collaboration, Dossier, Evaluation, Involvement, Person, Registry, Unit
 
 __all__ = ["Entry", "Move", "FieldChange", "Evaluated", "FieldsChanged", "RegistryDiff",
            "diff"]
@@ -97,6 +97,8 @@ class RegistryDiff:
     owner_changed: list[FieldChange] = _list()
     deputy_changed: list[FieldChange] = _list()
     penvoerder_changed: list[FieldChange] = _list()
+    stage_changed: list[FieldChange] = _list()
+    involvement_changed: list[FieldChange] = _list()
     collaborations_started: list[Entry] = _list()
     collaborations_ended: list[Entry] = _list()
     collaborations_removed: list[Entry] = _list()
@@ -104,8 +106,14 @@ class RegistryDiff:
     units_added: list[Entry] = _list()
     units_removed: list[Entry] = _list()
     head_changed: list[FieldChange] = _list()
+    capacity_changed: list[FieldChange] = _list()
     processes_added: list[Entry] = _list()
     processes_removed: list[Entry] = _list()
+    themes_added: list[Entry] = _list()
+    themes_removed: list[Entry] = _list()
+    externals_added: list[Entry] = _list()
+    externals_removed: list[Entry] = _list()
+    organisation_changed: list[FieldChange] = _list()
     reconfirmed: list[str] = _list()
     other_changes: list[FieldsChanged] = _list()
 
@@ -143,15 +151,22 @@ class RegistryDiff:
                          "reopened": items(self.dossiers_reopened),
                          "owner_changed": items(self.owner_changed),
                          "deputy_changed": items(self.deputy_changed),
-                         "penvoerder_changed": items(self.penvoerder_changed)},
+                         "penvoerder_changed": items(self.penvoerder_changed),
+                         "stage_changed": items(self.stage_changed),
+                         "involvement_changed": items(self.involvement_changed)},
             "collaborations": {"started": items(self.collaborations_started),
                                "ended": items(self.collaborations_ended),
                                "removed": items(self.collaborations_removed),
                                "evaluated": items(self.collaborations_evaluated)},
             "units": {"added": items(self.units_added), "removed": items(self.units_removed),
-                      "head_changed": items(self.head_changed)},
+                      "head_changed": items(self.head_changed),
+                      "capacity_changed": items(self.capacity_changed)},
             "processes": {"added": items(self.processes_added),
                           "removed": items(self.processes_removed)},
+            "themes": {"added": items(self.themes_added), "removed": items(self.themes_removed)},
+            "external": {"added": items(self.externals_added),
+                         "removed": items(self.externals_removed)},
+            "organisation": {"changed": items(self.organisation_changed)},
             "reconfirmed": list(self.reconfirmed),
             "other_changes": items(self.other_changes),
         }
@@ -185,6 +200,7 @@ def diff(old: Registry, new: Registry) -> RegistryDiff:
     _diff_collaborations(old, new, out)
     _diff_units(old, new, out)
     _diff_processes(old, new, out)
+    _diff_involvement_rules(old, new, out)
     for name in ("people", "dossiers", "collaborations", "units", "processes"):
         a, b = getattr(old, name), getattr(new, name)
         for i in sorted(a.keys() & b.keys()):
@@ -247,6 +263,14 @@ def _diff_dossiers(old: Registry, new: Registry, out: RegistryDiff) -> None:
         pa, pb = old.penvoerder_of(i), new.penvoerder_of(i)
         if pa != pb:
             out.penvoerder_changed.append(FieldChange(i, db.title, "penvoerder", pa, pb))
+        if da.stage != db.stage:
+            out.stage_changed.append(FieldChange(i, db.title, "stage", da.stage, db.stage))
+            covered.add("stage")
+        ia = _involvement_text(da.involvement_entries)
+        ib = _involvement_text(db.involvement_entries)
+        if ia != ib:
+            out.involvement_changed.append(FieldChange(i, db.title, "involved", ia, ib))
+        covered |= {"involved", "involvements"}
         _other(da, db, covered, out)
 
 
@@ -295,6 +319,13 @@ def _diff_units(old: Registry, new: Registry, out: RegistryDiff) -> None:
         if ua.head != ub.head:
             out.head_changed.append(FieldChange(i, ub.label, "head", ua.head, ub.head))
             covered.add("head")
+        for name in ("fte", "vacancies"):
+            va, vb = getattr(ua, name), getattr(ub, name)
+            if va != vb:
+                out.capacity_changed.append(FieldChange(
+                    i, f"{ub.label} {name}", name, None if va is None else f"{va:g}",
+                    None if vb is None else f"{vb:g}"))
+                covered.add(name)
         _other(ua, ub, covered, out)
 
 
@@ -308,8 +339,41 @@ def _diff_processes(old: Registry, new: Registry, out: RegistryDiff) -> None:
         _other(a[i], b[i], set(), out)
 
 
+def _involvement_text(entries: tuple[Involvement, ...]) -> str | None:
+    """``dsk, hdp (since 2026-03-02, ontwerp)``: a dossier's involved list as written."""
+    parts = []
+    for e in entries:
+        when = ", ".join(x for x in (e.since and f"since {e.since}", e.stage) if x)
+        parts.append(f"{e.id} ({when})" if when else e.id)
+    return ", ".join(parts) or None
+
+
+def _diff_involvement_rules(old: Registry, new: Registry, out: RegistryDiff) -> None:
+    """Themes and external units added or removed, other edits to them, and changes to
+    the organisation's head and the settings."""
+    for table, added, removed in (("themes", out.themes_added, out.themes_removed),
+                                  ("externals", out.externals_added, out.externals_removed)):
+        a, b = getattr(old, table), getattr(new, table)
+        added.extend(Entry(i, b[i].name, None, getattr(b[i], "type", None))
+                     if table == "externals" else Entry(i, b[i].name)
+                     for i in sorted(b.keys() - a.keys()))
+        removed.extend(Entry(i, a[i].name) for i in sorted(a.keys() - b.keys()))
+        for i in sorted(a.keys() & b.keys()):
+            _other(a[i], b[i], set(), out)
+    oa, ob = old.organisation, new.organisation
+    if oa is not None and ob is not None and oa.head != ob.head:
+        out.organisation_changed.append(FieldChange(ob.id, f"{ob.name} head", "head", oa.head,
+                                                    ob.head))
+    for f in dataclasses.fields(new.settings):
+        va, vb = getattr(old.settings, f.name), getattr(new.settings, f.name)
+        if va != vb:
+            out.organisation_changed.append(FieldChange("settings", f.name, f.name,
+                                                        str(va), str(vb)))
+
+
 def _evaluation_key(e: Evaluation) -> tuple:
-    return (e.date, e.worthwhile, e.lessons, tuple(sorted(e.factors.items())))
+    return (e.date, e.worthwhile, e.lessons, tuple(sorted(e.factors.items())), e.absent,
+            e.goals_met)
 
 
 def _comparable(value: object) -> object:

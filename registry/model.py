@@ -23,6 +23,9 @@ __all__ = [
     "Process",
     "Evaluation",
     "Collaboration",
+    "Involvement",
+    "Theme",
+    "External",
     "Registry",
     "Entity",
 ]
@@ -36,6 +39,7 @@ class Organisation:
     name: str
     parent: str | None = None
     parent_uri: str | None = None
+    head: str | None = None  # the director-general (a person id)
     loc: Loc = _NOWHERE
     kind = "organisation"
 
@@ -45,6 +49,8 @@ class Settings:
     stale_after_days: int = 180
     base_uri: str = "https://tvb.example.org/id/"
     silo_threshold: float = -0.5
+    max_active_dossiers: int = 8
+    late_after_days: int = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,8 @@ class Unit:
     tasks: tuple[str, ...] = ()
     reviewed: dt.date | None = None
     parent: str | None = None
+    fte: float | None = None
+    vacancies: int | None = None
     departments: tuple[str, ...] = ()
     loc: Loc = _NOWHERE
 
@@ -86,6 +94,16 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Involvement:
+    """One entry of a dossier's ``involved`` list: a bare id has no ``since`` or ``stage``."""
+
+    id: str
+    since: dt.date | None = None
+    stage: str | None = None
+    loc: Loc = field(default=_NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Dossier:
     id: str
     title: str
@@ -99,12 +117,23 @@ class Dossier:
     process: str | None = None
     status: str = "active"
     reviewed: dt.date | None = None
+    start: dt.date | None = None
+    stage: str | None = None  # verkenning | ontwerp | besluitvorming | uitvoering | evaluatie
+    #: ``involved`` with when and at which stage each entry was brought in, in file order;
+    #: empty when no entry has ``since`` or ``stage`` (see :attr:`involvement_entries`).
+    involvements: tuple[Involvement, ...] = ()
     loc: Loc = _NOWHERE
     kind = "dossier"
 
     @property
     def active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def involvement_entries(self) -> tuple[Involvement, ...]:
+        """Every ``involved`` entry with its ``since`` and ``stage`` (``None`` for a bare
+        id); :attr:`involvements` is left empty when no entry has either."""
+        return self.involvements or tuple(Involvement(i) for i in self.involved)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +154,8 @@ class Evaluation:
     worthwhile: int | None = None
     lessons: tuple[str, ...] = ()
     factors: Mapping[str, int] = field(default_factory=dict)
+    absent: tuple[str, ...] = ()  # who should have been at the table
+    goals_met: int | None = None
     loc: Loc = _NOWHERE
 
 
@@ -162,7 +193,41 @@ class Collaboration:
         return max(self.evaluations, key=lambda e: e.date, default=None)
 
 
-Entity = Unit | Person | Dossier | Process | Collaboration | Organisation
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """An involvement rule by topic: an active dossier whose title or keywords match
+    ``match`` must involve every id of ``involve``."""
+
+    id: str
+    name: str
+    match: tuple[str, ...] = ()
+    involve: tuple[str, ...] = ()
+    reason: str | None = None
+    loc: Loc = _NOWHERE
+    kind = "theme"
+    reviewed = None
+
+
+@dataclass(frozen=True, slots=True)
+class External:
+    """A unit outside the organisation (CDS, a service, NATO, a ministry): it can be
+    involved and take part, but is never measured as a directorate."""
+
+    id: str
+    name: str
+    abbreviation: str | None = None
+    #: The data's ``kind``: defensieonderdeel | ministerie | internationaal | overig.
+    type: str = "overig"
+    loc: Loc = _NOWHERE
+    kind = "external"
+    reviewed = None
+
+    @property
+    def label(self) -> str:
+        return self.abbreviation or self.name
+
+
+Entity = Unit | Person | Dossier | Process | Collaboration | Organisation | Theme | External
 
 
 class Registry:
@@ -183,6 +248,8 @@ class Registry:
         collaborations: list[Collaboration],
         data_version: str = "",
         sources: tuple[str, ...] = (),
+        themes: list[Theme] = (),  # type: ignore[assignment]
+        externals: list[External] = (),  # type: ignore[assignment]
     ):
         self.organisation = organisation
         self.settings = settings
@@ -195,9 +262,11 @@ class Registry:
         self.collaborations: Mapping[str, Collaboration] = MappingProxyType(
             {c.id: c for c in collaborations}
         )
+        self.themes: Mapping[str, Theme] = MappingProxyType({t.id: t for t in themes})
+        self.externals: Mapping[str, External] = MappingProxyType({x.id: x for x in externals})
         self._by_id: dict[str, Entity] = {}
         for table in (self.units, self.people, self.dossiers, self.processes,
-                      self.collaborations):
+                      self.collaborations, self.themes, self.externals):
             for k, v in table.items():
                 self._by_id.setdefault(k, v)
         if organisation:

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Field", "SPECS", "FACTORS", "AXES", "ID_PATTERN", "json_schema", "KIND_OF_SECTION"]
+__all__ = ["Field", "SPECS", "FACTORS", "AXES", "ID_PATTERN", "json_schema", "KIND_OF_SECTION",
+           "STAGES", "EXTERNAL_KINDS"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 AXES = ("integrating", "functional", "staff")
 DOSSIER_STATUSES = ("active", "closed")
-COLLABORATION_KINDS = ("projectteam", "werkverband", "overleg", "netwerk")
+COLLABORATION_KINDS = ("projectteam", "werkverband", "overleg", "netwerk", "stuurgroep",
+                       "werkgroep", "bilateraal")
+#: The stages of a dossier, in order (issue 13); involvement first at ``besluitvorming``
+#: or later is late.
+STAGES = ("verkenning", "ontwerp", "besluitvorming", "uitvoering", "evaluatie")
+#: Kinds of units outside the organisation (``external:``).
+EXTERNAL_KINDS = ("defensieonderdeel", "ministerie", "internationaal", "overig")
 MODES = ("voluntary", "mandatory")
 #: The seven success factors of intersectoral collaboration (thesis ch. 3), scored 1..5.
 FACTORS = ("urgentie", "steun", "verwachtingen", "leiderschap", "middelen", "werkwijze",
@@ -29,7 +36,9 @@ class Field:
     ``type`` is one of: ``text``, ``id``, ``date``, ``int``, ``number``, ``uri``,
     ``enum``, ``ref`` (an id of one of ``refs``), ``refs`` (a list of them), ``texts``
     (a list of text), ``object``/``objects`` (a nested mapping or list of mappings of
-    spec ``spec``), ``involve`` (``all`` or a list of refs), ``schema``.
+    spec ``spec``), ``involve`` (``all`` or a list of refs), ``involved`` (a list of
+    refs, each a bare id or a mapping of spec ``spec`` with the id under ``id``),
+    ``schema``.
     """
 
     name: str
@@ -55,6 +64,9 @@ _ID = _f("id", "id", "Unieke sleutel (kleine letters, cijfers en koppeltekens)."
 _TASKS = _f("tasks", "texts", "Gepubliceerde taken.", "Published tasks.")
 _HEAD = _f("head", "ref", "Leidinggevende (persoon).", "Head of the unit (a person).",
            refs=("person",))
+_FTE = _f("fte", "number", "Formatie in fte.", "Staff in full-time equivalents.", minimum=0)
+_VACANCIES = _f("vacancies", "int", "Aantal openstaande vacatures.", "Open vacancies.",
+                minimum=0)
 
 SPECS: dict[str, tuple[Field, ...]] = {
     "register": (
@@ -72,6 +84,12 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "Processes with penvoerder and directorates that must be involved.", spec="process"),
         _f("collaborations", "objects", "Samenwerkingsverbanden.", "Collaborations.",
            spec="collaboration"),
+        _f("themes", "objects", "Thema's: welke directies bij een onderwerp betrokken moeten "
+           "worden.", "Themes: which directorates a topic must involve.", spec="theme"),
+        _f("external", "objects", "Eenheden buiten de organisatie (CDS, defensieonderdelen, "
+           "NAVO/EU, andere ministeries).",
+           "Units outside the organisation (CDS, the services, NATO/EU, other ministries).",
+           spec="external"),
     ),
     "organisation": (
         _ID,
@@ -79,6 +97,8 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("parent", "text", "Bovenliggende organisatie.", "Parent organisation."),
         _f("parent_uri", "uri", "URI van de bovenliggende organisatie (bijv. TOOI).",
            "URI of the parent organisation (e.g. TOOI)."),
+        _f("head", "ref", "Leiding van de organisatie (de directeur-generaal).",
+           "Head of the organisation (the director-general).", refs=("person",)),
     ),
     "settings": (
         _f("stale_after_days", "int", "Na hoeveel dagen een bevestiging verouderd is.",
@@ -88,6 +108,14 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("silo_threshold", "number", "E-I-index waarop een directie als silo geldt.",
            "E-I index at or below which a directorate is flagged as a silo.",
            minimum=-1, maximum=1),
+        _f("max_active_dossiers", "int",
+           "Boven dit aantal actieve dossiers is iemand overbelast (standaard 8).",
+           "Above this many active dossiers a person is overloaded (default 8).", minimum=1),
+        _f("late_after_days", "int",
+           "Betrokkenheid later dan zoveel dagen na de start van een dossier is laat "
+           "(standaard 60).",
+           "Involvement later than this many days after a dossier's start is late "
+           "(default 60).", minimum=0),
     ),
     "directorate": (
         _ID,
@@ -98,6 +126,8 @@ SPECS: dict[str, tuple[Field, ...]] = {
            required=True, choices=AXES),
         _HEAD,
         _TASKS,
+        _FTE,
+        _VACANCIES,
         _REVIEWED,
         _f("departments", "objects", "Afdelingen.", "Departments.", spec="department"),
     ),
@@ -107,6 +137,8 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("abbreviation", "text", "Afkorting.", "Abbreviation."),
         _HEAD,
         _TASKS,
+        _FTE,
+        _VACANCIES,
         _REVIEWED,
     ),
     "person": (
@@ -131,16 +163,30 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("penvoerder", "ref", "Directie die de pen voert; standaard die van de dossierhouder.",
            "Directorate holding the pen; default: the owner's directorate.",
            refs=("directorate",)),
-        _f("involved", "refs", "Directies of personen die betrokken moeten worden.",
-           "Directorates or people who must be consulted.",
-           refs=("directorate", "department", "person")),
+        _f("involved", "involved",
+           "Directies, personen of externe eenheden die betrokken moeten worden: een id, of "
+           "{id, since, stage} met de datum en fase waarop ze betrokken werden.",
+           "Directorates, people or external units who must be consulted: an id, or "
+           "{id, since, stage} with the date and stage at which they were brought in.",
+           refs=("directorate", "department", "person", "external"), spec="involvement"),
         _f("authority", "ref", "Wie beslist (bevoegdheid): persoon of eenheid.",
            "Who decides (authority): a person or unit.", refs=("person", *UNIT_KINDS)),
         _f("process", "ref", "Proces waartoe het dossier behoort.",
            "Process the dossier belongs to.", refs=("process",)),
         _f("status", "enum", "Status (standaard active).", "Status (default active).",
            choices=DOSSIER_STATUSES),
+        _f("start", "date", "Startdatum van het dossier.", "Start date of the dossier."),
+        _f("stage", "enum", "Huidige fase van het dossier.", "Current stage of the dossier.",
+           choices=STAGES),
         _REVIEWED,
+    ),
+    "involvement": (
+        _f("id", "ref", "Betrokken directie, afdeling, persoon of externe eenheid.",
+           "The directorate, department, person or external unit involved.", required=True,
+           refs=("directorate", "department", "person", "external")),
+        _f("since", "date", "Sinds wanneer betrokken.", "Involved since this date."),
+        _f("stage", "enum", "Fase van het dossier waarin de betrokkenheid begon.",
+           "Stage of the dossier at which the involvement began.", choices=STAGES),
     ),
     "process": (
         _ID,
@@ -148,8 +194,10 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("description", "text", "Omschrijving.", "Description."),
         _f("penvoerder", "ref", "Directie die de pen voert.", "Directorate holding the pen.",
            required=True, refs=("directorate",)),
-        _f("involve", "involve", "Directies die betrokken moeten worden: 'all' of een lijst.",
-           "Directorates that must be involved: 'all' or a list.", refs=("directorate",)),
+        _f("involve", "involve", "Directies die betrokken moeten worden: 'all' of een lijst "
+           "(ook externe eenheden).",
+           "Directorates that must be involved: 'all' or a list (external units too).",
+           refs=("directorate", "external")),
         _REVIEWED,
     ),
     "collaboration": (
@@ -159,9 +207,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
            choices=COLLABORATION_KINDS),
         _f("mode", "enum", "Vrijwillig of verplicht.", "Voluntary or mandatory.", choices=MODES),
         _f("lead", "ref", "Trekker (persoon).", "Lead (a person).", refs=("person",)),
-        _f("members", "refs", "Deelnemers (personen).", "Members (people).", refs=("person",)),
-        _f("directorates", "refs", "Deelnemende eenheden zonder genoemde personen.",
-           "Units taking part without named members.", refs=UNIT_KINDS),
+        _f("members", "refs", "Deelnemers (personen of externe eenheden).",
+           "Members (people or external units).", refs=("person", "external")),
+        _f("directorates", "refs", "Deelnemende eenheden zonder genoemde personen (ook "
+           "externe).", "Units taking part without named members (external ones too).",
+           refs=(*UNIT_KINDS, "external")),
         _f("dossiers", "refs", "Dossiers waaraan wordt samengewerkt.",
            "Dossiers the collaboration works on.", refs=("dossier",)),
         _f("purpose", "text", "Doel.", "Purpose."),
@@ -177,6 +227,30 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("lessons", "texts", "Geleerde lessen.", "Lessons learned."),
         _f("factors", "object", "Scores op de zeven succesfactoren, 1 (laag) tot 5 (hoog).",
            "Scores on the seven success factors, 1 (low) to 5 (high).", spec="factors"),
+        _f("absent", "refs", "Wie aan tafel had moeten zitten maar er niet was.",
+           "Who should have been at the table but was not.",
+           refs=(*UNIT_KINDS, "person", "external")),
+        _f("goals_met", "int", "In hoeverre de doelen zijn bereikt, 1 (niet) tot 5 (geheel).",
+           "How far the goals were reached, 1 (not) to 5 (fully).", minimum=1, maximum=5),
+    ),
+    "theme": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("match", "texts", "Woorden (of hun stam) in de titel of trefwoorden van een dossier.",
+           "Words (or their stems) in a dossier's title or keywords.", required=True),
+        _f("involve", "refs", "Directies (of externe eenheden) die betrokken moeten worden.",
+           "Directorates (or external units) that must be involved.", required=True,
+           refs=("directorate", "external")),
+        _f("reason", "text", "Waarom.", "Why."),
+    ),
+    "external": (
+        _ID,
+        _f("name", "text", "Naam.", "Name.", required=True),
+        _f("abbreviation", "text", "Afkorting.", "Abbreviation."),
+        _f("kind", "enum", "Soort: defensieonderdeel, ministerie, internationaal of overig "
+           "(standaard overig).",
+           "Kind: defensieonderdeel, ministerie, internationaal or overig (default overig).",
+           choices=EXTERNAL_KINDS),
     ),
     "factors": tuple(
         _f(name, "int", f"Succesfactor {name}, 1 (laag) tot 5 (hoog).",
@@ -192,6 +266,8 @@ KIND_OF_SECTION = {
     "dossiers": "dossier",
     "processes": "process",
     "collaborations": "collaboration",
+    "themes": "theme",
+    "external": "external",
 }
 
 
@@ -225,6 +301,8 @@ def _field_schema(f: Field) -> dict:
         s = {"type": "array", "items": ref, "uniqueItems": True}
     elif t == "involve":
         s = {"oneOf": [{"const": "all"}, {"type": "array", "items": ref, "uniqueItems": True}]}
+    elif t == "involved":
+        s = {"type": "array", "items": {"oneOf": [ref, {"$ref": f"#/$defs/{f.spec}"}]}}
     elif t == "object":
         s = {"$ref": f"#/$defs/{f.spec}"}
     elif t == "objects":

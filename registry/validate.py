@@ -28,6 +28,7 @@ W103 head not in the unit they head
 W104 collaboration ended without an evaluation
 W105 active dossier without an owner
 W106 the same id listed twice in one list
+W107 an involvement ``since`` a date before the dossier's ``start``
 ==== =================================================================
 """
 
@@ -59,11 +60,14 @@ from .model import (
     Collaboration,
     Dossier,
     Evaluation,
+    External,
+    Involvement,
     Organisation,
     Person,
     Process,
     Registry,
     Settings,
+    Theme,
     Unit,
 )
 from .schema import ID_PATTERN, KIND_OF_SECTION, SPECS, Field
@@ -87,13 +91,18 @@ _KIND_WORDS = {
     ("directorate", "department"): "unit (directorate or department)",
     ("directorate", "department", "person"): "directorate, department or person",
     ("person", "directorate", "department"): "person or unit",
+    ("directorate", "department", "person", "external"):
+        "directorate, department, person or external unit",
+    ("person", "external"): "person or external unit",
+    ("directorate", "department", "external"): "unit (directorate, department or external)",
+    ("directorate", "external"): "directorate or external unit",
 }
 
 
 _FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
 _REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields in SPECS.items()}
 #: The reference fields of each kind, the only ones :meth:`_Checker.check_references` reads.
-_REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve"))
+_REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve", "involved"))
                for kind, fields in SPECS.items()}
 
 
@@ -280,6 +289,34 @@ class _Checker:
     def _check_date(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         return self.check_date(f, value, pos, path)
 
+    def check_involved(self, f: Field, value: object, path: PathT,
+                       pos: Positions) -> list | None:
+        """A list whose items are bare ids or mappings ``{id, since, stage}``; an item
+        is kept as the id (text) or the checked mapping."""
+        if not isinstance(value, list):
+            return self._type_error(pos.loc(path), f, "a list")
+        out: list = []
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                item = self.check_mapping(item, f.spec, (*path, i), pos, "an involvement")
+                ref = item.get("id") if item is not None else None
+                if ref is None:
+                    continue
+            elif isinstance(item, str):
+                ref = item
+            else:
+                self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id "
+                         "or a mapping {id, since, stage}")
+                continue
+            if ref in seen:
+                self.add(pos.loc((*path, i)), "W106", f"'{ref}' is listed twice in "
+                         f"'{f.name}'", "warning")
+                continue
+            seen.add(ref)
+            out.append(item)
+        return out
+
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
             return value
@@ -366,7 +403,9 @@ class _Checker:
         by_kind: dict[str, list[str]] = {}
         for rid, rec in ids.items():
             by_kind.setdefault(rec.kind, []).append(rid)
-        for rec in self.records:
+        nested = (e for rec in self.records if rec.kind == "collaboration"
+                  for e in rec.values.get("_evaluations", ()))
+        for rec in (*self.records, *nested):
             values = rec.values
             for f in _REF_FIELDS[rec.kind]:
                 v = values.get(f.name)
@@ -376,6 +415,12 @@ class _Checker:
                     target = ids.get(v)
                     if target is None or target.kind not in f.refs:
                         self._check_ref(rec, f, v, rec.loc(f.name), ids, by_kind)
+                elif f.type == "involved":
+                    for i, item in enumerate(v):
+                        ref, at = (item, (i,)) if isinstance(item, str) else (item["id"], (i, "id"))
+                        target = ids.get(ref)
+                        if target is None or target.kind not in f.refs:
+                            self._check_ref(rec, f, ref, rec.loc(f.name, *at), ids, by_kind)
                 elif v.__class__ is list:
                     for i, ref in enumerate(v):
                         target = ids.get(ref)
@@ -403,6 +448,7 @@ _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], o
     "refs": _Checker._check_list,
     "texts": _Checker._check_list,
     "involve": _Checker._check_list,
+    "involved": _Checker.check_involved,
     "date": _Checker._check_date,
     "int": _Checker._check_number,
     "number": _Checker._check_number,
@@ -420,7 +466,8 @@ def _tuple(values: dict, key: str) -> tuple:
 
 def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str, list]:
     out: dict[str, list] = {"unit": [], "person": [], "dossier": [], "process": [],
-                            "collaboration": [], "organisation": []}
+                            "collaboration": [], "organisation": [], "theme": [],
+                            "external": []}
     departments_of: dict[str, list[str]] = {}
     for rec in records:
         if rec.kind == "department" and rec.parent and "id" in rec.values:
@@ -437,18 +484,25 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 id=rid, kind=rec.kind, name=name, abbreviation=v.get("abbreviation"),
                 axis=v.get("axis"), head=v.get("head"), tasks=_tuple(v, "tasks"),
                 reviewed=v.get("reviewed"), parent=rec.parent,
-                departments=tuple(departments_of.get(rid, ())), loc=loc))
+                departments=tuple(departments_of.get(rid, ())), fte=v.get("fte"),
+                vacancies=v.get("vacancies"), loc=loc))
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
                 email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
+            involvements = _involvements(rec, v.get("involved"))
             out["dossier"].append(Dossier(
                 id=rid, title=v.get("title") or rid, description=v.get("description"),
                 keywords=_tuple(v, "keywords"), owner=v.get("owner"), deputy=v.get("deputy"),
-                penvoerder=v.get("penvoerder"), involved=_tuple(v, "involved"),
+                penvoerder=v.get("penvoerder"), involved=tuple(i.id for i in involvements),
                 authority=v.get("authority"), process=v.get("process"),
-                status=v.get("status", "active"), reviewed=v.get("reviewed"), loc=loc))
+                status=v.get("status", "active"), reviewed=v.get("reviewed"),
+                start=v.get("start"), stage=v.get("stage"),
+                # Kept only when some entry says when or at which stage: a register of bare
+                # ids (most of them) carries no second copy of its lists.
+                involvements=involvements if any(i.since or i.stage for i in involvements)
+                else (), loc=loc))
         elif rec.kind == "process":
             involve = v.get("involve", ())
             out["process"].append(Process(
@@ -459,7 +513,9 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
             evaluations = tuple(
                 Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
                            lessons=_tuple(e.values, "lessons"),
-                           factors=dict(e.values.get("factors") or {}), loc=e.loc())
+                           factors=dict(e.values.get("factors") or {}),
+                           absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
+                           loc=e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
             out["collaboration"].append(Collaboration(
                 id=rid, name=name, type=v.get("kind", "overleg"), mode=v.get("mode"),
@@ -470,8 +526,30 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "organisation":
             out["organisation"].append(Organisation(
                 id=rid, name=name, parent=v.get("parent"), parent_uri=v.get("parent_uri"),
-                loc=loc))
+                head=v.get("head"), loc=loc))
+        elif rec.kind == "theme":
+            out["theme"].append(Theme(
+                id=rid, name=name, match=_tuple(v, "match"), involve=_tuple(v, "involve"),
+                reason=v.get("reason"), loc=loc))
+        elif rec.kind == "external":
+            out["external"].append(External(
+                id=rid, name=name, abbreviation=v.get("abbreviation"),
+                type=v.get("kind", "overig"), loc=loc))
     return out
+
+
+def _involvements(rec: _Record, items: object) -> tuple[Involvement, ...]:
+    """The ``involved`` entries of a dossier record: bare ids and ``{id, since, stage}``."""
+    if not isinstance(items, list):
+        return ()
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            out.append(Involvement(item))
+        else:
+            out.append(Involvement(item["id"], item.get("since"), item.get("stage"),
+                                   rec.loc("involved", i)))
+    return tuple(out)
 
 
 # -- checks on the built registry ------------------------------------------------------------
@@ -522,12 +600,24 @@ def check_owners(reg: Registry, today: dt.date, ck: _Checker) -> None:
             ck.add(d.loc, "W105", f"active dossier '{d.id}' has no owner", "warning")
 
 
+def check_involvement_dates(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """W107: nobody is involved in a dossier before it starts."""
+    for d in reg.dossiers.values():
+        if d.start is None:
+            continue
+        for inv in d.involvements:
+            if inv.since is not None and inv.since < d.start:
+                ck.add(inv.loc, "W107", f"'{inv.id}' is involved in dossier '{d.id}' since "
+                       f"{inv.since}, before the dossier starts ({d.start})", "warning")
+
+
 #: Checks on the built registry, by name; ``skip`` in :func:`build_registry` takes these names.
 CHECKS: dict[str, Check] = {
     "reviewed": check_reviewed,
     "heads": check_heads,
     "collaboration-dates": check_collaboration_dates,
     "owners": check_owners,
+    "involvement-dates": check_involvement_dates,
 }
 
 
@@ -554,6 +644,8 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         collaborations=entities["collaboration"],
         data_version=_data_version(sources),
         sources=tuple(s.file for s in sources),
+        themes=entities["theme"],
+        externals=entities["external"],
     )
     skip = set(skip)
     for name, check in CHECKS.items():

@@ -56,6 +56,7 @@ def _lines(d: RegistryDiff, code: str = "`") -> list[tuple[str, list[str]]]:
         ("Units added", entries(d.units_added)),
         ("Units removed", entries(d.units_removed)),
         ("Head of unit changed", changes(d.head_changed)),
+        ("FTE or vacancies changed", changes(d.capacity_changed)),
         ("Dossiers added", entries(d.dossiers_added, "penvoerder", "owner")),
         ("Dossiers removed", entries(d.dossiers_removed, "penvoerder", "owner")),
         ("Dossiers closed", entries(d.dossiers_closed, "penvoerder", "owner")),
@@ -63,6 +64,8 @@ def _lines(d: RegistryDiff, code: str = "`") -> list[tuple[str, list[str]]]:
         ("Dossier owner changed (hand-over)", changes(d.owner_changed)),
         ("Dossier deputy changed", changes(d.deputy_changed)),
         ("Penvoerder changed", changes(d.penvoerder_changed)),
+        ("Dossier stage changed", changes(d.stage_changed)),
+        ("Involvement changed", changes(d.involvement_changed)),
         ("Collaborations started", entries(d.collaborations_started)),
         ("Collaborations ended", entries(d.collaborations_ended)),
         ("Collaborations removed", entries(d.collaborations_removed)),
@@ -70,6 +73,11 @@ def _lines(d: RegistryDiff, code: str = "`") -> list[tuple[str, list[str]]]:
                                       for e in d.collaborations_evaluated]),
         ("Processes added", entries(d.processes_added, "penvoerder")),
         ("Processes removed", entries(d.processes_removed, "penvoerder")),
+        ("Themes added", entries(d.themes_added)),
+        ("Themes removed", entries(d.themes_removed)),
+        ("External units added", entries(d.externals_added, detail="kind")),
+        ("External units removed", entries(d.externals_removed)),
+        ("Organisation head or settings changed", changes(d.organisation_changed)),
         ("Other edits", [f"{c(x.id)} ({x.kind}): {', '.join(x.fields)}"
                          for x in d.other_changes]),
     ]
@@ -152,6 +160,12 @@ def _describe(name: str, f: dict) -> str:
         when = f"last reviewed {reviewed}" if reviewed else "never reviewed"
         kind = f"{f['kind']} " if f.get("kind") else ""
         return f"{kind}`{f.get('id')}` ({when})"
+    if name == "without_deputy":  # issue 13
+        return f"`{f.get('dossier')}` (owner `{f.get('owner')}`)"
+    if name == "overloaded":
+        return f"`{f.get('person')}` ({f.get('active_dossiers')} active dossiers)"
+    if f.get("reason"):  # should_involve, late_involvement, unclear_owner
+        return str(f["reason"])
     return f"`{f.get('id')}`"
 
 

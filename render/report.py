@@ -75,7 +75,9 @@ def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
     """The report as titled sections of plain text, tables and lists (Dutch)."""
     name = _Names(report)
     sections = [_summary(report), _silos(report, name), _matrix(report, name),
-                _missing_links(report, name), _isolated(report, name), _spof(report, name),
+                _missing_links(report, name),
+                *(_involvement(report, name) if "should_involve" in report else ()),
+                _isolated(report, name), _spof(report, name),
                 _brokers(report, name, brokers), _upkeep(report, name), _factors(report)]
     return [s for s in sections if s is not None]
 
@@ -186,6 +188,76 @@ def _factors(report: dict) -> Section:
         table=Table(["factor", "gemiddelde", "aantal"],
                     [[f, _num(v["mean"], 1), str(v["n"])]
                      for f, v in report["factors"].items()]))
+
+
+def _involvement(report: dict, name: _Names) -> list[Section]:
+    """Issue 13: who should be involved, late involvement, cover, whose task (Dutch)."""
+    def quoted(text: str) -> str:
+        return f"'{name.mark(text)}'"
+
+    def should(r: dict) -> str:
+        if r["kind"] == "theme":
+            return (f"{name(r['missing'])} zou betrokken moeten zijn: {name(r['theme'])} — "
+                    f"'{name(r['dossiers'][0])}'")
+        return (f"{name(r['missing'])} ontbrak aan tafel bij '{name(r['collaboration'])}' "
+                f"({r['date']})")
+
+    def late(r: dict) -> str:
+        why = []
+        if r["days_after_start"] is not None and r["days_after_start"] > r["late_after_days"]:
+            why.append(f"{r['days_after_start']} dagen na de start ({r['start']})")
+        if r["stage"] in ("besluitvorming", "uitvoering", "evaluatie"):
+            why.append(f"pas in de fase {r['stage']}")
+        return (f"{name(r['missing'])} laat betrokken bij '{name(r['dossiers'][0])}': "
+                + "; ".join(why))
+
+    c = report["cover"]
+    tc = report["task_clarity"]
+    limit = report.get("settings", {}).get("late_after_days")
+    problem = {"unknown": "staat niet (meer) in het register",
+               "owner": "de dossierhouder is zijn eigen vervanger"}
+    return [
+        Section("Wie had betrokken moeten zijn",
+                intro=f"{len(report['should_involve'])} bevinding(en): dossiers bij een thema "
+                      "zonder de directie die het thema vraagt, en wie bij een evaluatie aan "
+                      "tafel ontbrak.",
+                items=[should(r) for r in report["should_involve"]]),
+        Section("Laat betrokken",
+                intro=f"Later dan {limit} dagen na de start, of pas vanaf de fase "
+                      "besluitvorming, betrokken bij een dossier waarvoor een proces of thema "
+                      "de directie vraagt.",
+                items=[late(r) for r in report["late_involvement"]]),
+        Section("Vervanging en capaciteit",
+                intro=(f"{len(c['without_deputy'])} actieve dossiers zonder vervanger; "
+                       f"{len(c['overloaded'])} personen boven {c['max_active_dossiers']} "
+                       f"actieve dossiers; {len(c['deputy_problems'])} vervangers die niet "
+                       "kunnen invallen."
+                       + "".join(f" Overbelast: {name(r['person'])} ({r['active_dossiers']})."
+                                 for r in c["overloaded"])
+                       + "".join(f" {name(r['dossier'])}: vervanger {name(r['deputy'])} "
+                                 f"{problem.get(r['problem'], r['problem'])}."
+                                 for r in c["deputy_problems"])),
+                table=Table(["directie", "actieve dossiers", "zonder vervanger", "fte",
+                             "dossiers per fte", "vacatures"],
+                            [[name(r["directorate"]), str(r["active_dossiers"]),
+                              Flag(str(r["without_deputy"])) if r["without_deputy"]
+                              else "0", _num(r["fte"], 1), _num(r["dossiers_per_fte"], 2),
+                              "—" if r["vacancies"] is None else str(r["vacancies"])]
+                             for r in c["directorates"]])),
+        Section("Wiens taak is het?",
+                intro=f"{len(tc['unclear_owner'])} dossier(s) passen bij de taken van een "
+                      f"andere directie die niet betrokken is; {len(tc['overlapping_tasks'])} "
+                      f"paar eenheden met overlappende taken; {len(tc['uncovered_tasks'])} "
+                      "taken zonder actief dossier.",
+                items=[*(f"'{name(r['dossiers'][0])}' past bij een taak van "
+                         f"{name(r['units'][0])}: {quoted(r['tasks'][0])}"
+                         for r in tc["unclear_owner"]),
+                       *(f"Overlap: {name(r['units'][0])} {quoted(r['tasks'][0])} en "
+                         f"{name(r['units'][1])} {quoted(r['tasks'][1])}"
+                         for r in tc["overlapping_tasks"]),
+                       *(f"Geen dossier: {name(r['unit'])} {quoted(r['task'])}"
+                         for r in tc["uncovered_tasks"])]),
+    ]
 
 
 # -- JSON -------------------------------------------------------------------------------------

@@ -251,7 +251,8 @@ def test_as_dict_is_json_and_grouped(pair):
     assert data["collaborations"]["evaluated"] == [
         {"id": "cyberteam", "label": "Cyberteam", "dates": ["2026-10-15"]}]
     assert set(data) == {"empty", "people", "dossiers", "collaborations", "units",
-                         "processes", "reconfirmed", "other_changes"}
+                         "processes", "themes", "external", "organisation", "reconfirmed",
+                         "other_changes"}
 
 
 def test_markdown_and_text(pair):

@@ -86,7 +86,9 @@ def test_markdown_has_every_section(small_report):
     note = render_markdown(small_report)
     headings = re.findall(r"^## (.+)$", note, flags=re.M)
     assert headings == ["Samenvatting", "Silo's (E-I-index)", "Integratiemodel",
-                        "Ontbrekende verbindingen", "Geïsoleerde dossierhouders",
+                        "Ontbrekende verbindingen", "Wie had betrokken moeten zijn",
+                        "Laat betrokken", "Vervanging en capaciteit", "Wiens taak is het?",
+                        "Geïsoleerde dossierhouders",
                         "Single points of failure", "Verbinders (betweenness)", "Onderhoud",
                         "Succesfactoren"]
     # DSK's index in Dutch notation, and the flag on DV (at the threshold).

@@ -137,6 +137,11 @@ CASES = [
      "W104", 46, 5, "ended on 2026-01-31 without an evaluation"),
     ("active dossier without owner", edit("    owner: b-bakker\n", ""), "W105", 33, 5,
      "active dossier 'cyberstrategie' has no owner"),
+    ("involved before the start",
+     edit("    involved: [dsk]", "    start: 2026-03-01\n    involved:\n"
+          "      - {id: dsk, since: 2026-01-15}"),
+     "W107", 39, 9, "'dsk' is involved in dossier 'cyberstrategie' since 2026-01-15, "
+     "before the dossier starts (2026-03-01)"),
     ("listed twice", edit("    members: [a-jansen, b-bakker]",
                           "    members: [a-jansen, b-bakker, a-jansen]"),
      "W106", 50, 35, "'a-jansen' is listed twice in 'members'"),

@@ -113,6 +113,8 @@ def organisation_by_id(id: str) -> Response:
 
 @page(bp, "/directorate/<id>", cache=True)
 def directorate(id: str) -> Response:
+    from .involvement import directorate_data
+
     snap = snapshot()
     reg = snap.registry
     u = _get("directorate", id)
@@ -139,6 +141,7 @@ def directorate(id: str) -> Response:
         "directorate_ties": ties,
         "silo": silo,
         "findings": _findings(reg, id),
+        **directorate_data(snap, id),  # issue 13: capacity, involvement, tasks
     }
     return render("directorate.html", without_findings(data))
 
@@ -158,6 +161,8 @@ def department(id: str) -> Response:
 
 @page(bp, "/person/<id>")
 def person(id: str) -> Response:
+    from .involvement import person_data
+
     snap = snapshot()
     reg = snap.registry
     p = _get("person", id)
@@ -191,12 +196,15 @@ def person(id: str) -> Response:
         "broker": broker,
         "separates": [refs(reg, pair) for pair in spof["separates"]] if spof else [],
         "findings": _findings(reg, id),
+        "load": person_data(snap, id),  # issue 13
     }
     return render("person.html", without_findings(data))
 
 
 @page(bp, "/dossier/<id>")
 def dossier(id: str) -> Response:
+    from .involvement import dossier_data
+
     snap = snapshot()
     reg = snap.registry
     d = _get("dossier", id)
@@ -211,6 +219,7 @@ def dossier(id: str) -> Response:
         "involved_directorates": refs(reg, sorted(snap.lookups.involved.get(id, ()))),
         "collaborations": refs(reg, snap.lookups.collaborations_on.get(id, [])),
         "findings": _findings(reg, id),
+        **dossier_data(snap, id),  # issue 13: should_involve, late, cover, whose task
     }
     return render("dossier.html", without_findings(data))
 

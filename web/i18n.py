@@ -305,6 +305,52 @@ STRINGS: dict[str, dict[str, str]] = {
         "a11y.contact": "Loopt u tegen een toegankelijkheidsprobleem aan? Meld het bij de "
                         "beheerders van het register (zie de README); wij reageren binnen "
                         "vijf werkdagen.",
+        # issue 13: who should be involved, when, who covers, whose task
+        "inv.should": "Wie had betrokken moeten zijn",
+        "inv.should.explain": "Dossiers die bij een thema horen terwijl een directie die het "
+                              "thema vraagt niet betrokken is, en wie bij een evaluatie aan "
+                              "tafel ontbrak.",
+        "inv.should.theme": "{unit} zou betrokken moeten zijn: {theme}",
+        "inv.should.absent": "{unit} ontbrak aan tafel bij ‘{collaboration}’ ({date})",
+        "inv.late": "Laat betrokken",
+        "inv.late.explain": "Directies die een proces of thema vraagt en die later dan {days} "
+                            "dagen na de start, of pas vanaf de fase besluitvorming, zijn "
+                            "betrokken.",
+        "inv.late.row": "{unit} laat betrokken bij ‘{dossier}’",
+        "inv.late.days": "{n} dagen na de start ({start})",
+        "inv.late.stage": "pas in de fase {stage}",
+        "inv.cover": "Vervanging en capaciteit",
+        "inv.cover.explain": "Niemand kan een collega opvangen als een dossier geen vervanger "
+                             "heeft. Grens: {max} actieve dossiers per persoon.",
+        "inv.cover.active": "Actieve dossiers",
+        "inv.cover.no_deputy": "Zonder vervanger",
+        "inv.cover.fte": "Fte",
+        "inv.cover.per_fte": "Dossiers per fte",
+        "inv.cover.vacancies": "Vacatures",
+        "inv.cover.overloaded": "Overbelast",
+        "inv.cover.problems": "Vervanger kan niet invallen",
+        "inv.cover.problem.unknown": "{deputy} staat niet (meer) in het register",
+        "inv.cover.problem.owner": "de dossierhouder is zijn eigen vervanger",
+        "inv.cover.dossiers": "Dossiers zonder vervanger",
+        "inv.task": "Wiens taak is het?",
+        "inv.task.explain": "Taken en dossiers vergeleken op hun woorden (stammen).",
+        "inv.task.uncovered": "Taken zonder actief dossier",
+        "inv.task.unclear": "Dossiers die passen bij de taken van een andere directie die niet "
+                            "betrokken is",
+        "inv.task.unclear.row": "‘{dossier}’ past bij een taak van {unit}: ‘{task}’",
+        "inv.task.overlap": "Overlappende taken van verschillende directies",
+        "inv.task.overlap.row": "{a}: ‘{ta}’ en {b}: ‘{tb}’",
+        "inv.shared": "gedeeld",
+        "inv.load": "Belasting",
+        "inv.load.text": "{n} actieve dossiers als dossierhouder (grens {max}), vervanger "
+                         "voor {d}",
+        "inv.no_deputy": "Geen vervanger: niemand kan dit dossier overnemen.",
+        "inv.start": "Start",
+        "inv.stage": "Fase",
+        "inv.since": "sinds {date}",
+        "inv.at_stage": "vanaf {stage}",
+        "kind.external": "externe eenheid",
+        "kind.theme": "thema",
     },
     "en": {
         "app.title": "TVB register",
@@ -585,6 +631,50 @@ STRINGS: dict[str, dict[str, str]] = {
         "a11y.contact": "Do you run into an accessibility problem? Tell the register's "
                         "maintainers (see the README); we answer within five working "
                         "days.",
+        "inv.should": "Who should have been involved",
+        "inv.should.explain": "Dossiers that belong to a theme while a directorate the theme "
+                              "asks for is not involved, and who was missing at the table of "
+                              "an evaluation.",
+        "inv.should.theme": "{unit} should be involved: {theme}",
+        "inv.should.absent": "{unit} was missing at the table of ‘{collaboration}’ ({date})",
+        "inv.late": "Involved late",
+        "inv.late.explain": "Directorates that a process or theme asks for, brought in more "
+                            "than {days} days after the start, or only from the decision "
+                            "stage.",
+        "inv.late.row": "{unit} brought into ‘{dossier}’ late",
+        "inv.late.days": "{n} days after the start ({start})",
+        "inv.late.stage": "only at stage {stage}",
+        "inv.cover": "Cover and capacity",
+        "inv.cover.explain": "Nobody can take over from a colleague when a dossier has no "
+                             "deputy. Limit: {max} active dossiers per person.",
+        "inv.cover.active": "Active dossiers",
+        "inv.cover.no_deputy": "Without deputy",
+        "inv.cover.fte": "FTE",
+        "inv.cover.per_fte": "Dossiers per FTE",
+        "inv.cover.vacancies": "Vacancies",
+        "inv.cover.overloaded": "Overloaded",
+        "inv.cover.problems": "Deputy cannot stand in",
+        "inv.cover.problem.unknown": "{deputy} is not (or no longer) in the register",
+        "inv.cover.problem.owner": "the owner is their own deputy",
+        "inv.cover.dossiers": "Dossiers without a deputy",
+        "inv.task": "Whose task is it?",
+        "inv.task.explain": "Tasks and dossiers compared by their words (stems).",
+        "inv.task.uncovered": "Tasks without an active dossier",
+        "inv.task.unclear": "Dossiers that fit the tasks of another directorate that is not "
+                            "involved",
+        "inv.task.unclear.row": "‘{dossier}’ fits a task of {unit}: ‘{task}’",
+        "inv.task.overlap": "Overlapping tasks of different directorates",
+        "inv.task.overlap.row": "{a}: ‘{ta}’ and {b}: ‘{tb}’",
+        "inv.shared": "shared",
+        "inv.load": "Load",
+        "inv.load.text": "{n} active dossiers as owner (limit {max}), deputy for {d}",
+        "inv.no_deputy": "No deputy: nobody can take this dossier over.",
+        "inv.start": "Start",
+        "inv.stage": "Stage",
+        "inv.since": "since {date}",
+        "inv.at_stage": "from {stage}",
+        "kind.external": "external unit",
+        "kind.theme": "theme",
     },
 }
 

@@ -67,6 +67,8 @@ def dashboard() -> Response:
                for f in FACTORS]
     upkeep = {k: [ref(reg, i) for i in report["upkeep"][k]]
               for k in ("unowned_dossiers", "unevaluated_collaborations")}
+    from .involvement import dashboard_data
+
     return render("integrator.html", report, matrix=_matrix(report), missing=links,
                   totals=totals, factors=factors, upkeep=upkeep, limit=limit,
-                  ref=lambda i: ref(reg, i))
+                  ref=lambda i: ref(reg, i), involvement=dashboard_data(reg, report, limit))
