@@ -86,6 +86,10 @@ def test_the_session_cookie_is_secure_over_https(monkeypatch):
         assert app.session_interface.get_cookie_secure(app) is True
     with app.test_request_context("http://127.0.0.1/"):
         assert app.session_interface.get_cookie_secure(app) is False
+    # TLS ends at a proxy: the public callback URL says HTTPS
+    app.config["OIDC_REDIRECT_URI"] = "https://tvb.example/auth/callback"
+    with app.test_request_context("http://127.0.0.1/"):
+        assert app.session_interface.get_cookie_secure(app) is True
 
 
 def test_serve_beyond_this_machine_with_sign_in_configured_starts(monkeypatch, served):

@@ -28,6 +28,8 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``OIDC_GROUPS_CLAIM``       the ID token claim that lists the user's groups (``groups``)
 ``OIDC_SCOPE``              scopes asked for (``openid profile email``)
 ``OIDC_LEEWAY``             seconds of clock skew allowed on ``exp``/``iat`` (60)
+``OIDC_REDIRECT_URI``       the public callback URL (``https://<host>/auth/callback``) when
+                            the viewer sits behind a proxy; else built from the request
 ``PROXY_TRUSTED``           trust a reverse proxy's user headers from these addresses or
                             networks (comma-separated or a list)
 ``PROXY_USER_HEADER``       the proxy's user header (``X-Remote-User``)
@@ -84,6 +86,7 @@ DEFAULTS: dict[str, Any] = {
     "OIDC_GROUPS_CLAIM": "groups",
     "OIDC_SCOPE": "openid profile email",
     "OIDC_LEEWAY": 60,
+    "OIDC_REDIRECT_URI": None,
     "PROXY_TRUSTED": None,
     "PROXY_USER_HEADER": "X-Remote-User",
     "PROXY_GROUPS_HEADER": "X-Remote-Groups",

@@ -181,11 +181,14 @@ def _settings(app: Flask) -> dict[str, Any]:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie, marked ``Secure`` whenever the request came over HTTPS
-    (or ``SESSION_COOKIE_SECURE`` says so)."""
+    """Flask's signed cookie, marked ``Secure`` whenever the request came over HTTPS, the
+    public callback URL is HTTPS (TLS ends at a proxy), or ``SESSION_COOKIE_SECURE``
+    says so."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+        public = str(app.config.get("OIDC_REDIRECT_URI") or "")
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure \
+            or public.startswith("https:")
 
 
 # -- the guard ---------------------------------------------------------------------------------
@@ -305,7 +308,9 @@ def login() -> Response:
     if mode() != "oidc":
         raise Forbidden(t("auth.not_oidc"))
     session["next"] = _local(request.args.get("next"))
-    redirect_uri = url_for("auth.callback", _external=True, lang=None)
+    # Behind a proxy that terminates TLS the request's own URL is not the public one.
+    redirect_uri = current_app.config.get("OIDC_REDIRECT_URI") or \
+        url_for("auth.callback", _external=True, lang=None)
     try:
         return _client().authorize_redirect(redirect_uri)
     except Exception as exc:  # the provider cannot be reached or answers nonsense
@@ -370,6 +375,10 @@ def init_app(app: Flask) -> None:
         cfg["SECRET_KEY"] = secrets.token_bytes(32)
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # The cookie is written only when the session changes (sign-in, sign-out): the
+    # lifetime counts from signing in, and a late answer to an old request cannot bring
+    # back a session that sign-out or a refused sign-in has just ended.
+    cfg["SESSION_REFRESH_EACH_REQUEST"] = False
     app.session_interface = _SessionInterface()
     if state["mode"] == "oidc":
         from authlib.integrations.flask_client import OAuth
