@@ -13,34 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, TODAY
-from tests.test_e2e import ARGS, CHROMIUM, sync_playwright
+from tests.servers import BROWSER_SKIPS
 
 AXE = Path(__file__).parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Playwright for Python is not installed"),
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (apt-get install chromium)"),
-]
-
-
-@pytest.fixture(scope="module")
-def server():
-    from tests.servers import serve
-    from web import create_app
-
-    app = create_app({"DATA": SAMPLE, "TODAY": TODAY, "WATCH": False})
-    with serve(app) as base:
-        yield base, app
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+pytestmark = BROWSER_SKIPS
 
 
 def _routes(app) -> list[str]:

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE, TODAY
+from tests.servers import BROWSER_SKIPS
 from tests.test_accessibility import axe_violations
-from tests.test_e2e import ARGS, CHROMIUM, sync_playwright
 
 NODE_DIR = Path(__file__).parent / "node"
 NODE = shutil.which("node")
@@ -34,8 +34,7 @@ USERS = {
 }
 
 pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Playwright for Python is not installed"),
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (apt-get install chromium)"),
+    *BROWSER_SKIPS,
     pytest.mark.skipif(NODE is None, reason="node is not installed"),
     # In CI (CI=true) a missing package fails the tests instead: .ci/run installs them.
     pytest.mark.skipif(not os.environ.get("CI") and (
@@ -83,14 +82,6 @@ def idp_and_viewer():
     finally:
         proc.kill()
         proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
@@ -159,13 +150,20 @@ def _signed_out_json(page, base: str) -> None:
 
 
 # -- each role sees what it may --------------------------------------------------------------
+def _visit_as(page, idp_and_viewer, user: str, path: str):
+    """Open *path*, sign in as *user* at the provider, land on *path*; ``(base, app,
+    registry, snapshot)``."""
+    base, issuer, app = idp_and_viewer
+    page.goto(base + path)
+    _sign_in(page, issuer, user)
+    page.wait_for_url(base + path)
+    snap = app.extensions["tvb.snapshots"].current
+    return base, app, snap.registry, snap
+
+
 def test_a_reader_signs_in_sees_the_register_but_not_the_integrators_pages(page,
                                                                          idp_and_viewer):
-    base, issuer, app = idp_and_viewer
-    reg = app.extensions["tvb.snapshots"].current.registry
-    page.goto(base + "/organisation")
-    _sign_in(page, issuer, "lotte")
-    page.wait_for_url(base + "/organisation")
+    base, app, reg, snap = _visit_as(page, idp_and_viewer, "lotte", "/organisation")
     assert page.locator(".account .who").inner_text() == "Lotte Lezer (lezer)"
     assert _nav(page) == ["Zoeken", "Organisatie", "Lessen"]
     assert axe_violations(page) == []  # the header with the account and sign-out button
@@ -177,7 +175,6 @@ def test_a_reader_signs_in_sees_the_register_but_not_the_integrators_pages(page,
     assert person.phone not in page.content() and person.email in page.content()
     assert page.request.get(base + f"/person/{person.id}.json").json()["phone"] is None
     # nor the integrator's findings about a person or a directorate
-    snap = app.extensions["tvb.snapshots"].current
     flagged = next(pid for pid in reg.people if snap.lookups.flags.get(pid))
     seen = page.request.get(base + f"/person/{flagged}.json").json()
     assert seen["flags"] == [] and seen["findings"] == [] and seen["broker"] is None
@@ -203,11 +200,7 @@ def test_a_reader_signs_in_sees_the_register_but_not_the_integrators_pages(page,
 
 def test_an_integrator_sees_the_dashboard_network_and_sparql_but_not_status(page,
                                                                          idp_and_viewer):
-    base, issuer, app = idp_and_viewer
-    reg = app.extensions["tvb.snapshots"].current.registry
-    page.goto(base + "/integrator?lang=en")
-    _sign_in(page, issuer, "ivo")
-    page.wait_for_url(base + "/integrator?lang=en")
+    base, app, reg, snap = _visit_as(page, idp_and_viewer, "ivo", "/integrator?lang=en")
     assert _nav(page) == ["Search", "Organisation", "Integrator", "Network", "Lessons",
                           "SPARQL"]
     assert page.goto(base + "/network").status == 200
@@ -215,7 +208,6 @@ def test_an_integrator_sees_the_dashboard_network_and_sparql_but_not_status(page
     person = next(p for p in reg.people.values() if p.phone)
     page.goto(base + f"/person/{person.id}")
     assert person.phone in page.content()  # integrators see phone numbers
-    snap = app.extensions["tvb.snapshots"].current
     flagged = next(pid for pid in reg.people if snap.lookups.flags.get(pid))
     assert page.request.get(base + f"/person/{flagged}.json").json()["flags"] != []
     # the SPARQL form posts with the session's CSRF token
@@ -271,23 +263,19 @@ def test_a_replayed_state_is_refused(page, idp_and_viewer):
     _signed_out_json(page, base)  # a replay also ends the session it ran in
 
 
-def test_an_id_token_without_groups_is_refused(page, idp_and_viewer):
+@pytest.mark.parametrize("user, message", [
+    ("zonder", "geen groepen (claim 'groups')"),
+    ("vreemd", "geen rol in het TVB-register"),
+])
+def test_an_id_token_without_groups_or_a_mapped_group_is_refused(page, idp_and_viewer, user,
+                                                                  message):
     base, issuer, app = idp_and_viewer
     page.goto(base + "/")
-    _sign_in(page, issuer, "zonder")
+    _sign_in(page, issuer, user)
     page.wait_for_url(base + "/auth/callback**")
-    assert "geen groepen (claim 'groups')" in page.locator("main").inner_text()
+    assert message in page.locator("main").inner_text()
     _assert_nothing_of_the_register(page, app)
     _signed_out_json(page, base)
-
-
-def test_groups_without_a_role_are_refused(page, idp_and_viewer):
-    base, issuer, app = idp_and_viewer
-    page.goto(base + "/")
-    _sign_in(page, issuer, "vreemd")
-    page.wait_for_url(base + "/auth/callback**")
-    assert "geen rol in het TVB-register" in page.locator("main").inner_text()
-    _assert_nothing_of_the_register(page, app)
 
 
 def test_before_signing_in_nothing_is_shown(page, idp_and_viewer):
