@@ -3,13 +3,15 @@
 Run ``.venv/bin/python -m benchmarks.web_bench [--people 10000] [--clients 8]
 [--duration 10]``.  For the sample register and for a generated one
 (:func:`registry.generate.generate`), it builds the app, serves it with waitress on
-127.0.0.1 (a free port, in this process) and measures
+127.0.0.1 (a free port, in this process; the server of ``tvb serve``) and measures
 
 * **latency per page**: the first GET (heavy pages are then cached per version of the
   data), then ``--requests`` sequential GETs on one keep-alive connection, p50 and p95;
 * **throughput**: ``--clients`` threads, each on its own keep-alive connection, cycling
   through all pages for ``--duration`` seconds (and at most ``--max-requests`` requests
-  in all): requests per second, p50/p95 under load, and any non-200 answer.
+  in all): requests per second, p50/p95 under load, and any non-200 answer;
+* **slow clients**: ``/health`` latency while ``--slow-clients`` connections (from
+  127.0.0.2 and 127.0.1.x) drip header lines and never finish a request.
 
 Traffic goes to 127.0.0.1 only and every loop is bounded in count and time.  Not a test:
 the figures go in the README (section *Viewer*).
@@ -62,12 +64,13 @@ def pages(app) -> list[tuple[str, str]]:
 
 
 def serve(app, threads: int = 8):
-    """Start waitress on 127.0.0.1 on a free port in a thread; returns ``(port, stop)``."""
+    """Start the server of ``tvb serve`` (:mod:`web.server`, with the command's options)
+    on 127.0.0.1 on a free port in a thread; returns ``(port, stop)``."""
     from waitress import wasyncore
-    from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads,
-                           connection_limit=256, channel_timeout=30)
+    from web.server import create_server, server_options
+
+    server = create_server(app, "127.0.0.1", 0, **server_options(app, threads))
     thread = threading.Thread(target=server.run, name="bench-waitress", daemon=True)
     thread.start()
 
@@ -78,7 +81,7 @@ def serve(app, threads: int = 8):
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(10)
 
-    return server.effective_port, stop
+    return int(server.effective_port), stop
 
 
 def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
@@ -150,6 +153,62 @@ def throughput(port: int, paths: list[str], clients: int, duration: float,
             "p50": _pct(times, 50), "p95": _pct(times, 95), "statuses": statuses}
 
 
+def slow_clients(port: int, n: int, requests: int = 30, seconds: float = 5.0) -> dict:
+    """``/health`` latency (p50/p95, ms, *requests* sequential requests on fresh
+    connections) while *n* slow clients each hold a connection open and send one header
+    line every half second; half of them from one address (127.0.0.2), half from
+    addresses of their own (127.0.1.x), as a slowloris on one host or on many would.
+    Bounded: the drip stops after *seconds* plus the measurement."""
+    import socket
+
+    socks = []
+    sources = ["127.0.0.2"] * (n // 2) + [f"127.0.1.{i % 250 + 1}" for i in range(n - n // 2)]
+    for src in sources:
+        s = socket.socket()
+        s.settimeout(5)
+        try:
+            s.bind((src, 0))
+            s.connect(("127.0.0.1", port))
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            socks.append(s)
+        except OSError:
+            s.close()
+    stop = threading.Event()
+
+    def drip() -> None:
+        k = 0
+        while not stop.wait(0.5) and k < 1000:
+            k += 1
+            for s in list(socks):
+                try:
+                    s.sendall(f"X-Drip: {k}\r\n".encode())
+                except OSError:
+                    socks.remove(s)
+                    s.close()
+
+    dripper = threading.Thread(target=drip, daemon=True)
+    dripper.start()
+    time.sleep(seconds)  # the server has closed what it refused: sends to it failed
+    held = len(socks)
+    times, bad = [], 0
+    for _ in range(requests):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            status, took = _get(conn, "/health")
+        except OSError:
+            status, took = 0, 30.0
+        finally:
+            conn.close()
+        bad += status != 200
+        times.append(took * 1000)
+    stop.set()
+    dripper.join(10)
+    for s in socks:
+        s.close()
+    return {"held": held, "p50": _pct(times, 50), "p95": _pct(times, 95),
+            "errors": bad, "requests": requests}
+
+
 def run(label: str, data: Path, args) -> None:
     from web import create_app
 
@@ -173,6 +232,11 @@ def run(label: str, data: Path, args) -> None:
         print(f"\n{args.clients} concurrent clients, all pages in turn, {t['seconds']:.1f} s: "
               f"**{t['rps']:.0f} requests/s**, p50 {t['p50']:.1f} ms, p95 {t['p95']:.1f} ms, "
               f"{t['requests']:,} requests, statuses {t['statuses']}")
+        if args.slow_clients:
+            r = slow_clients(port, args.slow_clients)
+            print(f"\n{args.slow_clients} slow clients ({r['held']} connections held after "
+                  f"the per-client bound): /health p50 {r['p50']:.1f} ms, p95 "
+                  f"{r['p95']:.1f} ms, {r['errors']} of {r['requests']} failed")
     finally:
         stop()
         app.extensions["tvb.snapshots"].stop()
@@ -188,6 +252,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-requests", type=int, default=50_000,
                     help="upper bound on the requests of the load phase")
     ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--slow-clients", type=int, default=200,
+                    help="slow clients holding connections while /health is measured "
+                    "(0 to skip)")
     args = ap.parse_args(argv)
     print(f"# Viewer benchmark — Python {platform.python_version()}, "
           f"{platform.machine()}, waitress with {args.threads} threads on 127.0.0.1")

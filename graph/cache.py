@@ -18,10 +18,18 @@ with a header — magic, format version, the key, the length and SHA-256 of the 
 registry, the warnings, and where each other part lies with its own SHA-256) — checked
 before the index is unpickled; each part is checked against its digest before it is
 unpickled, when first used (:class:`CachedSnapshot`), so that a restart of the viewer
-answers as soon as the registry is back.  An entry that is stale, truncated or corrupt,
-or lies in a folder others can write to, is never trusted: the snapshot (or the damaged
-part) is rebuilt, and the entry written again.  Unpickling is as safe as the folder:
-keep it private.
+answers as soon as the registry is back.  An entry that is stale, truncated or corrupt
+is never trusted: the snapshot (or the damaged part) is rebuilt, and the entry written
+again.
+
+Unpickling runs whatever the file says, so a file is only unpickled when nobody but this
+user could have written it (:func:`trusted_folder`): the entry is a regular file (not a
+symlink) owned by the current user and writable by nobody else, its folder is owned by the
+current user and writable by nobody else, and so is every folder above it up to ``/`` —
+except folders owned by root (or this user) that others may write to only with the
+sticky bit, such as ``/tmp``, in which nobody can rename what another owns.  The folder's
+mode alone is not enough: a 0666 entry, or a private folder under a world-writable
+``.cache/`` (which anyone could swap for a folder of their own), is never trusted.
 """
 
 from __future__ import annotations
@@ -29,8 +37,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 import os
 import pickle
+import stat
 import struct
 import tempfile
 from collections.abc import Sequence
@@ -41,7 +51,10 @@ from registry.load import expand_paths
 
 from .snapshot import Snapshot
 
-__all__ = ["SnapshotCache", "CachedSnapshot", "cache_dir", "FORMAT_VERSION", "MAGIC"]
+__all__ = ["SnapshotCache", "CachedSnapshot", "cache_dir", "trusted_folder", "FORMAT_VERSION",
+           "MAGIC"]
+
+log = logging.getLogger("tvb.cache")
 
 MAGIC = b"TVBSNAP\x00"
 FORMAT_VERSION = 3
@@ -60,6 +73,59 @@ def cache_dir(paths: Sequence[str | os.PathLike], where: bool | str | os.PathLik
     first = Path(paths[0]) if paths else Path(".")
     base = first.resolve().parent
     return base / ".cache" / "tvb"
+
+
+def _safe_above(st: os.stat_result, uid: int) -> bool:
+    """A folder above the cache folder: nobody but its owner (this user or root) can
+    replace what is in it."""
+    if st.st_uid not in (uid, 0):
+        return False
+    return not st.st_mode & 0o022 or bool(st.st_mode & stat.S_ISVTX)
+
+
+def _private(st: os.stat_result, uid: int) -> bool:
+    """Owned by this user, writable by nobody else."""
+    return st.st_uid == uid and not st.st_mode & 0o022
+
+
+def trusted_folder(folder: str | os.PathLike) -> bool:
+    """Whether only the current user can have put what is in *folder*: it is owned by this
+    user and writable by nobody else, and every folder above it, as written and as it
+    resolves, passes :func:`_safe_above` (a symbolic link on the way must be owned by
+    this user or root too)."""
+    uid = os.getuid()
+    try:
+        folder = Path(os.path.abspath(folder))
+        real = Path(os.path.realpath(folder))
+        if not _private(os.stat(real), uid) or not stat.S_ISDIR(os.stat(real).st_mode):
+            return False
+        for above in real.parents:
+            if not _safe_above(os.stat(above), uid):
+                return False
+        for part in (folder, *folder.parents):
+            st = os.lstat(part)
+            if stat.S_ISLNK(st.st_mode):
+                if st.st_uid not in (uid, 0):
+                    return False
+            elif part != folder and not _safe_above(st, uid):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _make_folder(folder: Path) -> None:
+    """Create *folder* and any missing folder above it, each private (0700): a ``.cache``
+    made with the umask's group write bit would make every entry untrusted."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        d.mkdir(mode=0o700, exist_ok=True)
 
 
 def _tool_version() -> str:
@@ -169,23 +235,25 @@ class SnapshotCache:
         return self.folder / (key.hex()[:40] + suffix)
 
     def _folder_is_private(self) -> bool:
-        """Only a folder of ours that nobody else can write to is trusted."""
-        try:
-            st = self.folder.stat()
-        except OSError:
-            return False
-        return st.st_uid == os.getuid() and not st.st_mode & 0o022
+        """Only a folder that nobody but us can have written to is trusted."""
+        return trusted_folder(self.folder)
 
     def read(self, key: bytes, suffix: str = _SNAP) -> tuple[bytes, _Tail] | None:
         """The payload stored under *key*, and the rest of the file (the parts of a
         snapshot, read and checked against their own digests when they are used); None
-        when there is no entry that can be trusted (an untrusted file is removed)."""
+        when there is no entry that can be trusted (an untrusted file is removed, when
+        the folder is ours to remove it from)."""
         path = self._path(key, suffix)
-        if not path.is_file() or not self._folder_is_private():
+        if not path.exists() or not self._folder_is_private():
             return None
         fd = -1
         try:
-            fd = os.open(path, os.O_RDONLY)
+            # not through a symbolic link; then judge the file that was opened, not a
+            # name that may point elsewhere by now
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or not _private(st, os.getuid()):
+                raise ValueError("an entry others could have written")
             head = os.pread(fd, _HEADER.size, 0)
             if len(head) != _HEADER.size:
                 raise ValueError("truncated header")
@@ -209,8 +277,10 @@ class SnapshotCache:
         """Store *payload* (and the *tail* blobs after it) under *key* atomically; None
         when the folder is not usable."""
         try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _make_folder(self.folder)
             if not self._folder_is_private():
+                log.warning("snapshot cache not used: %s, or a folder above it, could be "
+                            "written by another user", self.folder)
                 return None
             head = _HEADER.pack(MAGIC, FORMAT_VERSION, key, len(payload),
                                 hashlib.sha256(payload).digest())

@@ -47,6 +47,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     """The graph as ``turtle``, ``jsonld`` or ``ntriples`` (UTF-8 bytes, stable order)."""
     if fmt not in RDF_FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose from {', '.join(RDF_FORMATS)}")
+    graph = _without_invalid_iris(graph)
     if fmt == "ntriples":
         text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         # "\n" only: str.splitlines would also cut at U+2028, NEL, VT or FF inside a literal.
@@ -58,6 +59,25 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         return (json.dumps(_sorted_jsonld(json.loads(text)), ensure_ascii=False, indent=2)
                 + "\n").encode("utf-8")
     return _turtle(graph)
+
+
+def _without_invalid_iris(graph: Graph) -> Graph:
+    """The graph without the triples that hold an IRI no RDF parser would read back (an
+    IRI with a line break would even end an N-Triples line early); the graph itself when
+    there are none.  One look at each distinct node."""
+    from .store import valid_iri
+
+    bad = {n for n in graph.all_nodes() if isinstance(n, URIRef) and not valid_iri(str(n))}
+    bad |= {p for p in graph.predicates(unique=True) if not valid_iri(str(p))}
+    if not bad:
+        return graph
+    kept = Graph(bind_namespaces="none")
+    for prefix, ns in graph.namespaces():
+        kept.bind(prefix, ns)
+    for triple in graph:
+        if not bad.intersection(triple):
+            kept.add(triple)
+    return kept
 
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")

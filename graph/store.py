@@ -13,6 +13,7 @@ The N-Triples are what the snapshot cache keeps, so a warm start only reloads th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
@@ -20,18 +21,38 @@ from rdflib import XSD, BNode, Literal, URIRef
 
 from registry.model import Registry
 
-from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, capped_result, check_query
+from .sparql import MAX_QUERY_CHARS, QueryFailed, QueryResult, capped_result, checked_text
 from .terms import iri_ref, string_literal
 
-__all__ = ["to_ntriples", "build_store", "run_query", "to_rdflib"]
+__all__ = ["to_ntriples", "build_store", "run_query", "to_rdflib", "valid_iri"]
 
+log = logging.getLogger("tvb.store")
+
+
+def valid_iri(value: str) -> bool:
+    """Whether *value* is an IRI that Oxigraph (and so N-Triples and SPARQL) accepts: an
+    absolute IRI by RFC 3987, without spaces, line breaks or other forbidden code points."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+class _Invalid(ValueError):
+    """A term that N-Triples cannot carry."""
 
 
 def _nt(term: object, memo: dict) -> str:
     got = memo.get(term)
     if got is not None:
+        if got is _Invalid:
+            raise _Invalid(term)
         return got
     if isinstance(term, URIRef):
+        if not valid_iri(str(term)):
+            memo[term] = _Invalid
+            raise _Invalid(term)
         text = iri_ref(str(term))
     elif isinstance(term, BNode):
         text = f"_:{term}"
@@ -57,6 +78,10 @@ def to_ntriples(registry: Registry, *, with_ontology: bool = True) -> bytes:
     -----
     One pass over :func:`graph.rdf.iter_triples`; terms repeat a lot (predicates, units,
     people), so each is written once and remembered: $O(t)$ for $t$ triples.
+
+    A triple with an IRI that is not valid (a value the data check let through, such as
+    an IRI ending in a line break) is left out, with a warning in the log: one bad value
+    must not make the whole store, and so every SPARQL query, fail.
     """
     from .rdf import iter_triples, ontology_graph
 
@@ -66,14 +91,44 @@ def to_ntriples(registry: Registry, *, with_ontology: bool = True) -> bytes:
         from itertools import chain
 
         triples = chain(triples, ontology_graph())
-    lines = [f"{_nt(s, memo)} {_nt(p, memo)} {_nt(o, memo)} .\n" for s, p, o in triples]
+    lines = []
+    left_out: list[str] = []
+    for s, p, o in triples:
+        try:
+            lines.append(f"{_nt(s, memo)} {_nt(p, memo)} {_nt(o, memo)} .\n")
+        except _Invalid as exc:
+            left_out.append(str(exc.args[0]))
+    if left_out:
+        log.warning("%d triple(s) left out of the store: not a valid IRI: %.200r",
+                    len(left_out), left_out[0])
     return "".join(lines).encode("utf-8")
 
 
 def build_store(ntriples: bytes) -> ox.Store:
-    """An in-memory Oxigraph store holding these N-Triples (bulk-loaded)."""
+    """An in-memory Oxigraph store holding these N-Triples (bulk-loaded).
+
+    Should a line still not parse (N-Triples written by another version and read from
+    the cache), the store is built from the lines that do, and the rest is logged: a
+    store that cannot be built would fail every SPARQL query.
+    """
     store = ox.Store()
-    store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    try:
+        store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+        return store
+    except (SyntaxError, ValueError) as exc:
+        first_error = exc
+    good, bad = [], 0
+    for line in ntriples.split(b"\n"):
+        try:
+            if line.strip():
+                list(ox.parse(input=line, format=ox.RdfFormat.N_TRIPLES))
+                good.append(line)
+        except (SyntaxError, ValueError):
+            bad += 1
+    log.warning("%d line(s) of the N-Triples left out of the store (%.200r)", bad,
+                str(first_error))
+    store = ox.Store()
+    store.bulk_load(input=b"\n".join(good), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -122,9 +177,13 @@ def run_query(store: ox.Store, text: str, *, namespaces: Mapping[str, str] | Non
     """
     if max_rows is not None and max_rows < 0:
         raise ValueError("max_rows must be at least 0")
-    check_query(text, max_chars=max_chars)
+    # Oxigraph gets the canonical text that was checked, never the text as sent: its
+    # parser and rdflib's must not disagree about where a comment ends (issue 21).
+    canon = checked_text(text, max_chars=max_chars)
     try:
-        result = store.query(text, prefixes=dict(namespaces or {}))
+        # The dataset is set here too, so even a FROM that slipped through names nothing.
+        result = store.query(canon, prefixes=dict(namespaces or {}),
+                             default_graph=ox.DefaultGraph(), named_graphs=[])
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):

@@ -17,10 +17,10 @@ BASE = {"DATA": SAMPLE, "TODAY": TODAY, "WATCH": False, "TESTING": True}
 
 @pytest.fixture()
 def served(monkeypatch):
-    import waitress
+    from web import server
 
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr(server, "serve", lambda app, **kw: calls.append((app, kw)))
     return calls
 
 

@@ -23,10 +23,10 @@ WRITE_METHODS = ("POST", "PUT", "DELETE", "PATCH")
 def served(monkeypatch):
     """``tvb serve`` with waitress replaced by a stub: (app, waitress keyword arguments,
     the command's output)."""
-    import waitress
+    from web import server
 
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr(server, "serve", lambda app, **kw: calls.append((app, kw)))
 
     def run(*args: str):
         calls.clear()

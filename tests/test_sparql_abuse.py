@@ -1,8 +1,9 @@
 """SPARQL abuse: what a hostile client can send to ``/sparql`` is refused, cut off by a
 limit, or harmless — and the server keeps answering everyone else meanwhile.
 
-The server is waitress on 127.0.0.1 configured exactly as ``tvb serve`` configures it (the
-keyword arguments are taken from the command itself), in a thread of this process.
+The server is the one of ``tvb serve`` (:mod:`web.server`) on 127.0.0.1, configured exactly
+as the command configures it (the keyword arguments are taken from the command itself), in
+a thread of this process.
 """
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ CONCAT_BOMB = ('SELECT (STRLEN(?k) AS ?n) WHERE { BIND("' + "a" * 100 + '" AS ?a
 # -- the server ---------------------------------------------------------------------------------
 def _serve_kwargs(monkeypatch) -> dict:
     """The waitress keyword arguments of ``tvb serve`` (its server replaced by a stub)."""
-    import waitress
-
     from tvb.cli import main
+    from web import server
 
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
+    monkeypatch.setattr(server, "serve", lambda app, **kw: calls.append(kw))
     r = CliRunner().invoke(main, ["serve", "--data", str(SAMPLE), "--no-watch", "--today",
                                   TODAY.isoformat()])
     assert r.exit_code == 0, r.output
@@ -49,7 +49,7 @@ def _serve_kwargs(monkeypatch) -> dict:
 
 class Served:
     def __init__(self, app, kwargs: dict):
-        from waitress.server import create_server
+        from web.server import create_server
 
         kw = {k: v for k, v in kwargs.items() if k not in ("host", "port")}
         self.app = app
@@ -80,13 +80,18 @@ class Served:
         self.thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def served():
+def command_kwargs() -> dict:
+    """:func:`_serve_kwargs` for a module-scoped fixture (its own monkeypatch)."""
     mp = pytest.MonkeyPatch()
     try:
-        kwargs = _serve_kwargs(mp)
+        return _serve_kwargs(mp)
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def served():
+    kwargs = command_kwargs()
     app = _viewer(SAMPLE, SPARQL_TIMEOUT=TIMEOUT, SPARQL_MAX_MEMORY=128 * 2**20)
     app.extensions["tvb.snapshots"].current.store  # noqa: B018 - built before any fork
     s = Served(app, kwargs)

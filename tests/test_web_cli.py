@@ -51,9 +51,9 @@ def test_invalid_data_exits_1_with_the_diagnostics(write_register):
 @pytest.fixture()
 def served(monkeypatch):
     calls = []
-    import waitress
+    from web import server
 
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr(server, "serve", lambda app, **kw: calls.append((app, kw)))
     return calls
 
 

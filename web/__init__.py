@@ -21,6 +21,10 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
+``SERVER_HEADER_TIMEOUT``   seconds a client has to send a request's headers (10)
+``SERVER_REQUEST_TIMEOUT``  seconds a client has to send a whole request (60)
+``SERVER_MAX_PER_CLIENT``   open connections from one address, 0 for no bound (64);
+                            behind a reverse proxy every client has the proxy's address
 ``OIDC_ISSUER``             sign in with this OpenID provider (its issuer URL); with
 ``OIDC_CLIENT_ID``          the client's id and
 ``OIDC_CLIENT_SECRET``      secret (``TVB_OIDC_CLIENT_SECRET`` or a file named by
@@ -77,6 +81,9 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    "SERVER_HEADER_TIMEOUT": 10.0,
+    "SERVER_REQUEST_TIMEOUT": 60.0,
+    "SERVER_MAX_PER_CLIENT": 64,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_AS_ASCII": False,

@@ -17,17 +17,23 @@ row-capped.
   ``SPARQL_CONCURRENCY`` queries run at once (more get 503), at most ``SPARQL_MAX_ROWS``
   rows come back, and the child's CPU time and the memory it adds (``SPARQL_MAX_MEMORY``)
   are capped too.
+* **No network**: the child first moves into a new, empty network namespace
+  (:func:`isolate_network`), so even a query that got past the check could not open a
+  connection; where the kernel refuses, a warning is logged once and the query runs
+  with the check alone.
 * ``SPARQL_ENABLED = False`` switches the endpoint off (404).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import pickle
 import re
 import select
 import signal
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -53,7 +59,10 @@ from .data import snapshot
 from .i18n import t
 from .render import error_response, render
 
-__all__ = ["bp", "QueryTimeout", "execute", "MIMETYPES", "to_tsv", "to_xml"]
+__all__ = ["bp", "QueryTimeout", "execute", "isolate_network", "MIMETYPES", "to_tsv",
+           "to_xml"]
+
+log = logging.getLogger("tvb.sparql")
 
 bp = Blueprint("sparql", __name__)
 
@@ -110,13 +119,54 @@ def _address_space() -> int | None:
         return None
 
 
+_CLONE_NEWNET, _CLONE_NEWUSER = 0x40000000, 0x10000000
+_isolation_warned = threading.Event()
+
+
+def _unshare(flags: int) -> None:
+    if hasattr(os, "unshare"):  # Python 3.12+
+        os.unshare(flags)
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(ctypes.c_int(flags)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def isolate_network() -> str | None:
+    """Move this process into a new network namespace, which holds only a loopback
+    device that is down: no connection can be opened from it, not even to this machine.
+
+    Call it in a single-threaded child (after ``fork``).  Tries ``unshare(CLONE_NEWNET)``
+    (needs ``CAP_SYS_ADMIN``, as root), then an unprivileged user namespace with it.
+    Returns None when the process is isolated, else why not (a kernel without network
+    namespaces, a container that forbids them).
+    """
+    if not sys.platform.startswith("linux"):
+        return f"network namespaces are Linux only (this is {sys.platform})"
+    reasons = []
+    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+        try:
+            _unshare(flags)
+            return None
+        except (OSError, AttributeError) as exc:
+            reasons.append(str(exc))
+    return "unshare refused a new network namespace: " + "; ".join(reasons)
+
+
 def _child(write_fd: int, run: Callable[[], QueryResult], timeout: float,
            memory: int | None = None) -> None:  # pragma: no cover - runs in the forked child
-    """Cap the child's CPU time and the memory it may add to what it shares with the
-    parent, run the query, pickle the outcome into the pipe and leave without running
-    any of the parent's exit handlers."""
+    """Cut the child off the network, cap its CPU time and the memory it may add to what
+    it shares with the parent, run the query, pickle the outcome into the pipe and leave
+    without running any of the parent's exit handlers."""
     code = 0
     try:
+        try:
+            not_isolated = isolate_network()
+        except BaseException as exc:  # noqa: BLE001 - reported, never fatal
+            not_isolated = f"{type(exc).__name__}: {exc}"
         try:
             import resource
 
@@ -138,7 +188,7 @@ def _child(write_fd: int, run: Callable[[], QueryResult], timeout: float,
             outcome = ("query-error", "QueryRefused", "the query is nested too deeply")
         except Exception as exc:
             outcome = ("error", f"the query failed: {type(exc).__name__}: {exc}"[:500])
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((not_isolated, outcome), protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
             n = os.write(write_fd, view)
@@ -207,7 +257,11 @@ def execute(run: Callable[[], QueryResult], timeout: float,
     if not data:  # killed by a limit: memory (Oxigraph aborts when it cannot allocate) or CPU
         raise QueryTimeout("the query needed more memory or time than allowed and was "
                            "stopped")
-    outcome = pickle.loads(data)  # noqa: S301 - written by our own child process
+    not_isolated, outcome = pickle.loads(data)  # noqa: S301 - written by our own child
+    if not_isolated and not _isolation_warned.is_set():
+        _isolation_warned.set()
+        log.warning("SPARQL queries run without network isolation (%s); only the query "
+                    "check keeps them from the network", not_isolated)
     if outcome[0] == "ok":
         return outcome[1]
     if outcome[0] == "limit":

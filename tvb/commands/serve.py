@@ -86,11 +86,11 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
         click.echo(f"warning: listening on {host} with --no-auth: the viewer has no login "
                    "here and anyone who reaches the port sees every name and finding; put "
                    "it behind the intranet's own access control", err=True)
-    from waitress import serve as waitress_serve
+    from web import server
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}, sign-in: {auth}); "
                "Ctrl+C stops it", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="tvb",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                   clear_untrusted_proxy_headers=True, channel_timeout=60)
+    # waitress behind a thin layer: header timeout, connections per client, security
+    # headers on its own errors, no Content-Length with Transfer-Encoding (web/server.py)
+    server.serve(app, host=host, port=port, **server.server_options(app, threads))
