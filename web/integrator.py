@@ -11,10 +11,8 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from registry.schema import FACTORS
-
 from .data import snapshot
-from .links import factor_level, reason_text, ref
+from .links import reason_text, ref
 from .render import arg_choice, page, render
 
 __all__ = ["bp", "LIST_LIMIT"]
@@ -28,14 +26,16 @@ LIST_LIMIT = 100
 
 def _matrix(report: dict) -> dict[str, Any]:
     """Rows = functional directorates, columns = integrating ones; a cell of weight 0 is
-    an integration-model gap."""
+    an integration-model gap, a cell listed in ``weak_junctions`` is marked weak."""
     m = report["integration_matrix"]
+    weak = {(c["functional"], c["integrating"]) for c in report.get("weak_junctions", ())}
     cell = {(c["functional"], c["integrating"]): c for c in m["cells"]}
     return {
         "columns": m["integrating"],
-        "rows": [{"functional": f, "cells": [cell.get((f, i)) or {
+        "rows": [{"functional": f, "cells": [{**(cell.get((f, i)) or {
             "integrating": i, "functional": f, "person_ties": 0, "collaborations": 0,
-            "dossiers": 0, "weight": 0} for i in m["integrating"]]} for f in m["functional"]],
+            "dossiers": 0, "weight": 0}), "weak": (f, i) in weak}
+            for i in m["integrating"]]} for f in m["functional"]],
     }
 
 
@@ -62,13 +62,11 @@ def dashboard() -> Response:
             "dossier_refs": [ref(reg, x) for x in row["dossiers"]],
             "people_refs": [ref(reg, x) for x in row["people"]],
         })
-    factors = [{"factor": f, **report["factors"].get(f, {"mean": None, "n": 0}),
-                "level": factor_level(report["factors"].get(f, {}).get("mean"))}
-               for f in FACTORS]
     upkeep = {k: [ref(reg, i) for i in report["upkeep"][k]]
               for k in ("unowned_dossiers", "unevaluated_collaborations")}
     from .involvement import dashboard_data
 
     return render("integrator.html", report, matrix=_matrix(report), missing=links,
-                  totals=totals, factors=factors, upkeep=upkeep, limit=limit,
-                  ref=lambda i: ref(reg, i), involvement=dashboard_data(reg, report, limit))
+                  totals=totals, profile=report["factor_profile"], upkeep=upkeep,
+                  limit=limit, ref=lambda i: ref(reg, i),
+                  involvement=dashboard_data(reg, report, limit))
