@@ -162,8 +162,8 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_bars_matrix_and_legend_do_not_rely_on_colour_alone(browser, server):
-    """Non-text contrast (WCAG 1.4.11, 3:1) of the E-I bars against their track and of the
-    legend's marks against the page; and the meaning also in text (1.4.1)."""
+    """Non-text contrast (WCAG 1.4.11, 3:1) of the dashboard's bars against their track
+    and of the legend's marks against the page; and the meaning also in text (1.4.1)."""
     base, _ = server
     ctx = browser.new_context()
     page = ctx.new_page()
@@ -171,17 +171,18 @@ def test_bars_matrix_and_legend_do_not_rely_on_colour_alone(browser, server):
         page.goto(base + "/integrator")
         fill = ("(sel) => { const e = document.querySelector(sel);"
                 " return e && getComputedStyle(e).fill; }")
-        track = page.evaluate(fill, ".eibar-bg")
-        for bar in (".eibar-pos", ".eibar-neg"):  # the sample has bars of both signs
-            colour = page.evaluate(fill, bar)
-            assert colour and _contrast(colour, track) >= 3, bar
-        rows = page.locator("table:has(svg.eibar) tbody tr")
-        assert rows.count() > 0
-        for i in range(rows.count()):
-            cells = rows.nth(i).locator("td.num")
-            assert cells.first.inner_text().strip() not in ("",), "E-I value missing as text"
-        assert page.locator("table.matrix td.gap .badge").count() == \
-            page.locator("table.matrix td.gap").count()  # an empty cell says so in words
+        assert _contrast(page.evaluate(fill, ".sharebar-fg"),
+                         page.evaluate(fill, ".sharebar-bg")) >= 3
+        bars = page.locator("td:has(svg.sharebar)")
+        assert bars.count() > 0
+        for i in range(bars.count()):  # each bar has its value beside it in words
+            text = bars.nth(i).text_content()  # also in a closed <details>
+            assert "%" in text or "—" in text, text
+        # an empty or weak junction of the matrix says so in words, not only by its fill
+        marked = page.locator("table.matrix td.gap, table.matrix td.weak")
+        assert marked.count() > 0
+        assert page.locator("table.matrix td.gap .badge, table.matrix td.weak .badge")\
+            .count() == marked.count()
         page.goto(base + "/network")
         marks = page.locator(".legend li")
         assert marks.count() > 0

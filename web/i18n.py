@@ -308,8 +308,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "a11y.keyboard": "Een test doorloopt met alleen het toetsenbord de weg van het "
                          "zoekveld naar een dossier en naar het e-mailadres van de "
                          "dossierhouder, en controleert dat de focus steeds zichtbaar is.",
-        "a11y.colour": "E-I-balken, de matrix en de legenda van het netwerk dragen hun "
-                       "betekenis ook in tekst, niet alleen in kleur.",
+        "a11y.colour": "De balken van het dashboard, de matrix en de legenda van het "
+                       "netwerk dragen hun betekenis ook in tekst, niet alleen in kleur.",
         "a11y.network": "De netwerktekening heeft een tabel met dezelfde knopen en "
                         "bevindingen als alternatief.",
         "a11y.tests": "De tests staan in",
@@ -686,8 +686,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "a11y.keyboard": "A test walks with the keyboard alone from the search box to a "
                          "dossier and on to its owner's e-mail address, and checks that "
                          "the focus is visible all the way.",
-        "a11y.colour": "The E-I bars, the matrix and the network legend carry their "
-                       "meaning in text too, not in colour alone.",
+        "a11y.colour": "The dashboard's bars, the matrix and the network legend carry "
+                       "their meaning in text too, not in colour alone.",
         "a11y.network": "The network drawing has a table with the same nodes and "
                         "findings as an alternative.",
         "a11y.tests": "The tests are in",
