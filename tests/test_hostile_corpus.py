@@ -385,6 +385,7 @@ def _pages(app) -> list[str]:
     reg = app.extensions["tvb.snapshots"].current.registry
     pages = ["/", "/organisation", "/integrator", "/integrator?show=all", "/network",
              "/network?view=directorates", "/lessons", "/status", "/sparql", "/def/tvb",
+             "/toegankelijkheid",
              "/sparql?query=" + quote(_LITERALS),
              "/sparql?query=" + quote("# </textarea><script>alert(1)</script>\nASK {}")]
     pages += [f"/network?directorate={u.id}" for u in reg.directorates]

@@ -216,6 +216,9 @@ _SCHEMAS: dict[str, dict] = {
         "edges": _arr(_obj({"from": _STR, "to": _STR, "value": _NUM},
                            {"title": _STR, "gap": _BOOL})),
         "physics_off_after_stabilisation": _BOOL}),
+    "Accessibility": _obj({
+        "standard": _STR, "level": _STR, "status": _STR, "tests": _arr(_STR),
+        "axe_tags": _arr(_STR), "contact": _STR}),
     "Lessons": _obj({
         "query": _STR,
         "evaluations": _arr(_obj({"collaboration": _ref("Ref"), "type": _STR,
@@ -449,6 +452,8 @@ def spec(app: Any = None) -> dict:
         "/lessons.json": _page("lessons", "The lessons book and the factor profile.",
                                "Lessons", [_query("q", _STR, "Words every listed evaluation "
                                                   "holds (cut at 200 characters).")]),
+        "/toegankelijkheid.json": _page("statement", "The accessibility statement.",
+                                        "Accessibility"),
     }
     if app.config.get("SPARQL_ENABLED", True):
         paths.update(_sparql_ops(int(app.config["SPARQL_MAX_QUERY_LENGTH"])))
