@@ -83,7 +83,7 @@ def skeleton_fields(reg: Registry, kind: str, entry_id: str, today: dt.date, *,
                     owner: str | None = None) -> list[tuple[str, str, bool]]:
     """(key, value as YAML, commented-out) for each line of the skeleton.  *name*, *unit*
     and *owner* (the lead of a collaboration) fill in what the register cannot guess;
-    without them the skeleton holds placeholders that ``tvb validate`` flags (W120)."""
+    without them the skeleton holds placeholders that ``tvb validate`` flags (W122)."""
     check_given(reg, kind, {"unit": unit, "owner": owner})
     if kind not in KINDS:
         raise ScaffoldError(f"cannot make a '{kind}'; choose from {', '.join(KINDS)}")

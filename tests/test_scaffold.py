@@ -240,8 +240,8 @@ def test_a_printed_placeholder_is_flagged_until_replaced(tmp_path):
     _, res = _new(tmp_path, REGISTER, "person")
     lines = res.output.splitlines()[1:]
     text = REGISTER.replace("\ndossiers:", "\n".join(lines) + "\n\ndossiers:")
-    flagged = [str(d) for d in load_text(text).diagnostics if d.code == "W120"]
-    assert flagged == ["test.yaml:20:5: warning[W120]: 'name' of person 'nieuwe-persoon' is "
+    flagged = [str(d) for d in load_text(text).diagnostics if d.code == "W122"]
+    assert flagged == ["test.yaml:20:5: warning[W122]: 'name' of person 'nieuwe-persoon' is "
                        "still the placeholder 'N. Nieuw' of tvb new: write the real name"]
     assert not [d for d in load_text(text.replace("N. Nieuw", "A. de Vries")).diagnostics
-                if d.code == "W120"]
+                if d.code == "W122"]

@@ -18,7 +18,15 @@ from registry.model import Registry
 
 from .data import snapshot
 from .history import history
-from .links import contact, correction, entity_url, factor_level, reason_text, ref, refs
+from .links import (
+    contact,
+    correction,
+    factor_level,
+    reason_text,
+    ref,
+    refs,
+    without_findings,
+)
 from .render import page, render
 
 __all__ = ["bp"]
@@ -84,16 +92,6 @@ def _earlier(reg: Registry, id: str) -> list[dict[str, Any]]:
 
 
 # -- pages --------------------------------------------------------------------------------------
-@bp.route("/id/<id>")
-def by_id(id: str) -> Response:
-    """Any id: redirect to the page of its kind."""
-    e = snapshot().registry.get(id)
-    url = entity_url(e.kind, id) if e is not None else None
-    if url is None:
-        abort(404, description=f"no entity with id {id[:100]!r}")
-    return redirect(url, code=303)
-
-
 def _members(reg: Registry, unit: Any) -> list[dict[str, Any]]:
     """The people of one unit (not its departments), the head first, each marked."""
     people = [contact(reg, p) for p in reg.people_in(unit.id) if reg.people[p].unit == unit.id]
@@ -130,7 +128,7 @@ def organisation() -> Response:
             "flags": snap.lookups.flags.get(u.id, []),
         } for u in reg.directorates],
     }
-    return render("organisation.html", data)
+    return render("organisation.html", without_findings(data))
 
 
 @bp.route("/organisation/<id>")
@@ -173,7 +171,7 @@ def directorate(id: str) -> Response:
         "findings": _findings(reg, id),
         **directorate_data(snap, id),  # issue 13: capacity, involvement, tasks
     }
-    return render("directorate.html", data)
+    return render("directorate.html", without_findings(data))
 
 
 @page(bp, "/department/<id>")
@@ -186,7 +184,7 @@ def department(id: str) -> Response:
         "directorate": ref(reg, u.parent),
         "collaborations": refs(reg, reg.collaborations_of(id)),
     }
-    return render("department.html", data)
+    return render("department.html", without_findings(data))
 
 
 @page(bp, "/person/<id>")
@@ -231,7 +229,7 @@ def person(id: str) -> Response:
         "correction": correction(reg, p),
         "earlier": _earlier(reg, id),
     }
-    return render("person.html", data)
+    return render("person.html", without_findings(data))
 
 
 @page(bp, "/dossier/<id>")
@@ -257,7 +255,7 @@ def dossier(id: str) -> Response:
         "correction": correction(reg, d),
         "earlier": _earlier(reg, id),
     }
-    return render("dossier.html", data)
+    return render("dossier.html", without_findings(data))
 
 
 @page(bp, "/process/<id>")
@@ -276,7 +274,7 @@ def process(id: str) -> Response:
         "dossiers": refs(reg, snap.lookups.dossiers_following.get(id, [])),
         "correction": correction(reg, pr),
     }
-    return render("process.html", data)
+    return render("process.html", without_findings(data))
 
 
 @page(bp, "/collaboration/<id>")
@@ -307,4 +305,4 @@ def collaboration(id: str) -> Response:
         "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],
         "correction": correction(reg, c),
     }
-    return render("collaboration.html", data)
+    return render("collaboration.html", without_findings(data))

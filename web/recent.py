@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request, url_for
 from .data import snapshot
 from .history import history
 from .i18n import t
-from .links import ref
+from .links import findings_shown, ref
 from .render import page, render
 
 __all__ = ["bp"]
@@ -49,7 +49,8 @@ def _data() -> dict[str, Any]:
                     "old_ref": old, "new_ref": ref(reg, row["new"])}
             changes.append({**item, "text": _line(item)})
         findings = []
-        for f in c["findings"]:
+        # a reader learns what changed hands, not who became a silo or a weak link
+        for f in c["findings"] if findings_shown() else ():
             about = [a for a in (ref(reg, i) for i in _finding_subject(f["finding"])) if a]
             findings.append({"change": f["change"], "category": f["category"], "about": about,
                              "finding": f["finding"],

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from .data import snapshot
-from .links import entity_url, ref
+from .links import entity_url, phones_shown, ref
 from .render import arg_int, arg_text, page, render
 
 __all__ = ["bp", "MAX_QUERY_CHARS"]
@@ -29,9 +29,12 @@ def _hit_kind(hit: dict[str, Any]) -> str:
 
 
 def _with_urls(value: Any) -> Any:
-    """Add ``url`` to every ``{"id", "kind"}`` mapping of a search result, recursively."""
+    """Add ``url`` to every ``{"id", "kind"}`` mapping of a search result, recursively
+    (and drop phone numbers this user may not see)."""
     if isinstance(value, dict):
         out = {k: _with_urls(v) for k, v in value.items()}
+        if out.get("phone") and not phones_shown():
+            out["phone"] = None
         if "id" in out and "kind" in out:
             kind = _hit_kind(out) if "tier" in out else out["kind"]
             out["url"] = entity_url(kind, out["id"])
