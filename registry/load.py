@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -320,7 +321,12 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
         if line > last:  # libyaml marks the end of a file without a final line break past it
             line, col = last, len(text) - text.rfind("\n")
         problem = exc.problem or exc.context or "invalid YAML"
-        src.diagnostics.append(_diag(name, line, col, "E001", f"YAML syntax: {problem}"))
+        hint = _indentation_hint(text, line, problem)
+        if hint is not None:
+            line, col, message = hint
+            src.diagnostics.append(_diag(name, line, col, "E001", message))
+        else:
+            src.diagnostics.append(_diag(name, line, col, "E001", f"YAML syntax: {problem}"))
         return src
     except yaml.reader.ReaderError as exc:  # a control character; it carries no mark
         line, col = _line_col(text, exc.position)
@@ -359,6 +365,49 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
                                           f"and {builder.hidden:,} more problems like these "
                                           "in this file, not shown", hidden=builder.hidden))
     return src
+
+
+#: PyYAML's words for a line that is indented wrongly.
+_INDENT_PROBLEMS = ("mapping values are not allowed", "did not find expected '-'",
+                    "did not find expected key", "expected <block end>")
+_KEY_LINE = re.compile(r"^( *)(- +)?([^\s#:][^:#]*?):(\s|$)")
+
+
+def _indentation_hint(text: str, line: int, problem: str) -> tuple[int, int, str] | None:
+    """(line, column, message) when a YAML error comes from a key indented unlike the
+    keys of the entry above it, else None.
+
+    The key of the line in error (or of the line before, where the parser stumbles one
+    line late) is compared with the key column of the nearest line above with a key:
+    ``- id: x`` puts its keys at the column after ``- ``.
+    """
+    if not any(p in problem for p in _INDENT_PROBLEMS):
+        return None
+    lines = text.split("\n")
+
+    def key_at(i: int) -> tuple[int, str] | None:  # (1-based key column, key)
+        m = _KEY_LINE.match(lines[i]) if 0 <= i < len(lines) else None
+        if m is None:
+            return None
+        return len(m.group(1)) + len(m.group(2) or "") + 1, m.group(3).strip()
+
+    for i in (line - 1, line - 2):
+        here = key_at(i)
+        if here is None or (lines[i].lstrip().startswith("- ")):
+            continue
+        j = i - 1
+        while j >= 0 and (not lines[j].strip() or lines[j].lstrip().startswith("#")):
+            j -= 1
+        above = key_at(j)
+        if above is None or above[0] == here[0]:
+            continue
+        col, key = here
+        want = above[0]
+        fix = (f"remove {col - want} space{'s' if col - want > 1 else ''}" if col > want
+               else f"add {want - col} space{'s' if want - col > 1 else ''}")
+        return (i + 1, col, f"indentation: '{key}:' starts at column {col}, but the keys of "
+                f"the entry above start at column {want} (line {j + 1}): {fix}")
+    return None
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent,

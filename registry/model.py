@@ -58,6 +58,7 @@ class Settings:
     silo_threshold: float = -0.5
     max_active_dossiers: int = 8
     late_after_days: int = 60
+    correction_url: str | None = None
     contact: str | None = None  # whom to ask about the register (shown when search finds nothing)
 
 

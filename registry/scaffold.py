@@ -20,8 +20,8 @@ from .schema import COLLABORATION_KINDS, ID_PATTERN
 from .validate import LoadResult, build_registry
 from .yamledit import EditError, TextDoc, dash_column, entry_last_line, following_position
 
-__all__ = ["KINDS", "ScaffoldError", "skeleton_fields", "render", "plan_append",
-           "Append", "default_id"]
+__all__ = ["KINDS", "REQUIRED_OPTIONS", "ScaffoldError", "check_given", "skeleton_fields",
+           "render", "plan_append", "Append", "default_id"]
 
 #: What ``tvb new`` can make, and the list of the data file each goes into.
 KINDS = {"person": "people", "dossier": "dossiers", "collaboration": "collaborations"}
@@ -47,9 +47,44 @@ def _first(ids) -> str | None:
     return next(iter(ids), None)
 
 
-def skeleton_fields(reg: Registry, kind: str, entry_id: str,
-                    today: dt.date) -> list[tuple[str, str, bool]]:
-    """(key, value as YAML, commented-out) for each line of the skeleton."""
+#: What ``tvb new KIND --write`` needs to be told: (option, field) pairs.
+REQUIRED_OPTIONS = {"person": (("name", "name"), ("unit", "unit")),
+                    "dossier": (("name", "title"), ("owner", "owner")),
+                    "collaboration": (("name", "name"), ("owner", "lead"))}
+_WANTS = {"name": ("text", None), "unit": ("ref", ("directorate", "department")),
+          "owner": ("ref", ("person",))}
+
+
+def _yaml_text(value: str) -> str:
+    """*value* as a YAML scalar (quoted when plain style would change it)."""
+    import json
+
+    plain = re.match(r"^[A-Za-zÀ-ÿ][\w .'()À-ÿ-]*$", value) and not value.endswith(" ")
+    return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def check_given(reg: Registry, kind: str, given: dict[str, str | None]) -> None:
+    """Raise :class:`ScaffoldError` when a given ``--unit``/``--owner`` names no entry of
+    the right kind."""
+    from .validate import did_you_mean
+
+    for option, value in given.items():
+        if value is None or _WANTS[option][0] != "ref":
+            continue
+        kinds = _WANTS[option][1]
+        if reg.kind_of(value) not in kinds:
+            pool = [e.id for e in reg if e.kind in kinds]
+            raise ScaffoldError(f"--{option} '{value}' is not a {' or '.join(kinds)} of the "
+                                f"register{did_you_mean(value, pool)}")
+
+
+def skeleton_fields(reg: Registry, kind: str, entry_id: str, today: dt.date, *,
+                    name: str | None = None, unit: str | None = None,
+                    owner: str | None = None) -> list[tuple[str, str, bool]]:
+    """(key, value as YAML, commented-out) for each line of the skeleton.  *name*, *unit*
+    and *owner* (the lead of a collaboration) fill in what the register cannot guess;
+    without them the skeleton holds placeholders that ``tvb validate`` flags (W122)."""
+    check_given(reg, kind, {"unit": unit, "owner": owner})
     if kind not in KINDS:
         raise ScaffoldError(f"cannot make a '{kind}'; choose from {', '.join(KINDS)}")
     if not re.fullmatch(ID_PATTERN, entry_id):
@@ -58,19 +93,19 @@ def skeleton_fields(reg: Registry, kind: str, entry_id: str,
     if entry_id in reg:
         raise ScaffoldError(f"id '{entry_id}' is already used by a {reg.kind_of(entry_id)}")
     day = today.isoformat()
-    unit = _first(d.id for d in reg.directorates) or _first(reg.units)
-    person = _first(reg.people)
+    unit = unit or _first(d.id for d in reg.directorates) or _first(reg.units)
+    person = owner or _first(reg.people)
     if kind == "person":
         if unit is None:
             raise ScaffoldError("the register has no directorate yet: add one first")
-        return [("id", entry_id, False), ("name", "N. Nieuw", False),
+        return [("id", entry_id, False), ("name", _yaml_text(name or "N. Nieuw"), False),
                 ("unit", unit, False),
                 ("function", "Beleidsmedewerker", True),
                 ("email", "n.nieuw@example.org", True),
                 ("phone", '"+31 70 000 0000"', True),
                 ("reviewed", day, False)]
     if kind == "dossier":
-        fields = [("id", entry_id, False), ("title", "Nieuw dossier", False),
+        fields = [("id", entry_id, False), ("title", _yaml_text(name or "Nieuw dossier"), False),
                   ("description", "Waar gaat het over?", True),
                   ("keywords", "[trefwoord]", True)]
         fields.append(("owner", person or "persoon-id", person is None))
@@ -80,7 +115,8 @@ def skeleton_fields(reg: Registry, kind: str, entry_id: str,
                    ("status", "active", False),
                    ("reviewed", day, False)]
         return fields
-    fields = [("id", entry_id, False), ("name", "Nieuwe samenwerking", False),
+    fields = [("id", entry_id, False),
+              ("name", _yaml_text(name or "Nieuwe samenwerking"), False),
               ("kind", f"werkverband  # {' | '.join(COLLABORATION_KINDS)}", False),
               ("mode", "voluntary  # voluntary | mandatory", True)]
     if person:

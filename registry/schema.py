@@ -174,6 +174,13 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "(standaard 60).",
            "Involvement later than this many days after a dossier's start is late "
            "(default 60).", minimum=0),
+        _f("correction_url", "link_template",
+           "Sjabloon voor de link 'Meld een correctie': een GitLab- of GitHub-URL voor een "
+           "nieuw issue of een mailto:-adres, met {id}, {name}, {file}, {line}, {url}, "
+           "{reviewed}, {title} en {body} als plaatsen voor de gegevens van de pagina.",
+           "Template of the 'Report a correction' link: a GitLab or GitHub new-issue URL or "
+           "a mailto: address, with {id}, {name}, {file}, {line}, {url}, {reviewed}, "
+           "{title} and {body} where the page's details go."),
         _f("contact", "text", "Bij wie men terecht kan met vragen over het register "
            "(getoond als zoeken niets vindt).",
            "Whom to ask about the register (shown when a search finds nothing)."),
@@ -374,6 +381,8 @@ def _field_schema(f: Field) -> dict:
         s = {"type": "string", "format": "email", "minLength": 1}
     elif t == "uri":
         s = {"type": "string", "format": "uri"}
+    elif t == "link_template":
+        s = {"type": "string", "pattern": r'^(https?://|mailto:)[^\s<>"\\^`|]+$'}
     elif t == "id" or t == "ref":
         s = dict(ref)
     elif t == "date":

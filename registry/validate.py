@@ -35,6 +35,7 @@ W108 a synonym term in two sets (search keeps the first)
 W109 a synonym set larger than search uses (only the first terms are searched)
 W120 a phone number that is no valid ``tel:`` URI (RFC 3966), left out of the graph
 W121 an e-mail address that is not valid, left out of the graph
+W122 a placeholder of ``tvb new`` left in (``N. Nieuw``, ``Nieuw dossier`` …)
 ==== =================================================================
 """
 
@@ -98,6 +99,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_MULTILINE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 #: Text fields that may span lines; every other text is one line.
 _MULTILINE = frozenset({"description", "purpose", "lessons"})
+_LINK_TEMPLATE_RE = re.compile(r'(?:https?://|mailto:)[^\s<>"\\^`|]+')
 MAX_ID_LENGTH = 80
 PathT = tuple[str | int, ...]
 
@@ -125,6 +127,38 @@ MAX_SYNONYM_CHARS = 200
 MAX_SYNONYM_TERMS = 32
 _REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve", "involved"))
                for kind, fields in SPECS.items()}
+
+
+#: Keys people write in Dutch or in other English words, and the key the format uses.
+KEY_ALIASES: dict[str, str] = {
+    "naam": "name", "titel": "title", "telefoon": "phone", "tel": "phone",
+    "telefoonnummer": "phone", "telephone": "phone", "mobiel": "phone", "mail": "email",
+    "e-mail": "email", "emailadres": "email", "e-mailadres": "email", "functie": "function",
+    "rol": "function", "role": "function", "afdeling": "unit", "eenheid": "unit",
+    "directie": "unit", "department": "unit", "team": "unit", "eigenaar": "owner",
+    "dossierhouder": "owner", "houder": "owner", "plaatsvervanger": "deputy",
+    "vervanger": "deputy", "betrokken": "involved", "betrokkenen": "involved",
+    "trefwoorden": "keywords", "tags": "keywords", "omschrijving": "description",
+    "beschrijving": "description", "bevoegdheid": "authority", "proces": "process",
+    "bevestigd": "reviewed", "gecontroleerd": "reviewed", "laatst_bevestigd": "reviewed",
+    "last_reviewed": "reviewed", "confirmed": "reviewed", "hoofd": "head",
+    "leiding": "head", "leidinggevende": "head", "manager": "head", "taken": "tasks",
+    "afkorting": "abbreviation", "afdelingen": "departments", "leden": "members",
+    "deelnemers": "members", "trekker": "lead", "leider": "lead", "doel": "purpose",
+    "begin": "start", "einde": "end", "eind": "end", "evaluaties": "evaluations",
+    "lessen": "lessons", "vacatures": "vacancies", "formatie": "fte", "as": "axis",
+    "soort": "kind", "type": "kind", "fase": "stage", "sinds": "since",
+}
+
+
+def _key_hint(key: str, fields: Iterable[str]) -> str:
+    """A suggestion for an unknown key: its alias first (``telefoon`` → ``phone``), else
+    the closest spelling."""
+    fields = list(fields)
+    target = KEY_ALIASES.get(str(key).strip().lower())
+    if target in fields:
+        return f" (did you mean '{target}'? keys are written in English)"
+    return did_you_mean(key, fields)
 
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
@@ -207,7 +241,7 @@ class _Checker:
             if f is None:
                 if self.room("E005"):
                     self.add(pos.loc((*path, key), at_key=True), "E005",
-                             f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+                             f"unknown key '{key}' in {what}{_key_hint(key, fields)}")
                 continue
             # The common valid cases inline: most fields are text, a reference or a date.
             t = f.type
@@ -341,6 +375,13 @@ class _Checker:
         if isinstance(value, str) and _URI_RE.fullmatch(value) and _valid_iri(value):
             return value
         return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
+
+    def _check_link_template(self, f: Field, value: object, path: PathT,
+                             pos: Positions) -> object:
+        # Only web and mail links: a javascript: or data: template would run in the page.
+        if isinstance(value, str) and _LINK_TEMPLATE_RE.fullmatch(value):
+            return value
+        return self._type_error(pos.loc(path), f, "an http(s):// or mailto: link template")
 
     def _check_enum(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if value in f.choices and not isinstance(value, bool):
@@ -632,6 +673,7 @@ _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], o
     "int": _Checker._check_number,
     "number": _Checker._check_number,
     "uri": _Checker._check_uri,
+    "link_template": _Checker._check_link_template,
     "enum": _Checker._check_enum,
     "object": _Checker._check_object,
     "objects": _Checker._check_objects,
@@ -744,8 +786,14 @@ Check = Callable[[Registry, dt.date, "_Checker"], None]
 def check_reviewed(reg: Registry, today: dt.date, ck: _Checker) -> None:
     """W101/W102: entries are confirmed regularly (see :mod:`registry.upkeep`)."""
     limit = reg.settings.stale_after_days
+    # An entry whose 'reviewed' was refused already has an error saying so: no warning
+    # that it has none.
+    refused = {(d.loc.file, d.loc.path[:-1]) for d in ck.diagnostics
+               if d.severity == "error" and d.loc.path and d.loc.path[-1] == "reviewed"}
     for e in stale_entries(reg, today):
         loc = reg.get(e.id).loc
+        if e.reviewed is None and (loc.file, loc.path) in refused:
+            continue
         if e.reviewed is None:
             ck.add(loc, "W102", f"{e.kind} '{e.id}' has no 'reviewed' date: when was it last "
                    "confirmed?", "warning")
@@ -797,7 +845,30 @@ def check_involvement_dates(reg: Registry, today: dt.date, ck: _Checker) -> None
 
 
 #: Checks on the built registry, by name; ``skip`` in :func:`build_registry` takes these names.
+#: The placeholder values earlier versions of ``tvb new`` wrote: (kind, field) → value.
+PLACEHOLDERS: dict[tuple[str, str], str] = {
+    ("person", "name"): "N. Nieuw", ("person", "email"): "n.nieuw@example.org",
+    ("dossier", "title"): "Nieuw dossier", ("dossier", "description"): "Waar gaat het over?",
+    ("collaboration", "name"): "Nieuwe samenwerking",
+    ("collaboration", "purpose"): "Wat willen we samen bereiken?",
+}
+
+
+def check_placeholders(reg: Registry, today: dt.date, ck: _Checker) -> None:
+    """W122: no placeholder of ``tvb new`` is left in the data."""
+    for (kind, name), value in PLACEHOLDERS.items():
+        table = {"person": reg.people, "dossier": reg.dossiers,
+                 "collaboration": reg.collaborations}[kind]
+        for e in table.values():
+            if getattr(e, name, None) == value:
+                loc = e.loc
+                ck.add(Loc(loc.file, (*loc.path, name), loc.line, loc.column), "W122",
+                       f"'{name}' of {kind} '{e.id}' is still the placeholder '{value}' "
+                       f"of tvb new: write the real {name}", "warning")
+
+
 CHECKS: dict[str, Check] = {
+    "placeholders": check_placeholders,
     "reviewed": check_reviewed,
     "heads": check_heads,
     "collaboration-dates": check_collaboration_dates,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from graph.reasons import missing_link_reason
 
+from .i18n import translate
 from .markdown import escape
 
 __all__ = ["render_json", "render_markdown", "render_html", "Section", "Table", "Flag"]
@@ -205,7 +206,7 @@ def _isolated(report: dict, name: _Names) -> Section:
 
 def _spof(report: dict, name: _Names) -> Section:
     return Section(
-        "Single points of failure",
+        translate("int.spof", "nl"),
         intro="Personen bij wier vertrek twee directies geen verbinding meer hebben.",
         items=[f"{name.who(r['person'], r.get('directorate'))} verbindt "
                + ", ".join(f"{name(a)} – {name(b)}" for a, b in r["separates"])
@@ -217,9 +218,10 @@ def _brokers(report: dict, name: _Names, top: int) -> Section:
     how = ("exact" if method["method"] == "exact"
            else f"geschat met {method['k']} bronnen (seed {method['seed']})")
     return Section(
-        "Verbinders (betweenness)",
-        intro=f"Betweenness {how}; de {top} hoogste.",
-        table=Table(["persoon", "directie", "betweenness", "banden", "andere directies"],
+        translate("int.brokers", "nl"),
+        intro=f"Tussenpositie (betweenness) {how}; de {top} hoogste.",
+        table=Table(["persoon", "directie", translate("int.betweenness", "nl"), "banden",
+                     "andere directies"],
                     [[name(r["person"]), name(r["directorate"]), _num(r["betweenness"]),
                       str(r["degree"]), str(r["directorates_reached"])]
                      for r in report["brokers"][:top]]))

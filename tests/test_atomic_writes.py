@@ -170,7 +170,7 @@ def test_touch_and_new_refused_while_another_writer_holds_the_lock(tmp_path):
     shutil.copy(SAMPLE, data)
     before = data.read_bytes()
     lock_path(data).write_text("1\n")  # pid 1 is alive: a writer at work
-    for args in (["touch", "dsk"], ["new", "person", "--write"]):
+    for args in (["touch", "dsk"], ["new", "person", "--write", "--name", "N", "--unit", "dsk"]):
         res = CliRunner().invoke(main, [*args, "--data", str(data), "--today", ON]
                                  if args[0] == "new" else [*args, "--data", str(data)])
         assert res.exit_code == 2, res.output
@@ -214,7 +214,8 @@ def test_a_concurrent_save_is_never_lost(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["touch", "p-000001", "--date", ON],
-                                     ["new", "person", "--write", "--today", ON]])
+                                     ["new", "person", "--write", "--today", ON,
+                                      "--name", "N. de Vries", "--unit", "dsk"]])
 def test_kill_9_during_writes_leaves_the_old_or_the_new_file(tmp_path, command):
     data = _big_register(tmp_path)
     original = data.read_bytes()
@@ -291,7 +292,7 @@ def mount(tmp_path):
 
 _WRITERS = [
     ["touch", "dsk", "--date", ON],
-    ["new", "person", "--write", "--today", ON],
+    ["new", "person", "--write", "--today", ON, "--name", "N. de Vries", "--unit", "dsk"],
 ]
 
 

@@ -400,6 +400,13 @@ def test_cli_diff_errors_and_usage(tmp_path):
     assert "error[E008]: owner 'd-smid' is not a known person (did you mean 'd-smit'?)" \
         in res.output
     assert runner.invoke(main, ["diff", str(tmp_path / "old.yaml")]).exit_code == 2
+    # Markdown for a pull-request comment: the diagnostics go to stdout too, never empty
+    res = runner.invoke(main, ["diff", str(tmp_path / "old.yaml"), str(tmp_path / "bad.yaml"),
+                               "--format", "md"])
+    assert res.exit_code == 1
+    assert res.stdout.startswith("### The register has errors\n")
+    assert f"- `{tmp_path / 'bad.yaml'}:" in res.stdout
+    assert "owner 'd-smid' is not a known person (did you mean 'd-smit'?)" in res.stdout
     assert runner.invoke(main, ["diff", str(tmp_path / "old.yaml"),
                                 str(tmp_path / "nope.yaml")]).exit_code == 2
     assert runner.invoke(main, ["diff", "--git"]).exit_code == 2

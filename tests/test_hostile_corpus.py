@@ -385,7 +385,7 @@ def _pages(app) -> list[str]:
     reg = app.extensions["tvb.snapshots"].current.registry
     pages = ["/", "/organisation", "/integrator", "/integrator?show=all", "/network",
              "/network?view=directorates", "/lessons", "/status", "/sparql", "/def/tvb",
-             "/toegankelijkheid",
+             "/toegankelijkheid", "/recent",
              "/sparql?query=" + quote(_LITERALS),
              "/sparql?query=" + quote("# </textarea><script>alert(1)</script>\nASK {}")]
     pages += [f"/network?directorate={u.id}" for u in reg.directorates]
@@ -438,7 +438,8 @@ def test_pages_cover_every_route(tmp_path):
     missing = routes - reached - rdf - {"static", "linkeddata.by_id",
                                         "entities.organisation_by_id", "status.health",
                                         "status.health_json", "openapi.openapi",
-                                        "sparql.sparql_json"}
+                                        "sparql.sparql_json",
+                                        "recent.feed"}  # Atom; tests/test_history.py
     assert missing == set()
 
 

@@ -553,7 +553,8 @@ def test_new_fields_in_the_json_schema():
 def test_dossier_page_says_who_should_be_involved(client):
     html = client.get("/dossier/materieelprojecten-dmp").text
     assert "HDP zou betrokken moeten zijn: Materieel" in html
-    assert "HDP should be involved: Materieel" in client.get(
+    # English in a client of its own: the choice is remembered (a cookie) for later pages
+    assert "HDP should be involved: Materieel" in client.application.test_client().get(
         "/dossier/materieelprojecten-dmp?lang=en").text
     data = client.get("/dossier/materieelprojecten-dmp.json").get_json()
     assert [(r["missing"], r["theme"]) for r in data["should_involve"]] == [("hdp", "materieel")]

@@ -90,8 +90,8 @@ def test_markdown_has_every_section(small_report):
                         "Zwakke schakels", "Ontbrekende verbindingen",
                         "Wie had betrokken moeten zijn", "Laat betrokken",
                         "Vervanging en capaciteit", "Wiens taak is het?",
-                        "Geïsoleerde dossierhouders", "Single points of failure",
-                        "Verbinders (betweenness)", "Onderhoud", "Succesfactoren",
+                        "Geïsoleerde dossierhouders", "Kwetsbare schakels",
+                        "Makelaars", "Onderhoud", "Succesfactoren",
                         "Succesfactoren per jaar"]
     # Reach, sectoral share and the expected partners beside E-I, in Dutch notation: DSK
     # is a silo (1 of 3 reach out, 1 of 2 dossiers sectoral), DV is not, though its E-I

@@ -41,18 +41,24 @@ dossiers:
 """
 
 KINDS = ("person", "dossier", "collaboration")
+#: What --write needs for each kind (the register cannot guess it).
+GIVEN = {"person": ["--name", "A. de Vries", "--unit", "dsk"],
+         "dossier": ["--name", "Kennis en innovatie", "--owner", "d-smit"],
+         "collaboration": ["--name", "Werkgroep kennis", "--owner", "d-smit"]}
 
 
 def _new(tmp_path, text, *args):
     path = tmp_path / "tvb.yaml"
     path.write_text(text, encoding="utf-8")
+    if "--write" in args and "--name" not in args:
+        args = (*args, *GIVEN[args[0]])
     res = CliRunner().invoke(main, ["new", *args, "--data", str(path), "--today", "2026-11-29"])
     return path, res
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_printed_skeleton_validates(tmp_path, kind):
-    path, res = _new(tmp_path, REGISTER, kind)
+    path, res = _new(tmp_path, REGISTER, kind, *GIVEN[kind])
     assert res.exit_code == 0, res.output
     first, *lines = res.output.splitlines()
     section = {"person": "people", "dossier": "dossiers", "collaboration": "collaborations"}
@@ -95,7 +101,7 @@ def test_write_appends_and_keeps_the_rest(tmp_path, kind):
     assert result.ok, [str(d) for d in result.errors]
     entry = result.registry.get(f"nieuw-{kind}")
     assert entry is not None and entry.reviewed == TODAY
-    assert res.output == f"{entry.loc}: added {kind} 'nieuw-{kind}'; fill in the placeholders\n"
+    assert res.output == f"{entry.loc}: added {kind} 'nieuw-{kind}'; fill in the commented fields\n"
     # Only whole lines were added: the rest of the file is there, byte for byte.
     ops = difflib.SequenceMatcher(a=REGISTER.splitlines(keepends=True),
                                   b=new.splitlines(keepends=True), autojunk=False).get_opcodes()
@@ -110,7 +116,7 @@ def test_write_person_goes_after_the_last_person_with_the_same_layout(tmp_path):
         "    unit: dsk\n    reviewed: 2026-10-01\n"
         "\n"  # the entries of this list are separated by a blank line, so is the new one
         "  - id: nieuwe-persoon\n"
-        "    name: N. Nieuw\n"
+        "    name: A. de Vries\n"
         "    unit: dsk\n"
         "    # function: Beleidsmedewerker\n"
         "    # email: n.nieuw@example.org\n"
@@ -127,19 +133,21 @@ def test_write_dossier_keeps_odd_indentation_and_trailing_comment(tmp_path):
     # the list is written "    -   id:": dash at column 5, keys at column 9
     assert ("        reviewed: 2026-10-01\n"
             "    -   id: d-nieuw\n"
-            "        title: Nieuw dossier\n") in text
+            "        title: Kennis en innovatie\n") in text
     assert text.endswith("        reviewed: 2026-11-29\n# trailing comment\n")
 
 
 def test_write_new_section_and_empty_section(tmp_path):
     text = "schema: 1\ndirectorates:\n  - {id: dv, name: DV, axis: functional}\npeople:\n"
-    path, res = _new(tmp_path, text, "person", "--write", "--id", "p-een")
+    path, res = _new(tmp_path, text, "person", "--write", "--id", "p-een", "--name", "P. Een",
+                     "--unit", "dv")
     assert res.exit_code == 0, res.output
     assert path.read_text() == text + (
-        "  - id: p-een\n    name: N. Nieuw\n    unit: dv\n    # function: Beleidsmedewerker\n"
+        "  - id: p-een\n    name: P. Een\n    unit: dv\n    # function: Beleidsmedewerker\n"
         "    # email: n.nieuw@example.org\n    # phone: \"+31 70 000 0000\"\n"
         "    reviewed: 2026-11-29\n")
-    path, res = _new(tmp_path, path.read_text(), "collaboration", "--write", "--id", "c-een")
+    path, res = _new(tmp_path, path.read_text(), "collaboration", "--write", "--id", "c-een",
+                     "--name", "Een", "--owner", "p-een")
     assert res.exit_code == 0, res.output
     result = load_registry(path, today=TODAY)
     assert result.ok and result.registry.collaborations["c-een"].lead == "p-een"
@@ -150,7 +158,8 @@ def test_write_into_split_folder_uses_the_file_with_that_list(write_register):
     folder = write_register("register/a.yaml",
                            directorates=["{id: dv, name: DV, axis: functional}"]).parent
     write_register("register/b.yaml", people=["{id: p, name: P, unit: dv}"])
-    res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(folder)])
+    res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(folder),
+                                    "--name", "Q", "--unit", "dv"])
     assert res.exit_code == 0, res.output
     assert (folder / "a.yaml").read_text().count("\n") == 3
     assert "  - id: nieuwe-persoon\n" in (folder / "b.yaml").read_text()
@@ -165,7 +174,7 @@ def test_refusals(tmp_path):
     assert res.exit_code == 2
     flow = "schema: 1\ndirectorates: [{id: dv, name: DV, axis: functional}]\n" \
            "people: [{id: p, name: P, unit: dv}]\n"
-    path, res = _new(tmp_path, flow, "person", "--write")
+    path, res = _new(tmp_path, flow, "person", "--write", "--name", "Q", "--unit", "dv")
     assert res.exit_code == 1 and "flow style" in res.output
     assert path.read_text() == flow
     path, res = _new(tmp_path, "schema: 1\n", "person")
@@ -175,7 +184,8 @@ def test_refusals(tmp_path):
 def test_default_ids_do_not_collide(tmp_path):
     path, res = _new(tmp_path, REGISTER, "person", "--write")
     assert res.exit_code == 0
-    res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(path)])
+    res = CliRunner().invoke(main, ["new", "person", "--write", "--data", str(path),
+                                    *GIVEN["person"]])
     assert res.exit_code == 0, res.output
     assert "added person 'nieuwe-persoon-2'" in res.output
 
@@ -185,7 +195,7 @@ def test_write_keeps_crlf_line_endings(tmp_path):
     path = tmp_path / "tvb.yaml"
     path.write_bytes(text.encode())
     res = CliRunner().invoke(main, ["new", "dossier", "--write", "--data", str(path),
-                                    "--today", "2026-11-29"])
+                                    "--today", "2026-11-29", *GIVEN["dossier"]])
     assert res.exit_code == 0, res.output
     raw = path.read_bytes()
     assert b"\n" not in raw.replace(b"\r\n", b"")
@@ -193,3 +203,45 @@ def test_write_keeps_crlf_line_endings(tmp_path):
     assert raw.endswith(b"        status: active\r\n        reviewed: 2026-11-29\r\n"
                         b"# trailing comment\r\n")
     assert load_registry(path, today=TODAY).ok
+
+
+@pytest.mark.parametrize("kind, missing", [("person", "--name and --unit"),
+                                           ("dossier", "--name and --owner"),
+                                           ("collaboration", "--name and --owner")])
+def test_write_needs_what_cannot_be_guessed(tmp_path, kind, missing):
+    path = tmp_path / "tvb.yaml"
+    path.write_text(REGISTER, encoding="utf-8")
+    res = CliRunner().invoke(main, ["new", kind, "--write", "--data", str(path)])
+    assert res.exit_code == 2
+    assert f"Error: tvb new {kind} --write needs {missing}: the register cannot guess" \
+        in res.output
+    assert path.read_text(encoding="utf-8") == REGISTER
+
+
+def test_given_references_must_exist(tmp_path):
+    _, res = _new(tmp_path, REGISTER, "person", "--write", "--name", "A", "--unit", "dskk")
+    assert res.exit_code == 2
+    assert "--unit 'dskk' is not a directorate or department of the register " \
+        "(did you mean 'dsk'?)" in res.output
+    _, res = _new(tmp_path, REGISTER, "dossier", "--write", "--name", "X", "--owner", "dsk")
+    assert res.exit_code == 2 and "--owner 'dsk' is not a person" in res.output
+
+
+def test_the_values_given_are_written(tmp_path):
+    path, res = _new(tmp_path, REGISTER, "dossier", "--write", "--id", "kib",
+                     "--name", "Kennis: innovatie & beleid", "--owner", "d-smit")
+    assert res.exit_code == 0, res.output
+    reg = load_registry(path, today=TODAY).registry
+    assert (reg.dossiers["kib"].title, reg.dossiers["kib"].owner) == \
+        ("Kennis: innovatie & beleid", "d-smit")
+
+
+def test_a_printed_placeholder_is_flagged_until_replaced(tmp_path):
+    _, res = _new(tmp_path, REGISTER, "person")
+    lines = res.output.splitlines()[1:]
+    text = REGISTER.replace("\ndossiers:", "\n".join(lines) + "\n\ndossiers:")
+    flagged = [str(d) for d in load_text(text).diagnostics if d.code == "W122"]
+    assert flagged == ["test.yaml:20:5: warning[W122]: 'name' of person 'nieuwe-persoon' is "
+                       "still the placeholder 'N. Nieuw' of tvb new: write the real name"]
+    assert not [d for d in load_text(text.replace("N. Nieuw", "A. de Vries")).diagnostics
+                if d.code == "W122"]

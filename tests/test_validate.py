@@ -142,6 +142,9 @@ CASES = [
           "      - {id: dsk, since: 2026-01-15}"),
      "W107", 39, 9, "'dsk' is involved in dossier 'cyberstrategie' since 2026-01-15, "
      "before the dossier starts (2026-03-01)"),
+    ("placeholder of tvb new", edit("    name: A. Jansen", "    name: N. Nieuw"), "W122", 24, 5,
+     "'name' of person 'a-jansen' is still the placeholder 'N. Nieuw' of tvb new: write the "
+     "real name"),
     ("listed twice", edit("    members: [a-jansen, b-bakker]",
                           "    members: [a-jansen, b-bakker, a-jansen]"),
      "W106", 50, 35, "'a-jansen' is listed twice in 'members'"),
@@ -251,3 +254,48 @@ def test_each_field_type_has_its_check(field, value, message):
         {"id": "dsk", "name": "DSK", "axis": "integrating"}],
         "people": [{"id": "p1", "name": "P", "unit": "dsk"}], "dossiers": [entry]})
     assert any(message in d.message for d in result.errors), result.errors
+
+
+# -- messages that say what to do (issue 17) ---------------------------------------------------
+MAINTAINER_FIXTURES = [
+    ("extra indentation", edit("    name: A. Jansen\n", "    name: A. Jansen\n ")),
+    ("missing indentation", edit("    name: A. Jansen\n    unit: cio",
+                                 "    name: A. Jansen\n  unit: cio")),
+    ("Dutch key", edit("    unit: cio\n", "    unit: cio\n    telefoon: 070 123\n")),
+    ("invalid date", edit("    reviewed: 2026-10-01\n  - id: b-bakker",
+                          "    reviewed: 2026-13-45\n  - id: b-bakker")),
+    ("placeholder of tvb new", edit("    name: A. Jansen", "    name: N. Nieuw")),
+]
+
+
+@pytest.mark.parametrize("case, text", MAINTAINER_FIXTURES,
+                         ids=[c[0] for c in MAINTAINER_FIXTURES])
+def test_each_maintainer_mistake_gives_one_positioned_actionable_line(case, text):
+    lines = [str(d) for d in load_text(text).diagnostics]
+    assert len(lines) == 1, lines
+    expected = {
+        "extra indentation": "test.yaml:26:6: error[E001]: indentation: 'unit:' starts at "
+                             "column 6, but the keys of the entry above start at column 5 "
+                             "(line 25): remove 1 space",
+        "missing indentation": "test.yaml:26:3: error[E001]: indentation: 'unit:' starts at "
+                               "column 3, but the keys of the entry above start at column 5 "
+                               "(line 25): add 2 spaces",
+        "Dutch key": "test.yaml:27:5: error[E005]: unknown key 'telefoon' in a person (did you "
+                     "mean 'phone'? keys are written in English)",
+        "invalid date": "test.yaml:27:15: error[E011]: 'reviewed' is '2026-13-45', not a "
+                        "valid date (YYYY-MM-DD)",
+        "placeholder of tvb new": "test.yaml:24:5: warning[W122]: 'name' of person "
+                                  "'a-jansen' is still the placeholder 'N. Nieuw' of tvb new: "
+                                  "write the real name",
+    }
+    assert lines == [expected[case]]
+
+
+@pytest.mark.parametrize("key, target", [("naam", "name"), ("eigenaar", "owner"),
+                                         ("telephone", "phone"), ("afdeling", "unit")])
+def test_unknown_keys_are_suggested_from_aliases(key, target):
+    from registry.validate import _key_hint
+
+    assert _key_hint(key, ["name", "owner", "phone", "unit"]) == \
+        f" (did you mean '{target}'? keys are written in English)"
+    assert _key_hint("emial", ["email", "name"]) == " (did you mean 'email'?)"

@@ -30,7 +30,9 @@ from tvb.commands import (
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tvb-registry")
-def main() -> None:
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", envvar="TVB_LANG",
+              show_default=True, help="Language of the output (Dutch by default).")
+def main(lang: str) -> None:
     """TVB-register: who is who — tasks, responsibilities and authorities as a knowledge graph."""
 
 

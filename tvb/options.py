@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 import click
 
 __all__ = ["DEFAULT_DATA", "data_option", "today_option", "max_bytes_option",
-           "loading_options", "as_date", "fast_yaml", "load_or_exit"]
+           "loading_options", "lang", "say", "as_date", "fast_yaml", "load_or_exit", "DATA_HINT",
+           "read_error_line"]
 
 DEFAULT_DATA = "data/tvb.yaml"
 
@@ -27,13 +28,39 @@ def data_option(help: str = "Register file or folder of YAML files.") -> Callabl
     """``--data FILE|FOLDER`` (default ``data/tvb.yaml``); *help* when a command reads it
     in its own way."""
     return click.option("--data", "data", default=DEFAULT_DATA, show_default=True,
-                        type=click.Path(), help=help)
+                        envvar="TVB_DATA", show_envvar=True, type=click.Path(), help=help)
+
+
+#: Added to "file not found" for the register: where else it can be named.
+DATA_HINT = "give the register with --data FILE|FOLDER or the TVB_DATA environment variable"
+
+
+def read_error_line(diagnostic) -> str:
+    """One line for a file that cannot be read, with the hint for a missing one."""
+    line = str(diagnostic)
+    if diagnostic.message in ("file not found", "no such file or folder"):
+        line += f" ({DATA_HINT})"
+    return line
 
 
 def loading_options(f: Callable) -> Callable:
     """``--data``, ``--today`` and ``--max-bytes``: what a command that loads the register
     accepts."""
     return data_option()(today_option(max_bytes_option(f)))
+
+
+def lang() -> str:
+    """The output language chosen with ``tvb --lang`` (or ``TVB_LANG``); Dutch by default."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().params.get("lang") if ctx is not None else None
+    return chosen or "nl"
+
+
+def say(key: str, /, **values: object) -> str:
+    """The catalogue's text for *key* in the chosen language (:mod:`render.i18n`)."""
+    from render.i18n import translate
+
+    return translate(key, lang(), **values)
 
 
 def as_date(value: dt.datetime | None) -> dt.date | None:
@@ -57,7 +84,7 @@ def load_or_exit(paths: Iterable, today: dt.date | None = None,
         result = load_registry(paths, today=today, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
                                fast=fast_yaml())
     except ReadError as exc:
-        click.echo(str(exc.diagnostic), err=True)
+        click.echo(read_error_line(exc.diagnostic), err=True)
         sys.exit(2)
     if not result.ok:
         click.echo(format_text(result.errors), err=True)

@@ -21,6 +21,11 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
+``LANGUAGE``                the viewer's language for a reader who has not chosen one
+                            (``nl``; ``?lang=en`` chooses English and a cookie keeps it)
+``HISTORY_COMMITS``         commits of the data's git history read for "eerder" and
+                            "Recente wijzigingen" (30; 0 turns history off)
+``HISTORY_CHECK``           seconds between looks at the repository's HEAD (10)
 ``SERVER_HEADER_TIMEOUT``   seconds a client has to send a request's headers (10)
 ``SERVER_REQUEST_TIMEOUT``  seconds a client has to send a whole request (60)
 ``SERVER_MAX_PER_CLIENT``   open connections from one address, 0 for no bound (64);
@@ -81,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    "LANGUAGE": "nl",
+    "HISTORY_COMMITS": 30,
+    "HISTORY_CHECK": 10.0,
     "SERVER_HEADER_TIMEOUT": 10.0,
     "SERVER_REQUEST_TIMEOUT": 60.0,
     "SERVER_MAX_PER_CLIENT": 64,
@@ -197,12 +205,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         auth,
         data,
         entities,
+        history,
         i18n,
         integrator,
         lessons,
         linkeddata,
         network,
         openapi,
+        recent,
         render,
         search,
         sparql,
@@ -214,8 +224,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     render.init_app(app)
     data.init_app(app)
     status_.init_app(app)
+    history.init_app(app)
     for module in (search, entities, integrator, network, lessons, sparql, linkeddata,
-                   status_, openapi, accessibility):
+                   status_, openapi, accessibility, recent):
         app.register_blueprint(module.bp)
     if auth.mode(app) == "oidc":
         app.register_blueprint(auth.bp)

@@ -68,7 +68,7 @@ _RANK = {r: i for i, r in enumerate(ROLES, 1)}
 #: The least role each blueprint's pages need; None: anyone, also before signing in.
 BLUEPRINT_ROLE: dict[str, str | None] = {
     "search": "lezer", "entities": "lezer", "lessons": "lezer", "openapi": "lezer",
-    "linkeddata": "lezer",
+    "linkeddata": "lezer", "recent": "lezer",
     "integrator": "integrator", "network": "integrator", "sparql": "integrator",
     "status": "beheerder", "auth": None, "accessibility": None,
 }

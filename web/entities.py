@@ -17,8 +17,10 @@ from graph.factors import ALL_FACTORS, factor_score
 from registry.model import Registry
 
 from .data import snapshot
+from .history import history
 from .links import (
     contact,
+    correction,
     factor_level,
     reason_text,
     ref,
@@ -71,13 +73,42 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
         "reviewed": _date(u.reviewed), "stale": _stale(u.reviewed),
         "people": [contact(reg, p) for p in reg.people_in(u.id)],
         "flags": snap.lookups.flags.get(u.id, []),
+        "correction": correction(reg, u),
+        "earlier": _earlier(reg, u.id),
     }
 
 
+def _earlier(reg: Registry, id: str) -> list[dict[str, Any]]:
+    """The "eerder" rows of *id* from the data's git history (none outside git)."""
+    out = []
+    for row in history().earlier.get(id, []):
+        other = row["other"]
+        out.append({"role": row["role"], "subject": ref(reg, row["subject"]),
+                    "other": {"id": other, "kind": None, "label": other, "url": None}
+                    if row["role"] == "id" else ref(reg, other),
+                    "from": _date(row["from"]), "until": _date(row["until"]),
+                    "author": row["author"], "commit": row["commit"]})
+    return out
+
+
 # -- pages --------------------------------------------------------------------------------------
+def _members(reg: Registry, unit: Any) -> list[dict[str, Any]]:
+    """The people of one unit (not its departments), the head first, each marked."""
+    people = [contact(reg, p) for p in reg.people_in(unit.id) if reg.people[p].unit == unit.id]
+    people = [{**p, "is_head": p["id"] == unit.head} for p in people if p]
+    return sorted(people, key=lambda p: (not p["is_head"], p["label"]))
+
+
+def _branch(reg: Registry, unit: Any) -> dict[str, Any]:
+    return {**ref(reg, unit.id), "name": unit.name, "head": contact(reg, unit.head),
+            "fte": unit.fte, "vacancies": unit.vacancies or 0,
+            "head_vacant": unit.head is None, "members": _members(reg, unit)}
+
+
 @page(bp, "/organisation", cache=True)
 def organisation() -> Response:
-    """The organisation and its directorates: the way into the entity pages."""
+    """The organisation as a tree: directorates → departments → people, heads marked,
+    vacancies shown (``<details>``, so it folds without script)."""
     snap = snapshot()
     reg = snap.registry
     org = reg.organisation
@@ -86,10 +117,12 @@ def organisation() -> Response:
         "id": org.id if org else None, "kind": "organisation",
         "name": org.name if org else None, "parent": org.parent if org else None,
         "parent_uri": org.parent_uri if org else None,
+        "head": contact(reg, org.head) if org else None,
         "directorates": [{
-            **ref(reg, u.id), "name": u.name, "axis": u.axis, "head": contact(reg, u.head),
+            **_branch(reg, u), "axis": u.axis,
             "people": len(reg.people_in(u.id)),
             "departments": refs(reg, u.departments),
+            "tree": [_branch(reg, reg.units[d]) for d in u.departments],
             "dossiers": len(snap.lookups.dossiers_owned_in.get(u.id, [])),
             "ei_index": silo.get(u.id, {}).get("ei_index"),
             "flags": snap.lookups.flags.get(u.id, []),
@@ -193,6 +226,8 @@ def person(id: str) -> Response:
         "separates": [refs(reg, pair) for pair in spof["separates"]] if spof else [],
         "findings": _findings(reg, id),
         "load": person_data(snap, id),  # issue 13
+        "correction": correction(reg, p),
+        "earlier": _earlier(reg, id),
     }
     return render("person.html", without_findings(data))
 
@@ -217,6 +252,8 @@ def dossier(id: str) -> Response:
         "collaborations": refs(reg, snap.lookups.collaborations_on.get(id, [])),
         "findings": _findings(reg, id),
         **dossier_data(snap, id),  # issue 13: should_involve, late, cover, whose task
+        "correction": correction(reg, d),
+        "earlier": _earlier(reg, id),
     }
     return render("dossier.html", without_findings(data))
 
@@ -235,6 +272,7 @@ def process(id: str) -> Response:
         "involve": refs(reg, required_directorates(reg, pr.involve)),
         "reviewed": _date(pr.reviewed),
         "dossiers": refs(reg, snap.lookups.dossiers_following.get(id, [])),
+        "correction": correction(reg, pr),
     }
     return render("process.html", without_findings(data))
 
@@ -265,5 +303,6 @@ def collaboration(id: str) -> Response:
         "represented": refs(reg, sorted(represented_directorates(reg, id))),
         "evaluations": evaluations,
         "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],
+        "correction": correction(reg, c),
     }
     return render("collaboration.html", without_findings(data))

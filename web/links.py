@@ -8,14 +8,19 @@ on another (``tests/test_layers.py`` checks it).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from flask import current_app, g, url_for
+from flask import current_app, g, request, url_for
 
 from graph.factors import scale_level
 from graph.reasons import missing_link_reason
 from registry.model import Registry
+from render.correction import correction_fields, correction_link
 
+__all__ = ["entity_url", "ref", "refs", "contact", "factor_level", "reason_text",
+           "correction"]
 __all__ = ["entity_url", "ref", "refs", "contact", "phones_shown", "findings_shown",
            "without_findings", "factor_level", "reason_text"]
 
@@ -100,3 +105,29 @@ def reason_text(row: dict, names: dict[str, str]) -> str:
 
 def _isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
+
+
+def _shown_file(path: str) -> str:
+    """The data file as the maintainers know it: relative to the working folder when it
+    lies inside it, else its last two parts (no server paths in a public issue)."""
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    if rel.startswith(".."):
+        rel = "/".join(Path(path).parts[-2:])
+    return Path(rel).as_posix()
+
+
+def correction(reg: Registry, e: Any) -> str | None:
+    """The "Meld een correctie" link of entity *e* on this page (see
+    :mod:`render.correction`), or None when the register sets no ``correction_url``."""
+    template = reg.settings.correction_url
+    if not template:
+        return None
+    name = getattr(e, "title", None) or getattr(e, "name", None) or e.id
+    reviewed = getattr(e, "reviewed", None)
+    # the HTML page (also from its JSON twin), without the query
+    url = request.host_url.rstrip("/") + (entity_url(e.kind, e.id) or request.path)
+    fields = correction_fields(id=e.id, name=name, file=_shown_file(e.loc.file),
+                               line=e.loc.line, url=url,
+                               reviewed=reviewed.isoformat() if reviewed else None,
+                               lang=g.get("lang", "nl"))
+    return correction_link(template, fields)

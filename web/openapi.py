@@ -216,6 +216,15 @@ _SCHEMAS: dict[str, dict] = {
         "edges": _arr(_obj({"from": _STR, "to": _STR, "value": _NUM},
                            {"title": _STR, "gap": _BOOL})),
         "physics_off_after_stabilisation": _BOOL}),
+    "Recent": _obj({
+        "head": _opt(_STR), "commits_read": _INT,
+        "commits": _arr(_obj({
+            "commit": _STR, "author": _STR, "date": {"type": "string", "format": "date-time"},
+            "subject": _STR,
+            "changes": _arr(_obj({"kind": _STR, "id": _STR, "label": _STR, "old": _opt(_STR),
+                                  "new": _opt(_STR), "text": _STR})),
+            "findings": _arr(_obj({"change": {"type": "string", "enum": ["new", "resolved"]},
+                                   "category": _STR, "about": _REFS, "text": _STR}))}))}),
     "Accessibility": _obj({
         "standard": _STR, "level": _STR, "status": _STR, "tests": _arr(_STR),
         "axe_tags": _arr(_STR), "contact": _STR}),
@@ -447,6 +456,8 @@ def spec(app: Any = None) -> dict:
                    "Which network (default people)."),
             _query("directorate", _choice(directorates) if directorates else _STR,
                    "Show this directorate and its neighbours.")]),
+        "/recent.json": _page("recent", "Meaningful changes of the data's last commits in "
+                              "git, newest first (also as Atom at /recent.atom).", "Recent"),
         "/def/tvb.json": _page("ontology", "The TVB ontology's classes, properties and "
                                "concept schemes (the page of /def/tvb).", "Ontology"),
         "/lessons.json": _page("lessons", "The lessons book and the factor profile.",

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from tvb.options import as_date, data_option, fast_yaml, max_bytes_option, today_option
+from tvb.options import (
+    as_date,
+    data_option,
+    fast_yaml,
+    max_bytes_option,
+    read_error_line,
+    today_option,
+)
 
 
 def _load_side(path, rev, today, max_bytes):
@@ -27,7 +34,7 @@ def _load_side(path, rev, today, max_bytes):
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
     except ReadError as exc:
-        click.echo(str(exc.diagnostic), err=True)
+        click.echo(read_error_line(exc.diagnostic), err=True)
         sys.exit(2)
 
 
@@ -80,6 +87,16 @@ def command(revisions, use_git, data, fmt, today, max_bytes) -> None:
         from registry.diagnostics import format_text
 
         click.echo(format_text(errors), err=True)
+        if fmt == "md":
+            # A pull-request comment step posts stdout: say why there is no comparison.
+            from render.markdown import escape as md_escape
+
+            shown = errors[:50]
+            click.echo("### The register has errors\n\nThe change cannot be compared until "
+                       "they are fixed (`tvb validate`):\n")
+            click.echo("\n".join(f"- `{d.loc}`: {md_escape(d.message)}" for d in shown))
+            if len(errors) > len(shown):
+                click.echo(f"- … and {len(errors) - len(shown)} more")
         sys.exit(1)
     (old, old_label), (new, new_label) = loaded
     changes = compare(old.registry, new.registry)

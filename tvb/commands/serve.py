@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from tvb.options import as_date, loading_options
+from tvb.options import DATA_HINT, as_date, loading_options
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -43,7 +44,7 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
     or TVB_PROXY_TRUSTED and TVB_ROLES behind an authenticating proxy.
     """
     if not Path(data).exists():
-        click.echo(f"{data}: no such file or folder", err=True)
+        click.echo(f"{data}: no such file or folder ({DATA_HINT})", err=True)
         sys.exit(2)
     from web import create_app
 
@@ -74,6 +75,10 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
         from registry.diagnostics import format_text
 
         holder.stop()
+        unreadable = [d for d in holder.errors if d.code == "E003"]
+        if unreadable:  # refused or unreadable input: one line, as every command says it
+            click.echo(str(unreadable[0]), err=True)
+            sys.exit(2)
         click.echo(format_text(holder.errors), err=True)
         sys.exit(1)
     if get_path is not None:
@@ -86,11 +91,37 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
         click.echo(f"warning: listening on {host} with --no-auth: the viewer has no login "
                    "here and anyone who reaches the port sees every name and finding; put "
                    "it behind the intranet's own access control", err=True)
+    import errno
+    import socket
+
     from web import server
 
     shown = f"[{host}]" if ":" in host else host
+
+    def cannot_listen(exc: OSError) -> None:
+        holder.stop()
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        click.echo(f"cannot listen on {shown}:{port}: {why.lower()} "
+                   "(is another server running there? choose another with --port)", err=True)
+        sys.exit(2)
+
+    # Try the address first, so a busy port is one line rather than waitress's traceback
+    # after the banner; the except below catches the port taken in between.
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        socket.create_server((host, port), family=family).close()
+    except socket.gaierror:
+        pass  # a host name: waitress resolves it and says what is wrong
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            cannot_listen(exc)
     click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}, sign-in: {auth}); "
                "Ctrl+C stops it", err=True)
     # waitress behind a thin layer: header timeout, connections per client, security
     # headers on its own errors, no Content-Length with Transfer-Encoding (web/server.py)
-    server.serve(app, host=host, port=port, **server.server_options(app, threads))
+    try:
+        server.serve(app, host=host, port=port, **server.server_options(app, threads))
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        cannot_listen(exc)

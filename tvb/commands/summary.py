@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, load_or_exit, loading_options, say
 
 
 @click.command("summary")
@@ -14,14 +14,20 @@ def command(data, today, max_bytes) -> None:
     result = load_or_exit([data], as_date(today), max_bytes)
     reg = result.registry
     org = reg.organisation
-    click.echo(f"{org.name if org else 'Register'} ({', '.join(reg.sources)})")
-    click.echo(f"  {len(reg.directorates)} directorates, {len(reg.departments)} departments, "
-               f"{len(reg.people)} people, {len(reg.dossiers)} dossiers, "
-               f"{len(reg.processes)} processes, {len(reg.collaborations)} collaborations")
-    click.echo(f"  {len(result.warnings)} warnings (run 'tvb validate' to see them)")
+    click.echo(f"{org.name if org else say('cli.register')} ({', '.join(reg.sources)})")
+    counts = [say("cli.n_directorates", n=len(reg.directorates)),
+              say("cli.n_departments", n=len(reg.departments)),
+              say("cli.n_people", n=len(reg.people)),
+              say("cli.n_dossiers", n=len(reg.dossiers)),
+              say("cli.n_processes", n=len(reg.processes)),
+              say("cli.n_collaborations", n=len(reg.collaborations))]
+    click.echo("  " + ", ".join(counts))
+    click.echo("  " + say("cli.n_warnings", n=len(result.warnings)))
     click.echo("")
-    click.echo(f"  {'directorate':<14}{'axis':<13}{'people':>7}{'dossiers':>10}")
+    click.echo(f"  {say('f.directorate'):<14}{say('f.axis'):<13}{say('f.people'):>7}"
+               f"{say('f.dossiers'):>10}")
     for d in sorted(reg.directorates, key=lambda u: u.label):
         n_dossiers = len(reg.dossiers_with_penvoerder(d.id))
-        click.echo(f"  {d.label:<14}{d.axis or '':<13}{len(reg.people_in(d.id)):>7}"
+        axis = say("axis." + d.axis) if d.axis else ""
+        click.echo(f"  {d.label:<14}{axis:<13}{len(reg.people_in(d.id)):>7}"
                    f"{n_dossiers:>10}")

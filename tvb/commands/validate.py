@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from tvb.options import DEFAULT_DATA, as_date, fast_yaml, max_bytes_option, today_option
+from tvb.options import (
+    DEFAULT_DATA,
+    as_date,
+    fast_yaml,
+    max_bytes_option,
+    read_error_line,
+    today_option,
+)
 
 
 @click.command("validate")
@@ -20,7 +28,7 @@ from tvb.options import DEFAULT_DATA, as_date, fast_yaml, max_bytes_option, toda
               help="Skip a named check (reviewed, heads, collaboration-dates, owners).")
 @today_option
 def command(paths, fmt, strict, max_bytes, skip, today) -> None:
-    """Check register files or folders (default: data/tvb.yaml).
+    """Check register files or folders (default: $TVB_DATA, else data/tvb.yaml).
 
     Prints one line per finding, sorted by position, as FILE:LINE:COL: severity[CODE]:
     message. Exit 0 without errors, 1 with errors (or warnings with --strict), 2 when a
@@ -36,11 +44,14 @@ def command(paths, fmt, strict, max_bytes, skip, today) -> None:
                                f"{', '.join(CHECKS)}")
     render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     try:
-        result = load_registry(paths or [DEFAULT_DATA], today=as_date(today),
+        result = load_registry(paths or [os.environ.get("TVB_DATA") or DEFAULT_DATA],
+                               today=as_date(today),
                                max_bytes=max_bytes or DEFAULT_MAX_BYTES, skip=skip,
                                fast=fast_yaml())
     except ReadError as exc:
-        click.echo(render([exc.diagnostic]))
+        # text: the one line every command prints for a file it cannot read
+        click.echo(read_error_line(exc.diagnostic).replace("--data FILE|FOLDER", "an argument")
+                   if fmt == "text" else render([exc.diagnostic]))
         sys.exit(2)
     out = render(result.diagnostics)
     if out:
