@@ -165,7 +165,7 @@ def test_a_reader_signs_in_sees_the_register_but_not_the_integrators_pages(page,
                                                                          idp_and_viewer):
     base, app, reg, snap = _visit_as(page, idp_and_viewer, "lotte", "/organisation")
     assert page.locator(".account .who").inner_text() == "Lotte Lezer (lezer)"
-    assert _nav(page) == ["Zoeken", "Organisatie", "Lessen"]
+    assert _nav(page) == ["Zoeken", "Organisatie", "Lessen", "Wijzigingen"]
     assert axe_violations(page) == []  # the header with the account and sign-out button
     for path in ("/", "/lessons", "/dossier/cyberstrategie"):
         assert page.goto(base + path).status == 200, path
@@ -202,7 +202,7 @@ def test_an_integrator_sees_the_dashboard_network_and_sparql_but_not_status(page
                                                                          idp_and_viewer):
     base, app, reg, snap = _visit_as(page, idp_and_viewer, "ivo", "/integrator?lang=en")
     assert _nav(page) == ["Search", "Organisation", "Integrator", "Network", "Lessons",
-                          "SPARQL"]
+                          "Changes", "SPARQL"]
     assert page.goto(base + "/network").status == 200
     assert page.locator("table.network-table tbody tr").count() > 0
     person = next(p for p in reg.people.values() if p.phone)
@@ -217,7 +217,8 @@ def test_an_integrator_sees_the_dashboard_network_and_sparql_but_not_status(page
     assert page.locator("table.data tbody tr").count() == 2
     # the same form post without the token, or from another site, is refused
     forged = page.request.post(base + "/sparql", form={"query": "ASK {}"})
-    assert forged.status == 403 and "formulier" in forged.text()
+    # in English: the reader chose it with ?lang=en, and the choice is remembered
+    assert forged.status == 403 and "did not come from this site" in forged.text()
     cross = page.request.post(base + "/sparql", headers={"Origin": "http://evil.example"},
                               form={"query": "ASK {}", "csrf_token": "x"})
     assert cross.status == 403
