@@ -21,6 +21,8 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
+``MAX_RETURNED_ROWS``       rows of each list on one page of the dashboard and its JSON
+                            twin (100); ``?page=`` gives the rest
 ``SERVER_HEADER_TIMEOUT``   seconds a client has to send a request's headers (10)
 ``SERVER_REQUEST_TIMEOUT``  seconds a client has to send a whole request (60)
 ``SERVER_MAX_PER_CLIENT``   open connections from one address, 0 for no bound (64);
@@ -58,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    "MAX_RETURNED_ROWS": 100,
     "SERVER_HEADER_TIMEOUT": 10.0,
     "SERVER_REQUEST_TIMEOUT": 60.0,
     "SERVER_MAX_PER_CLIENT": 64,
