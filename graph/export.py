@@ -17,11 +17,11 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO
 
 from rdflib import RDF, BNode, Graph, URIRef
 
+from registry.atomic import write_atomic
 from registry.model import Registry
 
 from .rdf import compile_registry, entity_iri
@@ -162,7 +162,7 @@ def write_rdf(registry: Registry, fmt: str, out: str | os.PathLike | IO[bytes]) 
     graph = compile_registry(registry)
     data = serialize(graph, fmt)
     if isinstance(out, str | os.PathLike):
-        Path(out).write_bytes(data)
+        write_atomic(out, data)
     else:
         out.write(data)
     return len(graph)

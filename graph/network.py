@@ -20,6 +20,7 @@ Three graphs, each built once per snapshot:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,7 @@ from typing import IO
 
 import networkx as nx
 
+from registry.atomic import write_atomic
 from registry.model import Registry
 
 __all__ = [
@@ -176,6 +178,11 @@ def write_graphml(registry: Registry, path_or_file: str | os.PathLike | IO[bytes
     ``networkx.read_graphml(path, force_multigraph=True)`` gives back the same nodes,
     edges (keyed by type) and attributes.
     """
+    if isinstance(path_or_file, str | os.PathLike):
+        buf = io.BytesIO()
+        nx.write_graphml(typed_graph(registry), buf, encoding="utf-8", prettyprint=True)
+        write_atomic(path_or_file, buf.getvalue())
+        return
     nx.write_graphml(typed_graph(registry), path_or_file, encoding="utf-8",
                      prettyprint=True)
 

@@ -35,11 +35,13 @@ Mapping in brief
 organisation
     ``org:Organization``; ``skos:prefLabel``; ``org:subOrganizationOf`` its
     ``parent_uri`` (a TOOI identifier), which is typed ``org:Organization`` and labelled
-    with ``parent`` when that is given; ``org:hasUnit`` each directorate.
+    with ``parent`` when that is given; ``owl:sameAs`` its ``uri``; ``org:hasUnit``
+    each directorate.
 directorate / department
     ``org:OrganizationalUnit`` and ``tvb:Directorate`` / ``tvb:Department``;
     ``org:unitOf`` the organisation / the directorate (``org:hasUnit`` back);
-    ``skos:prefLabel``; abbreviation as ``skos:notation``; tasks as ``org:purpose``;
+    ``skos:prefLabel``; abbreviation as ``skos:notation``; ``uri`` (an official TOOI
+    identifier) as ``owl:sameAs``; tasks as ``org:purpose``;
     axis as ``org:classification``; the head ``org:headOf`` it.
 person
     ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``;
@@ -338,6 +340,8 @@ class _Compiler:
         head = self.ref(org.head)
         if head is not None:
             yield head, ORG.headOf, s
+        if org.uri:
+            yield s, OWL.sameAs, URIRef(org.uri)
         if org.parent_uri:
             parent = URIRef(org.parent_uri)
             yield s, ORG.subOrganizationOf, parent
@@ -360,6 +364,8 @@ class _Compiler:
         yield s, SKOS.prefLabel, Literal(u.name, lang="nl")
         if u.abbreviation:
             yield s, SKOS.notation, Literal(u.abbreviation)
+        if u.uri:  # the official (TOOI) identifier names the same unit
+            yield s, OWL.sameAs, URIRef(u.uri)
         if u.axis in _AXIS:
             yield s, ORG.classification, _AXIS[u.axis]
         for task in u.tasks:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .atomic import write_atomic
 from .schema import FACTORS
 
 __all__ = ["generate", "dump", "write"]
@@ -256,10 +257,12 @@ def dump(data: dict) -> str:
 
 def write(data: dict, path: str | Path, split: bool = False) -> list[Path]:
     """Write a register to one file, or with ``split`` to a folder with one file per
-    directorate (its units, people and owned dossiers) plus a shared file."""
+    directorate (its units, people and owned dossiers) plus a shared file.
+
+    Each file is written atomically (:func:`registry.atomic.write_atomic`)."""
     path = Path(path)
     if not split:
-        path.write_text(dump(data), encoding="utf-8")
+        write_atomic(path, dump(data).encode("utf-8"))
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     unit_dir = {}
@@ -278,6 +281,6 @@ def write(data: dict, path: str | Path, split: bool = False) -> list[Path]:
     written = []
     for name, part in [("_organisatie", shared), *parts.items()]:
         f = path / f"{name}.yaml"
-        f.write_text(dump(part), encoding="utf-8")
+        write_atomic(f, dump(part).encode("utf-8"))
         written.append(f)
     return written

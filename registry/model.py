@@ -41,6 +41,7 @@ class Organisation:
     parent_uri: str | None = None
     head: str | None = None  # the director-general (a person id)
     loc: Loc = _NOWHERE
+    uri: str | None = None  # its official identifier (TOOI)
     kind = "organisation"
 
 
@@ -70,6 +71,7 @@ class Unit:
     vacancies: int | None = None
     departments: tuple[str, ...] = ()
     loc: Loc = _NOWHERE
+    uri: str | None = None  # an official identifier (TOOI) of the same unit
 
     @property
     def directorate(self) -> str:

@@ -62,6 +62,10 @@ _REVIEWED = _f("reviewed", "date", "Datum waarop de gegevens voor het laatst zij
 _ID = _f("id", "id", "Unieke sleutel (kleine letters, cijfers en koppeltekens).",
          "Unique key (lowercase letters, digits and hyphens).", required=True)
 _TASKS = _f("tasks", "texts", "Gepubliceerde taken.", "Published tasks.")
+_UNIT_URI = _f("uri", "uri", "Officiële identificatie, bijv. de TOOI-URI uit het Register van "
+              "Overheidsorganisaties.",
+              "Official identifier, e.g. the TOOI URI from the government's register of "
+              "organisations.")
 _HEAD = _f("head", "ref", "Leidinggevende (persoon).", "Head of the unit (a person).",
            refs=("person",))
 _FTE = _f("fte", "number", "Formatie in fte.", "Staff in full-time equivalents.", minimum=0)
@@ -94,6 +98,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
     "organisation": (
         _ID,
         _f("name", "text", "Naam.", "Name.", required=True),
+        _UNIT_URI,
         _f("parent", "text", "Bovenliggende organisatie.", "Parent organisation."),
         _f("parent_uri", "uri", "URI van de bovenliggende organisatie (bijv. TOOI).",
            "URI of the parent organisation (e.g. TOOI)."),
@@ -121,6 +126,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _ID,
         _f("name", "text", "Naam.", "Name.", required=True),
         _f("abbreviation", "text", "Afkorting.", "Abbreviation."),
+        _UNIT_URI,
         _f("axis", "enum", "Rol in het integratiemodel: integrerend, functioneel of staf.",
            "Role in the integration model: integrating, functional or staff.",
            required=True, choices=AXES),
@@ -135,6 +141,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _ID,
         _f("name", "text", "Naam.", "Name.", required=True),
         _f("abbreviation", "text", "Afkorting.", "Abbreviation."),
+        _UNIT_URI,
         _HEAD,
         _TASKS,
         _FTE,

@@ -17,18 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Positions, SourceFile, parse_bytes
+from .atomic import check_yaml, write_atomic
+from .load import SourceFile, parse_bytes
 from .model import Registry
 from .validate import did_you_mean
-from .yamledit import (
-    EditError,
-    TextDoc,
-    entry_last_line,
-    flow_end,
-    following_position,
-    scalar_span,
-    value_at,
-)
+from .yamledit import EditError, TextDoc, same_except, set_value, value_at
 
 __all__ = ["TouchError", "UnknownIdError", "FileTouch", "plan_touch", "apply_touch",
            "TOUCHABLE_KINDS"]
@@ -95,10 +88,14 @@ def plan_touch(registry: Registry, sources: list[SourceFile], ids: Iterable[str]
 
 
 def apply_touch(plans: Iterable[FileTouch]) -> None:
-    """Write the planned files (only those that change)."""
+    """Write the planned files (only those that change), each atomically and only if it
+    still holds the bytes the edit was planned on.
+
+    Raises :class:`registry.atomic.WriteError` (one line; that file untouched).
+    """
     for p in plans:
         if p.modified:
-            Path(p.file).write_bytes(p.new)
+            write_atomic(p.file, p.new, expected=p.old, check=check_yaml)
 
 
 def _plan_file(registry: Registry, src: SourceFile, ids: list[str], on: dt.date) -> FileTouch:
@@ -117,7 +114,8 @@ def _plan_file(registry: Registry, src: SourceFile, ids: list[str], on: dt.date)
             plan.already.append(i)
             continue
         try:
-            _edit_entry(doc, src, entity.loc.path, iso)
+            set_value(doc, src.positions, src.data, entity.loc.path, "reviewed", iso,
+                      keep_quotes=True)
         except EditError as exc:
             line = entity.loc.line
             raise TouchError(f"{src.file}:{line}: cannot set 'reviewed' on '{i}': {exc}") \
@@ -129,56 +127,6 @@ def _plan_file(registry: Registry, src: SourceFile, ids: list[str], on: dt.date)
     return plan
 
 
-def _edit_entry(doc: TextDoc, src: SourceFile, path: tuple, iso: str) -> None:
-    pos = src.positions
-    start = pos.value_position(path)
-    if start is None:
-        raise EditError("its position was not recorded")
-    entry_at = doc.offset(*start)
-    flow = doc.text[entry_at:entry_at + 1] == "{"
-    value = pos.value_position((*path, "reviewed"))
-    if value is not None:
-        at = doc.offset(*value)
-        s, e = scalar_span(doc, at, flow or _inside_flow(doc, pos, path))
-        if s == e:  # `reviewed:` with no value: add one, keeping a blank before it
-            before = doc.text[s - 1:s]
-            after = doc.text[s:s + 1]
-            text = ("" if before in (" ", "\t") else " ") + iso
-            if after and after not in " \t\r\n\x85\u2028\u2029":
-                text += " "
-            doc.replace(s, e, text)
-        elif doc.text[s] in "'\"":
-            doc.replace(s + 1, e - 1, iso)  # keep the quotes as they were
-        else:
-            doc.replace(s, e, iso)
-        return
-    if flow:
-        close = flow_end(doc, entry_at) - 1
-        q = close
-        while q > entry_at and doc.text[q - 1] in " \t\r\n":
-            q -= 1
-        sep = " " if doc.text[q - 1] == "," else ", "
-        doc.replace(q, q, f"{sep}reviewed: {iso}")
-        return
-    if _inside_flow(doc, pos, path):
-        raise EditError("the entry is inside a [...] list; write the list as a block list "
-                        "(one '- ' item per line) first")
-    last = entry_last_line(doc, start[0], following_position(src.data, pos, path))
-    indent = start[1] - 1
-    if doc.body(start[0])[:indent].strip(" -"):
-        raise EditError("unexpected layout before the entry")
-    doc.insert_line_after(last, " " * indent + f"reviewed: {iso}")
-
-
-def _inside_flow(doc: TextDoc, pos: Positions, path: tuple) -> bool:
-    """Whether an enclosing collection of *path* is written in flow style."""
-    for n in range(len(path) - 1, 0, -1):
-        parent = pos.value_position(path[:n])
-        if parent is not None and doc.text[doc.offset(*parent):][:1] in ("[", "{"):
-            return True
-    return False
-
-
 def _verify(src: SourceFile, plan: FileTouch, paths: list[tuple], iso: str) -> None:
     """Parse the edited text: it must hold the same data except the touched dates."""
     after = parse_bytes(plan.new, src.file, fast=True)
@@ -187,21 +135,6 @@ def _verify(src: SourceFile, plan: FileTouch, paths: list[tuple], iso: str) -> N
                          f"({after.diagnostics[0] if after.diagnostics else 'no data'}); "
                          "nothing was written")
     dates_ok = all(str(value_at(after.data, (*p, "reviewed"))) == iso for p in paths)
-    if not dates_ok or not _same(src.data, after.data, (), set(paths)):
+    if not dates_ok or not same_except(src.data, after.data, {(*p, "reviewed") for p in paths}):
         raise TouchError(f"{src.file}: the edit would change more than 'reviewed' (an unusual "
                          "layout); nothing was written — edit the date by hand")
-
-
-def _same(a: object, b: object, path: tuple, skip: set[tuple]) -> bool:
-    """Equal data, keys in the same order, ignoring ``reviewed`` of the entries at *skip*."""
-    if isinstance(a, dict):
-        if not isinstance(b, dict):
-            return False
-        ka = [k for k in a if k != "reviewed" or path not in skip]
-        kb = [k for k in b if k != "reviewed" or path not in skip]
-        return ka == kb and all(_same(a[k], b[k], (*path, k), skip) for k in ka)
-    if isinstance(a, list):
-        return (isinstance(b, list) and len(a) == len(b)
-                and all(_same(x, y, (*path, i), skip)
-                        for i, (x, y) in enumerate(zip(a, b, strict=True))))
-    return isinstance(a, bool) == isinstance(b, bool) and a == b

@@ -485,7 +485,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 axis=v.get("axis"), head=v.get("head"), tasks=_tuple(v, "tasks"),
                 reviewed=v.get("reviewed"), parent=rec.parent,
                 departments=tuple(departments_of.get(rid, ())), fte=v.get("fte"),
-                vacancies=v.get("vacancies"), loc=loc))
+                vacancies=v.get("vacancies"), loc=loc, uri=v.get("uri")))
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
@@ -526,7 +526,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "organisation":
             out["organisation"].append(Organisation(
                 id=rid, name=name, parent=v.get("parent"), parent_uri=v.get("parent_uri"),
-                head=v.get("head"), loc=loc))
+                head=v.get("head"), loc=loc, uri=v.get("uri")))
         elif rec.kind == "theme":
             out["theme"].append(Theme(
                 id=rid, name=name, match=_tuple(v, "match"), involve=_tuple(v, "involve"),

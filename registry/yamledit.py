@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .load import Positions
 
 __all__ = ["EditError", "TextDoc", "following_position", "scalar_span", "flow_end", "value_at",
-           "entry_last_line", "dash_column"]
+           "entry_last_line", "dash_column", "set_value", "inside_flow", "same_except"]
 
 # The line breaks of YAML 1.1 as PyYAML and libyaml read them; str.splitlines knows
 # more (\v, \f, \x1c…), which would shift every line number after them.
@@ -234,3 +234,84 @@ def dash_column(doc: TextDoc, line: int, col: int) -> int | None:
     if stripped.endswith("-") and not stripped[:-1].strip(" -"):
         return len(stripped) - 1
     return None
+
+
+def set_value(doc: TextDoc, positions: Positions, data: object, path: tuple, key: str,
+              text: str, *, keep_quotes: bool = False) -> None:
+    """Set *key* of the mapping at *path* to *text* (YAML as it is to appear).
+
+    An existing value's span is replaced (with ``keep_quotes``, only what is inside its
+    quotes); a missing key is added as a line with the entry's indentation after its last
+    line, or as ``, key: text`` inside a one-line ``{...}`` entry.  Raises
+    :class:`EditError` where that cannot be done safely: a value that is an anchor or an
+    alias (shared with other entries), an entry inside a ``[...]`` list, an odd layout.
+    """
+    start = positions.value_position(path)
+    if start is None:
+        raise EditError("its position was not recorded")
+    entry_at = doc.offset(*start)
+    flow = doc.text[entry_at:entry_at + 1] == "{"
+    value = positions.value_position((*path, key))
+    if value is not None:
+        at = doc.offset(*value)
+        key_at = positions.key_position((*path, key))
+        # An alias's node is its anchor's, so its position lies before the key; an anchor
+        # is shared with the entries that use it.  Either way the value is not one entry's.
+        if doc.text[at:at + 1] in ("&", "*") or (key_at is not None
+                                                  and at < doc.offset(*key_at)):
+            raise EditError(f"its '{key}' is a YAML anchor or alias (&name/*name) shared "
+                            "with other entries; edit it by hand")
+        s, e = scalar_span(doc, at, flow or inside_flow(doc, positions, path))
+        if s == e:  # `key:` with no value: add one, keeping a blank before it
+            before = doc.text[s - 1:s]
+            after = doc.text[s:s + 1]
+            new = ("" if before in (" ", "\t") else " ") + text
+            if after and after not in " \t\r\n\x85\u2028\u2029":
+                new += " "
+            doc.replace(s, e, new)
+        elif keep_quotes and doc.text[s] in "'\"":
+            doc.replace(s + 1, e - 1, text)  # keep the quotes as they were
+        else:
+            doc.replace(s, e, text)
+        return
+    if flow:
+        close = flow_end(doc, entry_at) - 1
+        q = close
+        while q > entry_at and doc.text[q - 1] in " \t\r\n":
+            q -= 1
+        sep = " " if doc.text[q - 1] == "," else ", "
+        doc.replace(q, q, f"{sep}{key}: {text}")
+        return
+    if inside_flow(doc, positions, path):
+        raise EditError("the entry is inside a [...] list; write the list as a block list "
+                        "(one '- ' item per line) first")
+    last = entry_last_line(doc, start[0], following_position(data, positions, path))
+    indent = start[1] - 1
+    if doc.body(start[0])[:indent].strip(" -"):
+        raise EditError("unexpected layout before the entry")
+    doc.insert_line_after(last, " " * indent + f"{key}: {text}")
+
+
+def inside_flow(doc: TextDoc, positions: Positions, path: tuple) -> bool:
+    """Whether an enclosing collection of *path* is written in flow style."""
+    for n in range(len(path) - 1, 0, -1):
+        parent = positions.value_position(path[:n])
+        if parent is not None and doc.text[doc.offset(*parent):][:1] in ("[", "{"):
+            return True
+    return False
+
+
+def same_except(a: object, b: object, skip: set[tuple], path: tuple = ()) -> bool:
+    """Equal parsed data, keys in the same order, ignoring the keys at the paths in *skip*
+    (each a path to a mapping plus the key), which may differ, appear or disappear."""
+    if isinstance(a, dict):
+        if not isinstance(b, dict):
+            return False
+        ka = [k for k in a if (*path, k) not in skip]
+        kb = [k for k in b if (*path, k) not in skip]
+        return ka == kb and all(same_except(a[k], b[k], skip, (*path, k)) for k in ka)
+    if isinstance(a, list):
+        return (isinstance(b, list) and len(a) == len(b)
+                and all(same_except(x, y, skip, (*path, i))
+                        for i, (x, y) in enumerate(zip(a, b, strict=True))))
+    return isinstance(a, bool) == isinstance(b, bool) and a == b

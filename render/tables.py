@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from graph.export import tables
+from registry.atomic import write_atomic
 from registry.model import Registry
 
 __all__ = ["cell", "csv_text", "write_csv"]
@@ -61,16 +62,18 @@ def write_csv(registry: Registry, path: str | os.PathLike) -> list[str]:
     files = {f"{name}.csv": csv_text(*table, lineterminator="\r\n").encode("utf-8-sig")
              for name, table in tables(registry).items()}
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for name, data in files.items():
                 info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, data)
+        write_atomic(path, buf.getvalue())
     else:
         if path.exists() and not path.is_dir():
             raise ValueError(f"{path} is a file; give a folder or a .zip file for the CSV tables")
         path.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
-            (path / name).write_bytes(data)
+            write_atomic(path / name, data)
     return list(files)

@@ -13,6 +13,7 @@ from tvb.commands import (
     diff,
     export,
     generate,
+    import_,
     new,
     query,
     report,
@@ -45,6 +46,7 @@ main.add_command(query.command)
 main.add_command(search.command)
 main.add_command(serve.command)
 main.add_command(report.command)
+main.add_command(import_.command)
 
 
 if __name__ == "__main__":  # pragma: no cover

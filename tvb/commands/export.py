@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 import click
 
+from registry.atomic import WriteError
 from tvb.options import as_date, load_or_exit, loading_options
+from tvb.writing import WriteFailed, write_or_exit
 
 
 @click.command("export")
@@ -49,7 +50,7 @@ def command(fmt, output, data, today, max_bytes) -> None:
         elif fmt == "network-html":
             text = _network_page(result, as_date(today) or dt.date.today())
             if output:
-                Path(output).write_text(text, encoding="utf-8")
+                write_or_exit(output, text)
                 click.echo(f"wrote the network page to {output}", err=True)
             else:
                 sys.stdout.buffer.write(text.encode("utf-8"))
@@ -70,6 +71,8 @@ def command(fmt, output, data, today, max_bytes) -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except WriteError as exc:
+        raise WriteFailed(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from tvb.writing import write_errors
+
 
 @click.command("generate")
 @click.option("--people", type=click.IntRange(min=20), required=True,
@@ -21,7 +23,8 @@ def command(people, seed, output, split) -> None:
     if split and not output:
         raise click.UsageError("--split needs -o FOLDER")
     if output:
-        files = gen.write(data, output, split=split)
+        with write_errors():
+            files = gen.write(data, output, split=split)
         click.echo(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {output}",
                    err=True)
     else:

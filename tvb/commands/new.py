@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
 from tvb.options import as_date, load_or_exit, loading_options
+from tvb.writing import write_or_exit
 
 
 @click.command("new")
@@ -47,6 +47,8 @@ def command(kind, entry_id, write, data, today, max_bytes) -> None:
         plan = plan_append(result, kind, fields, day)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    Path(plan.file).write_bytes(plan.new)
+    from registry.atomic import check_yaml
+
+    write_or_exit(plan.file, plan.new, expected=plan.old, check=check_yaml)
     entity = plan.result.registry.get(fields[0][1])
     click.echo(f"{entity.loc}: added {kind} '{entity.id}'; fill in the placeholders")

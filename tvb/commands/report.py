@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
 from tvb.options import as_date, load_or_exit, loading_options
+from tvb.writing import write_or_exit
 
 
 @click.command("report")
@@ -32,6 +32,6 @@ def command(data, today, max_bytes, fmt, output) -> None:
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](
         report(reg, day))
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_or_exit(output, text)
     else:
         click.echo(text, nl=False)

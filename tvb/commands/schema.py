@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
+
+from tvb.writing import write_or_exit
 
 
 @click.command("schema")
@@ -21,6 +22,6 @@ def command(output) -> None:
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_or_exit(output, text)
     else:
         click.echo(text, nl=False)

@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from tvb.options import as_date, data_option, load_or_exit, max_bytes_option
+from tvb.writing import write_errors
 
 
 @click.command("touch")
@@ -40,7 +41,8 @@ def command(ids, data, on, dry_run, max_bytes) -> None:
             new = p.new.decode("utf-8").splitlines(keepends=True)
             click.echo("".join(difflib.unified_diff(old, new, p.file, p.file)), nl=False)
         return
-    apply_touch(plans)
+    with write_errors():
+        apply_touch(plans)
     for p in plans:
         if p.changed:
             click.echo(f"{p.file}: reviewed: {day} on {', '.join(p.changed)}")
