@@ -64,8 +64,9 @@ def _default(value: Any) -> Any:
 
 
 def json_response(data: Any, status: int = 200) -> Response:
-    """*data* as pretty UTF-8 JSON."""
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n"
+    """*data* as UTF-8 JSON, on one line: the standard library encodes that in C, an
+    indented body in Python at a third of the speed (browsers and ``jq`` indent it)."""
+    body = json.dumps(data, ensure_ascii=False, default=_default) + "\n"
     return Response(body, status=status, mimetype=JSON_MIMETYPE)
 
 

@@ -29,16 +29,20 @@ def _hit_kind(hit: dict[str, Any]) -> str:
 
 
 def _with_urls(value: Any) -> Any:
-    """Add ``url`` to every ``{"id", "kind"}`` mapping of a search result, recursively."""
-    if isinstance(value, dict):
-        out = {k: _with_urls(v) for k, v in value.items()}
-        if "id" in out and "kind" in out:
-            kind = _hit_kind(out) if "tier" in out else out["kind"]
-            out["url"] = entity_url(kind, out["id"])
-            out.setdefault("label", out.get("name") or out.get("title") or out["id"])
-        return out
-    if isinstance(value, list):
-        return [_with_urls(v) for v in value]
+    """Add ``url`` (and ``label``) to every ``{"id", "kind"}`` mapping of a search result,
+    at any depth, in place: the result is fresh for each request, and copying its
+    thousand small mappings cost more than the search itself."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+            if "id" in item and "kind" in item:
+                kind = _hit_kind(item) if "tier" in item else item["kind"]
+                item["url"] = entity_url(kind, item["id"])
+                item.setdefault("label", item.get("name") or item.get("title") or item["id"])
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
     return value
 
 
@@ -58,12 +62,12 @@ def _search_data() -> dict[str, Any]:
     return data
 
 
-@page(bp, "/")
+@page(bp, "/", cache=True)
 def home() -> Response:
     return render("search.html", _search_data())
 
 
-@page(bp, "/search")
+@page(bp, "/search", cache=True)
 def search() -> Response:
     return render("search.html", _search_data())
 
