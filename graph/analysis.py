@@ -9,21 +9,28 @@ pass in so it is built once); :func:`report` gathers them in the public JSON con
 from __future__ import annotations
 
 import datetime as dt
-import random
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from itertools import combinations
 
 import networkx as nx
-import snowballstemmer
 
 from registry.model import Registry
-from registry.schema import FACTORS
+from registry.schema import LEVELS
+from registry.text import content_words
+from registry.text import stem as text_stem
 from registry.upkeep import stale_entries, unevaluated_collaborations, unowned_dossiers
 
+from .centrality import (
+    BETWEENNESS_SAMPLE,
+    BETWEENNESS_SEED,
+    EXACT_BETWEENNESS_LIMIT,
+    betweenness,
+    start_betweenness,
+)
+from .factors import factor_profile, latest_means
 from .involvement import add_to_report
+from .levels import by_level
 from .network import (
     directorate_network,
     dossier_directorate,
@@ -32,16 +39,27 @@ from .network import (
     required_directorates,
 )
 from .reasons import missing_link_reason
+from .silo import (
+    SILO_DEFINITION,
+    ei_index,
+    level_network,
+    rule_directorates,
+    silo_rows,
+    theme_directorates,
+    weak_junctions,
+)
 
 __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
     "BETWEENNESS_SAMPLE",
     "BETWEENNESS_SEED",
+    "LEVEL_BETWEENNESS_SAMPLE",
     "MAX_OVERLAP_GROUP",
     "betweenness",
     "brokers",
     "ei_index",
     "silos",
+    "SILO_DEFINITION",
     "isolated_dossier_holders",
     "integration_matrix",
     "missing_links",
@@ -49,104 +67,23 @@ __all__ = [
     "overlap_keys",
     "single_points_of_failure",
     "upkeep",
-    "factor_profile",
     "report",
     "display_name",
 ]
 
-#: Up to this many people betweenness is exact; beyond it, sampled.
-EXACT_BETWEENNESS_LIMIT = 5000
-#: Number of sampled source nodes beyond :data:`EXACT_BETWEENNESS_LIMIT`.
-BETWEENNESS_SAMPLE = 500
-#: Fixed seed of the sample, so that a report is reproducible.
-BETWEENNESS_SEED = 20201001  # the day the DGB was formed
+#: Sampled sources for a level's network beyond :data:`EXACT_BETWEENNESS_LIMIT`: the
+#: level split repeats betweenness twice, so it samples fewer sources (the report says
+#: so in each level's ``betweenness``).
+LEVEL_BETWEENNESS_SAMPLE = 100
 #: A keyword or title stem shared by more active dossiers than this is too common to
 #: signal a duplicate (and would make overlap detection quadratic).
 MAX_OVERLAP_GROUP = 25
-#: Words that never make two titles overlap: Dutch function words and words that every
-#: DGB title could carry.
-_STOPWORDS = frozenset("""
-    aan af al als bij dan dat de der des deze die dit door een en er het in is met na naar
-    niet nog of om onder op over te ten ter tot tussen uit van voor zijn zonder ook wordt
-    worden
-    beleid defensie dgb directie ministerie nota
-""".split())
+#: Words that never make two titles overlap besides the stop words of registry.text:
+#: words that every DGB title could carry.
+_COMMON_WORDS = frozenset("beleid defensie dgb directie ministerie nota".split())
 
 
 # -- brokers ----------------------------------------------------------------------------------
-def betweenness(people: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
-                k: int = BETWEENNESS_SAMPLE,
-                seed: int = BETWEENNESS_SEED) -> tuple[dict[str, float], dict]:
-    """Normalised betweenness centrality of every person, exact or sampled.
-
-    Parameters
-    ----------
-    people : networkx.Graph
-        The people network (:func:`graph.network.people_network`).
-    exact_limit : int
-        Up to this many people every person is a source of shortest paths (exact);
-        beyond it ``k`` sources are drawn with ``random.Random(seed).sample``.
-    k, seed : int
-        Sample size and seed for large networks.
-
-    Returns
-    -------
-    scores : dict
-        Person id → betweenness in [0, 1]: the share of shortest paths between two
-        other people that pass through the person, averaged over pairs.
-    method : dict
-        ``{"method": "exact"|"sampled", "k": None|k, "seed": None|seed}``.
-
-    Notes
-    -----
-    Ties are unweighted here: a tie's weight counts shared contexts (a strength), which
-    a shortest-path algorithm would read as a length.
-
-    Brandes' accumulation [1]_ runs in igraph's C core (networkx's pure-Python version
-    needs about a minute per 20 sources at 100,000 people).  Exact:
-    :math:`b(v) = \\sum_{s \\ne v} \\delta_s(v) / ((n-1)(n-2))`, equal to
-    ``networkx.betweenness_centrality(G, normalized=True)``.  Sampled: the mean
-    dependency over the sampled sources other than :math:`v`,
-    :math:`b(v) = \\sum_{s \\in S} \\delta_s(v) / ((|S \\setminus \\{v\\}|)(n-2))`, the estimator
-    of Brandes & Pich [2]_ (and of networkx 3.5+).  Time :math:`O(nm)` exact and
-    :math:`O(km)` sampled, for :math:`n` people and :math:`m` ties.
-
-    References
-    ----------
-    .. [1] U. Brandes, "A faster algorithm for betweenness centrality", *Journal of
-       Mathematical Sociology* 25(2):163–177, 2001. doi:10.1080/0022250X.2001.9990249
-    .. [2] U. Brandes and C. Pich, "Centrality estimation in large networks",
-       *International Journal of Bifurcation and Chaos* 17(7):2303–2318, 2007.
-       doi:10.1142/S0218127407018403
-    """
-    nodes = list(people)
-    n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    if n <= exact_limit:
-        sources, method = None, {"method": "exact", "k": None, "seed": None}
-    else:
-        sample = random.Random(seed).sample(nodes, min(k, n))
-        sources, method = sample, {"method": "sampled", "k": len(sample), "seed": seed}
-    if n < 3:
-        return dict.fromkeys(nodes, 0.0), method
-    import igraph
-
-    g = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in people.edges()])
-    # igraph counts each unordered pair of an undirected graph once; Brandes' sums over
-    # ordered pairs (s, t), hence the factor 2.
-    raw = g.betweenness(directed=False,
-                        sources=None if sources is None else [index[s] for s in sources])
-    if sources is None:
-        return {v: 2 * raw[i] / ((n - 1) * (n - 2)) for i, v in enumerate(nodes)}, method
-    k_used = len(sources)
-    in_sample = set(sources)
-    scores = {}
-    for i, v in enumerate(nodes):
-        k_other = k_used - (v in in_sample)
-        scores[v] = 2 * raw[i] / (k_other * (n - 2)) if k_other else 0.0
-    return scores, method
-
-
 def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = None,
             scores: dict[str, float] | None = None) -> list[dict]:
     """People who connect others: betweenness, degree and directorates reached.
@@ -170,72 +107,21 @@ def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = 
 
 
 # -- silos ------------------------------------------------------------------------------------
-def ei_index(internal: int, external: int) -> float | None:
-    """Krackhardt's E-I index, ``(E - I) / (E + I)``; ``None`` without any tie.
+def silos(reg: Registry, people: nx.Graph | None = None, *, today: dt.date | None = None,
+          involved: dict[str, frozenset[str]] | None = None,
+          rules: dict[str, frozenset[str]] | None = None) -> list[dict]:
+    """Silo measures per directorate: reach, sectoral share, ties against the integration
+    model's expectation, and Krackhardt's E-I index beside them (never a flag alone).
 
-    Parameters
-    ----------
-    internal, external : int
-        Ties within the group, and ties from the group to outsiders.
-
-    Returns
-    -------
-    float or None
-        From -1 (all ties internal: a silo) to +1 (all ties external).
-
-    Examples
-    --------
-    >>> ei_index(3, 1)
-    -0.5
-    >>> ei_index(0, 0) is None
-    True
-
-    References
-    ----------
-    .. [1] D. Krackhardt and R. N. Stern, "Informal networks and organizational crises:
-       an experimental simulation", *Social Psychology Quarterly* 51(2):123–140, 1988.
-       doi:10.2307/2786835
+    See :func:`graph.silo.silo_rows` for the row and :mod:`graph.silo` for the definition
+    (the study's §2.5).  ``people`` and ``involved`` are built for ``today`` (current
+    ties only) unless passed in; ``rules`` defaults to the process rules
+    (:func:`graph.silo.rule_directorates`).
     """
-    total = internal + external
-    return (external - internal) / total if total else None
-
-
-def silos(reg: Registry, people: nx.Graph | None = None) -> list[dict]:
-    """The E-I index of every directorate in the people network.
-
-    A tie is *internal* to a directorate when both people work there and *external* to
-    each directorate of its two ends when they work in different ones.  A directorate is
-    flagged when its index is at or below ``settings.silo_threshold``, when it has no
-    external tie, or when it has no tie at all (index ``None``).
-
-    Returns one row per directorate, those without ties first, then by index (lowest
-    first) and id.
-
-    Notes
-    -----
-    One pass over the ties: :math:`O(n + m)`.  See :func:`ei_index` for the reference
-    (Krackhardt & Stern, 1988).
-    """
-    people = people if people is not None else people_network(reg)
-    dir_of = nx.get_node_attributes(people, "directorate")
-    internal: Counter[str] = Counter()
-    external: Counter[str] = Counter()
-    for a, b in people.edges():
-        da, db = dir_of.get(a), dir_of.get(b)
-        if da == db:
-            internal[da] += 1
-        else:
-            external[da] += 1
-            external[db] += 1
-    threshold = reg.settings.silo_threshold
-    rows = []
-    for u in reg.directorates:
-        i, e = internal[u.id], external[u.id]
-        ei = ei_index(i, e)
-        rows.append({"directorate": u.id, "ei_index": ei, "internal_ties": i,
-                     "external_ties": e, "flagged": ei is None or e == 0 or ei <= threshold})
-    rows.sort(key=lambda r: (r["ei_index"] is not None, r["ei_index"] or 0.0, r["directorate"]))
-    return rows
+    people = people if people is not None else people_network(reg, today)
+    involved = involved if involved is not None else involved_directorates(reg, today)
+    rules = rules if rules is not None else rule_directorates(reg, theme_directorates(reg))
+    return silo_rows(reg, people, involved, rules=rules)
 
 
 # -- isolated dossier holders -----------------------------------------------------------------
@@ -255,6 +141,8 @@ def isolated_dossier_holders(reg: Registry, people: nx.Graph | None = None,
     involved = involved if involved is not None else involved_directorates(reg)
     rows = []
     for pid in reg.people:
+        if pid not in people:  # a level's network holds only that level's people
+            continue
         owned = [d for d in reg.dossiers_owned_by(pid) if reg.dossiers[d].active]
         if not owned:
             continue
@@ -291,33 +179,8 @@ def integration_matrix(reg: Registry, directorates: nx.Graph | None = None) -> d
     return {"integrating": integrating, "functional": functional, "cells": cells}
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics: 'Strategieën' → 'strategieen'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(_fold(text)) if w not in _STOPWORDS]
-
-
-class _Stems:
-    """The Dutch Snowball stemmer with a memo: a register repeats its words, and stemming
-    is the costly step of overlap detection.  One per call (the stemmer is not
-    thread-safe)."""
-
-    def __init__(self) -> None:
-        self._stemmer = snowballstemmer.stemmer("dutch")
-        self._memo: dict[str, str] = {}
-
-    def __call__(self, word: str) -> str:
-        stem = self._memo.get(word)
-        if stem is None:
-            stem = self._memo[word] = self._stemmer.stemWord(word)
-        return stem
+    return content_words(text, _COMMON_WORDS)
 
 
 def overlap_keys(title: str, keywords: tuple[str, ...] | list[str],
@@ -326,13 +189,13 @@ def overlap_keys(title: str, keywords: tuple[str, ...] | list[str],
 
     Keys are ``kw:<stemmed keyword>`` for each keyword (every word stemmed, so
     'Gevaarlijke stoffen' matches 'gevaarlijke stof') and ``title:<stem>`` for each
-    title word of three letters or more that is not a stop word.  Text is case- and
-    diacritics-folded before the Dutch Snowball stemmer runs.
+    title word of three letters or more that is not a stop word.  Folding, stop words and
+    stems are those of :mod:`registry.text`, the ones search uses.
 
     >>> sorted(overlap_keys("Huisvesting kazernes", ["Vastgoed"]))
     ['kw:vastgoed', 'title:huisvest', 'title:kazerne']
     """
-    stem = stem or _Stems()
+    stem = stem or text_stem
     keys: dict[str, str] = {}
     for kw in keywords:
         words = _words(kw)
@@ -349,7 +212,7 @@ def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
     keyword or title stem, whose owners are not tied.  An inverted index key → dossiers
     keeps this near-linear; keys shared by more than :data:`MAX_OVERLAP_GROUP` dossiers
     are skipped."""
-    stem = _Stems()
+    stem = text_stem
     index: dict[str, list[str]] = defaultdict(list)
     shown: dict[tuple[str, str], str] = {}
     for d in reg.dossiers.values():
@@ -626,33 +489,33 @@ def upkeep(reg: Registry, today: dt.date) -> dict:
     }
 
 
-def factor_profile(reg: Registry) -> dict[str, dict]:
-    """Per success factor: the mean score and the number of collaborations scored.
-
-    Each collaboration counts once per factor, with the score of its latest evaluation
-    that scores that factor.  ``mean`` is ``None`` when no collaboration scored it.
-    """
-    scores: dict[str, list[int]] = {f: [] for f in FACTORS}
-    for c in reg.collaborations.values():
-        for f in FACTORS:
-            scored = [e for e in c.evaluations if f in e.factors]
-            if scored:
-                scores[f].append(max(scored, key=lambda e: e.date).factors[f])
-    return {f: {"mean": round(sum(v) / len(v), 2) if v else None, "n": len(v)}
-            for f, v in scores.items()}
-
-
 # -- the report -------------------------------------------------------------------------------
 def _round(x: float | None, digits: int) -> float | None:
     return None if x is None else round(x, digits)
+
+
+def _round_silos(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        for key in ("ei_index", "reach", "external_per_person", "sectoral_share"):
+            row[key] = _round(row[key], 4)
+    return rows
+
+
+def _broker_rows(reg: Registry, g: nx.Graph, top: int, scores: dict) -> list[dict]:
+    rows = brokers(reg, g, top=top, scores=scores)
+    for row in rows:
+        row["betweenness"] = round(row["betweenness"], 6)
+    return rows
 
 
 def _names(reg: Registry, report: dict) -> dict[str, str]:
     """Display names of every id the report mentions: labels of units, names of people,
     collaborations and processes, titles of dossiers."""
     ids: set[str] = set()
+    level_rows = [row for lv in report.get("levels", {}).values()
+                  for key in ("brokers", "isolated_dossier_holders") for row in lv[key]]
     for key in ("brokers", "silos", "isolated_dossier_holders", "single_points_of_failure"):
-        for row in report[key]:
+        for row in (*report[key], *(level_rows if key == "brokers" else ())):
             ids.update((row.get("person"), row["directorate"]))
             ids.update(row.get("dossiers", ()))
             for pair in row.get("separates", ()):
@@ -686,23 +549,41 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
     ``brokers`` (the ``top_brokers`` highest), ``silos``, ``isolated_dossier_holders``,
-    ``missing_links``, ``single_points_of_failure``, ``upkeep``, ``factors``.  Extras:
+    ``missing_links``, ``single_points_of_failure``, ``upkeep``, ``factors``; since
+    issue 14 also ``weak_junctions`` (:func:`graph.silo.weak_junctions`), ``levels``
+    (:func:`graph.levels.by_level`) and ``factor_profile``
+    (:func:`graph.factors.factor_profile`).  Every tie is a current one
+    (``settings.tie_window_days``).  Extras: ``settings`` (the thresholds in force),
     ``process_gaps`` (:func:`process_gaps`, the ``process`` links one row per dossier),
-    ``settings`` (the silo threshold), ``people_network`` (size), ``integration_matrix``
-    (:func:`integration_matrix`) and ``names`` (id → display name for every id used).
+    ``people_network`` (size), ``integration_matrix`` (:func:`integration_matrix`) and
+    ``names`` (id → display name for every id used).
     """
     reg = registry
-    people = people_network(reg)
-    involved = involved_directorates(reg)
-    directorates = directorate_network(reg, people, involved)
-    scores, method = betweenness(people)
-    broker_rows = brokers(reg, people, top=top_brokers, scores=scores)
-    for row in broker_rows:
-        row["betweenness"] = round(row["betweenness"], 6)
-    silo_rows = silos(reg, people)
-    links = missing_links(reg, people, directorates, involved)
-    for row in silo_rows:
-        row["ei_index"] = _round(row["ei_index"], 4)
+    people = people_network(reg, today)
+    involved = involved_directorates(reg, today)
+    directorates = directorate_network(reg, people, involved, today)
+    rules = rule_directorates(reg, theme_directorates(reg))
+    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
+    # Betweenness (the costliest step at scale) runs beside the other findings.
+    pending = start_betweenness({"all": (people, BETWEENNESS_SAMPLE),
+                                 **{lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                    for lv, g in level_nets.items()}})
+    matrix = integration_matrix(reg, directorates)
+    silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
+    isolated = isolated_dossier_holders(reg, people, involved)
+    missing = missing_links(reg, people, directorates, involved)
+    spof = single_points_of_failure(reg, people)
+    scores, method = pending.result()["all"]
+    broker_rows = _broker_rows(reg, people, top_brokers, scores)
+    levels = by_level(reg, level_nets, involved, rules=rules,
+                      brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
+                                                          pending.result()[lv][0]),
+                                             pending.result()[lv][1]),
+                      isolated=lambda g: isolated_dossier_holders(reg, g, involved))
+    for lv in levels.values():
+        _round_silos(lv["silos"])
+        lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+    s = reg.settings
     out = {
         "data_version": reg.data_version,
         "today": today.isoformat(),
@@ -714,19 +595,28 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
                     "active_dossiers": sum(d.active for d in reg.dossiers.values())},
         "betweenness": method,
         "brokers": broker_rows,
-        "silos": silo_rows,
-        "isolated_dossier_holders": isolated_dossier_holders(reg, people, involved),
-        "missing_links": links,
-        "process_gaps": process_gaps(reg, links),
-        "single_points_of_failure": single_points_of_failure(reg, people),
+        "silos": silo_all,
+        "isolated_dossier_holders": isolated,
+        "missing_links": missing,
+        "process_gaps": process_gaps(reg, missing),
+        "single_points_of_failure": spof,
         "upkeep": upkeep(reg, today),
-        "factors": factor_profile(reg),
-        "settings": {"silo_threshold": reg.settings.silo_threshold,
-                     "stale_after_days": reg.settings.stale_after_days},
+        "factors": latest_means(reg),
+        "weak_junctions": weak_junctions(matrix, s.min_junction_weight),
+        "levels": levels,
+        "factor_profile": factor_profile(reg, today),
+        "settings": {"silo_threshold": s.silo_threshold,
+                     "silo_reach_threshold": s.silo_reach_threshold,
+                     "silo_sectoral_threshold": s.silo_sectoral_threshold,
+                     "silo_definition": SILO_DEFINITION,
+                     "tie_window_days": s.tie_window_days,
+                     "min_junction_weight": s.min_junction_weight,
+                     "factor_window_days": s.factor_window_days,
+                     "stale_after_days": s.stale_after_days},
         "people_network": {"people": people.number_of_nodes(),
                            "ties": people.number_of_edges(),
                            "components": nx.number_connected_components(people)},
-        "integration_matrix": integration_matrix(reg, directorates),
+        "integration_matrix": matrix,
     }
     out["names"] = _names(reg, out)
     add_to_report(out, reg, involved)  # issue 13: should_involve, late, cover, task_clarity

@@ -7,7 +7,7 @@ dictionaries as ``graph.analysis.report(registry, today)`` returns them (the pub
 contract of ``tvb report``); it reads only these keys, and a report without one of them counts
 as having no findings of that kind:
 
-``silos[].flagged``, ``missing_links``, ``single_points_of_failure``,
+``silos[].flagged``, ``missing_links``, ``weak_junctions``, ``single_points_of_failure``,
 ``isolated_dossier_holders``, ``upkeep.stale``, ``upkeep.unowned_dossiers``,
 ``upkeep.unevaluated_collaborations`` and, from issue 13, ``should_involve``,
 ``late_involvement``, ``cover.without_deputy``, ``cover.overloaded`` and
@@ -45,6 +45,9 @@ CATEGORIES: dict[str, tuple[Callable[[dict], list], Callable[[dict], object], st
     "silos": (_silos, lambda s: s.get("directorate"), "Silos (flagged directorates)"),
     "missing_links": (lambda r: list(r.get("missing_links") or ()), _key_missing_link,
                       "Missing cross-directorate links"),
+    "weak_junctions": (lambda r: list(r.get("weak_junctions") or ()),
+                       lambda c: (c.get("integrating"), c.get("functional")),
+                       "Weak junctions of the integration model"),
     "single_points_of_failure": (lambda r: list(r.get("single_points_of_failure") or ()),
                                  lambda s: s.get("person"), "Single points of failure"),
     "isolated_dossier_holders": (lambda r: list(r.get("isolated_dossier_holders") or ()),

@@ -71,19 +71,18 @@ def terms() -> Callable[[str], tuple[str, ...]]:
     """The text normaliser: text → its stems, in order.
 
     Folds case and diacritics, splits into words, drops Dutch function words and the
-    words every DGB title carries, drops numbers and single letters, and stems with the
-    Dutch Snowball stemmer (memoised).  This is the normaliser of the overlap finding
-    (:func:`graph.analysis.overlap_keys`); when ``registry/text.py`` (issue 12) lands,
-    this one function is pointed at it.  One per call site: the stemmer is not
-    thread-safe.
+    words every DGB title carries, drops numbers and single letters, and stems: all with
+    :mod:`registry.text`, the normaliser of search and of the overlap finding
+    (:func:`graph.analysis.overlap_keys`).
 
     >>> norm = terms()
     >>> norm("Materieelprojecten en het DMP")
     ('materieelproject', 'dmp')
     """
-    from .analysis import _Stems, _words
+    from registry.text import stem
 
-    stem = _Stems()
+    from .analysis import _words
+
     memo: dict[str, tuple[str, ...]] = {}  # keywords and task phrases repeat
 
     def normalise(text: str) -> tuple[str, ...]:

@@ -10,8 +10,10 @@ Three graphs, each built once per snapshot:
     the graph can be written as GraphML (:func:`write_graphml`) and opened in Gephi.
 ``people_network``
     Undirected and weighted: two people are tied when they take part (member or lead) in
-    the same collaboration, ended ones included, or are both named on the same *active*
-    dossier as owner, deputy or involved person.  Sharing a unit is not a tie.
+    the same *current* collaboration (see :func:`current_collaborations`), or are both
+    named on the same *active* dossier as owner, deputy or involved person, or one is the
+    owner or deputy of an active dossier that involves a unit the other heads.  Sharing a
+    unit is not a tie.
 ``directorate_network``
     Undirected and weighted: how strongly two directorates are connected through shared
     collaborations, dossier involvement and person ties.
@@ -34,6 +36,7 @@ from registry.model import Registry
 
 __all__ = [
     "EDGE_TYPES",
+    "current_collaborations",
     "typed_graph",
     "write_graphml",
     "people_network",
@@ -188,6 +191,21 @@ def write_graphml(registry: Registry, path_or_file: str | os.PathLike | IO[bytes
 
 
 # -- who takes part in what --------------------------------------------------------------------
+def current_collaborations(reg: Registry, today: dt.date | None) -> list:
+    """The collaborations that still tie people on ``today``.
+
+    A collaboration that ended more than ``settings.tie_window_days`` (default 730) days
+    before ``today`` ties no one any more: the study saw the multidisciplinary teams of
+    the new structure fade out (§5.3.6), and a team that stopped two years ago says
+    little about who works with whom now.  Running, future and recently ended
+    collaborations count.  Without ``today`` every collaboration counts.
+    """
+    if today is None:
+        return list(reg.collaborations.values())
+    cutoff = today - dt.timedelta(days=reg.settings.tie_window_days)
+    return [c for c in reg.collaborations.values() if c.end is None or c.end >= cutoff]
+
+
 def represented_directorates(reg: Registry, collaboration_id: str) -> frozenset[str]:
     """Directorates represented in a collaboration: its participants' directorates and the
     directorates of the units it lists without named members."""
@@ -197,17 +215,19 @@ def represented_directorates(reg: Registry, collaboration_id: str) -> frozenset[
     return frozenset(dirs)  # type: ignore[arg-type]
 
 
-def involved_directorates(reg: Registry) -> dict[str, frozenset[str]]:
+def involved_directorates(reg: Registry,
+                          today: dt.date | None = None) -> dict[str, frozenset[str]]:
     """For every dossier, the directorates involved in it (the ``process`` kind of missing link).
 
     A directorate is involved when it is the owner's directorate (for a dossier without
     owner: the penvoerder), is listed in ``involved`` (a department counts for its
     directorate), is the directorate of an involved person, or is represented in a
-    collaboration that lists the dossier (ended collaborations included).  Deputy,
-    penvoerder and authority do not involve a directorate by themselves.
+    current collaboration (:func:`current_collaborations` on ``today``) that lists the
+    dossier.  Deputy, penvoerder and authority do not involve a directorate by
+    themselves.
     """
     by_dossier: dict[str, set[str]] = defaultdict(set)
-    for c in reg.collaborations.values():
+    for c in current_collaborations(reg, today):
         if c.dossiers:
             dirs = represented_directorates(reg, c.id)
             for did in c.dossiers:
@@ -229,18 +249,31 @@ def dossier_directorate(reg: Registry, dossier_id: str) -> str | None:
 
 
 # -- the people network ----------------------------------------------------------------------
-def people_network(reg: Registry) -> nx.Graph:
+def people_network(reg: Registry, today: dt.date | None = None) -> nx.Graph:
     """The people network: undirected, one node per person, one edge per tie.
 
-    Two people are tied when they are participants (members or lead) of the same
-    collaboration — ended collaborations count — or both named on the same active
-    dossier as owner, deputy or involved person.  Working in the same unit is not a tie;
-    closed dossiers and the ``authority`` field do not tie.
+    Two people are tied when
 
-    Node attributes: ``directorate``, ``unit``.  Edge attributes:
+    * they are participants (members or lead) of the same collaboration that is current
+      on ``today`` (:func:`current_collaborations`: one that ended more than
+      ``settings.tie_window_days`` ago ties no one; without ``today`` all count);
+    * they are both named on the same active dossier as owner, deputy or involved
+      person; or
+    * one is the owner or deputy of an active dossier that involves a unit (directorate
+      or department) and the other heads that unit.  Involving a unit means consulting
+      it, and the register knows one person who answers for a unit: its head.  (The
+      alternative, the unit as a node of its own, would put non-people into a network
+      whose measures — reach, betweenness, cut points — are about people.)  A unit
+      without a head ties no one.
 
-    * ``collaborations`` — the number of collaborations the two share;
-    * ``dossiers`` — the number of active dossiers naming both;
+    Working in the same unit is not a tie; closed dossiers and the ``authority`` field do
+    not tie.
+
+    Node attributes: ``directorate``, ``unit``, ``level`` (:meth:`Registry.level_of`).
+    Edge attributes:
+
+    * ``collaborations`` — the number of current collaborations the two share;
+    * ``dossiers`` — the number of active dossiers that tie the two (either way above);
     * ``weight`` — ``collaborations + dossiers``, the number of shared contexts.
 
     Notes
@@ -250,17 +283,26 @@ def people_network(reg: Registry) -> nx.Graph:
     """
     g = nx.Graph()
     for p in reg.people.values():
-        g.add_node(p.id, directorate=reg.directorate_of(p.id), unit=p.unit)
+        g.add_node(p.id, directorate=reg.directorate_of(p.id), unit=p.unit,
+                   level=reg.level_of(p.id))
     shared: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for c in reg.collaborations.values():
+    for c in current_collaborations(reg, today):
         for a, b in combinations(sorted(pid for pid in c.participants if pid in g), 2):
             shared[a, b][0] += 1
+    units = reg.units
     for d in reg.dossiers.values():
         if not d.active:
             continue
         named = {d.owner, d.deputy, *d.involved}
-        for a, b in combinations(sorted(ref for ref in named if ref in g), 2):
-            shared[a, b][1] += 1
+        pairs = set(combinations(sorted(ref for ref in named if ref in g), 2))
+        heads = {units[ref].head for ref in d.involved if ref in units}
+        for h in heads:
+            if h in g:
+                for p in (d.owner, d.deputy):
+                    if p in g and p != h:
+                        pairs.add((min(p, h), max(p, h)))
+        for pair in pairs:
+            shared[pair][1] += 1
     g.add_edges_from((a, b, {"collaborations": nc, "dossiers": nd, "weight": nc + nd})
                      for (a, b), (nc, nd) in shared.items())
     return g
@@ -268,13 +310,15 @@ def people_network(reg: Registry) -> nx.Graph:
 
 # -- the directorate network -----------------------------------------------------------------
 def directorate_network(reg: Registry, people: nx.Graph | None = None,
-                        involved: Mapping[str, frozenset[str]] | None = None) -> nx.Graph:
+                        involved: Mapping[str, frozenset[str]] | None = None,
+                        today: dt.date | None = None) -> nx.Graph:
     """The directorate network: undirected, one node per directorate.
 
-    Edge attributes (each a count, all ended collaborations included):
+    Edge attributes (each a count; collaborations are those current on ``today``, see
+    :func:`current_collaborations`):
 
-    * ``collaborations`` — collaborations in which both directorates are represented
-      (through a participant or the collaboration's ``directorates`` list);
+    * ``collaborations`` — current collaborations in which both directorates are
+      represented (through a participant or the collaboration's ``directorates`` list);
     * ``dossiers`` — active dossiers of one directorate (the owner's) that involve the
       other (see :func:`involved_directorates`);
     * ``person_ties`` — ties of the people network between a person of each;
@@ -283,9 +327,10 @@ def directorate_network(reg: Registry, people: nx.Graph | None = None,
     An edge exists exactly when the two directorates have some link; the integration
     model's gaps are the integrating × functional pairs without an edge.  Node attributes:
     ``label``, ``axis`` and ``people`` (the head count).  ``people`` and ``involved``
-    (from :func:`involved_directorates`) may be passed in when already built.
+    (from :func:`involved_directorates`) may be passed in when already built, for the
+    same ``today``.
     """
-    people = people if people is not None else people_network(reg)
+    people = people if people is not None else people_network(reg, today)
     g = nx.Graph()
     for u in reg.directorates:
         g.add_node(u.id, label=u.label, axis=u.axis, people=len(reg.people_in(u.id)))
@@ -295,10 +340,10 @@ def directorate_network(reg: Registry, people: nx.Graph | None = None,
         if a and b and a != b and a in g and b in g:
             counts[min(a, b), max(a, b)][what] += 1
 
-    for c in reg.collaborations.values():
+    for c in current_collaborations(reg, today):
         for a, b in combinations(sorted(represented_directorates(reg, c.id)), 2):
             bump(a, b, "collaborations")
-    involved = involved if involved is not None else involved_directorates(reg)
+    involved = involved if involved is not None else involved_directorates(reg, today)
     for d in reg.dossiers.values():
         if d.active:
             home = dossier_directorate(reg, d.id)

@@ -63,13 +63,13 @@ class Snapshot:
     def people_network(self):
         from .network import people_network
 
-        return people_network(self.registry)
+        return people_network(self.registry, self.today)
 
     @cached_property
     def directorate_network(self):
         from .network import directorate_network
 
-        return directorate_network(self.registry)
+        return directorate_network(self.registry, self.people_network, today=self.today)
 
     @cached_property
     def report(self) -> dict:
@@ -166,7 +166,7 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
     for u in reg.units.values():
         if u.head:
             heads[u.head].append(u.id)
-    involved = involved_directorates(reg)
+    involved = involved_directorates(reg, dt.date.fromisoformat(report["today"]))
     for d in reg.dossiers.values():
         home = dossier_directorate(reg, d.id)
         if home:

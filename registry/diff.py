@@ -373,7 +373,8 @@ def _diff_involvement_rules(old: Registry, new: Registry, out: RegistryDiff) -> 
 
 def _evaluation_key(e: Evaluation) -> tuple:
     return (e.date, e.worthwhile, e.lessons, tuple(sorted(e.factors.items())), e.absent,
-            e.goals_met)
+            e.goals_met, tuple(sorted(e.subfactors.items())), e.can_do_mentaliteit,
+            e.tvb_in_praktijk, e.scored_by)
 
 
 def _comparable(value: object) -> object:

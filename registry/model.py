@@ -49,9 +49,16 @@ class Organisation:
 class Settings:
     stale_after_days: int = 180
     base_uri: str = "https://tvb.example.org/id/"
+    silo_threshold: float = -0.5  # a reference line on the E-I index, never a flag
+    silo_reach_threshold: float = 0.5
+    silo_sectoral_threshold: float = 0.5
+    tie_window_days: int = 730
+    min_junction_weight: int = 3
+    factor_window_days: int = 730
     silo_threshold: float = -0.5
     max_active_dossiers: int = 8
     late_after_days: int = 60
+    contact: str | None = None  # whom to ask about the register (shown when search finds nothing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,7 @@ class Person:
     function: str | None = None
     email: str | None = None
     phone: str | None = None
+    level: str | None = None  # as written; see Registry.level_of
     reviewed: dt.date | None = None
     loc: Loc = _NOWHERE
     kind = "person"
@@ -156,6 +164,11 @@ class Evaluation:
     worthwhile: int | None = None
     lessons: tuple[str, ...] = ()
     factors: Mapping[str, int] = field(default_factory=dict)
+    #: ``{"middelen.tijd": 2, ...}``: sub-variables of Tables 2–8 as written.
+    subfactors: Mapping[str, int] = field(default_factory=dict)
+    can_do_mentaliteit: int | None = None
+    tvb_in_praktijk: int | None = None
+    scored_by: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()  # who should have been at the table
     goals_met: int | None = None
     loc: Loc = _NOWHERE
@@ -252,8 +265,11 @@ class Registry:
         sources: tuple[str, ...] = (),
         themes: list[Theme] = (),  # type: ignore[assignment]
         externals: list[External] = (),  # type: ignore[assignment]
+        synonyms: tuple[tuple[str, ...], ...] = (),
     ):
         self.organisation = organisation
+        #: Equivalence sets of search terms (``synonyms:``), each a tuple of terms.
+        self.synonyms = synonyms
         self.settings = settings
         self.data_version = data_version
         self.sources = sources
@@ -311,6 +327,7 @@ class Registry:
                 if p.unit != d:
                     people_in[d].append(p.id)
         self._people_in = {k: tuple(v) for k, v in people_in.items()}
+        self._heads = frozenset(u.head for u in self.units.values() if u.head)
 
         owned: dict[str, list[str]] = defaultdict(list)
         pen: dict[str, list[str]] = defaultdict(list)
@@ -341,6 +358,14 @@ class Registry:
     def directorate_of(self, id: str | None) -> str | None:
         """The directorate a unit or person belongs to (a directorate is its own)."""
         return self._directorate_of.get(id) if id else None
+
+    def level_of(self, person_id: str) -> str:
+        """``management`` or ``staff``: as written, else management for the head of a
+        unit and staff for everyone else."""
+        p = self.people.get(person_id)
+        if p is not None and p.level:
+            return p.level
+        return "management" if person_id in self._heads else "staff"
 
     def people_in(self, unit_id: str) -> tuple[str, ...]:
         """People of a unit; for a directorate including those of its departments."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Field", "SPECS", "FACTORS", "AXES", "ID_PATTERN", "json_schema", "KIND_OF_SECTION",
-           "STAGES", "EXTERNAL_KINDS"]
+__all__ = ["Field", "SPECS", "FACTORS", "SUBFACTORS", "EXTRA_FACTORS", "LEVELS", "AXES",
+           "ID_PATTERN", "json_schema", "KIND_OF_SECTION", "STAGES", "EXTERNAL_KINDS"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 AXES = ("integrating", "functional", "staff")
@@ -26,6 +26,25 @@ MODES = ("voluntary", "mandatory")
 #: The seven success factors of intersectoral collaboration (thesis ch. 3), scored 1..5.
 FACTORS = ("urgentie", "steun", "verwachtingen", "leiderschap", "middelen", "werkwijze",
            "evaluatie")
+#: The sub-variables (dimensions) of each factor, the rows of the thesis's Tables 2–8,
+#: scored on an evaluation as ``subfactors: {middelen.tijd: 2, ...}``.
+SUBFACTORS: dict[str, tuple[str, ...]] = {
+    "urgentie": ("wederzijdse_afhankelijkheid", "draagvlak", "stimulerende_omgeving"),
+    "steun": ("inclusief_proces", "partnerselectie", "belangen", "actieplanning",
+              "communicatieontwerp"),
+    "verwachtingen": ("gedeelde_visie", "coalitieoverschot", "eigen_en_collectief_belang"),
+    "leiderschap": ("competenties",),
+    "middelen": ("financieel", "tijd", "personeel"),
+    "werkwijze": ("organisatorisch_leren", "coalitievorming"),
+    "evaluatie": ("moeite_waard", "reflectie"),
+}
+#: The two further factors the interviews brought up (thesis §5.4), scored 1..5 on an
+#: evaluation as fields of their own: the can-do mentality, and the TVB of the BBD put
+#: into practice.
+EXTRA_FACTORS = ("can_do_mentaliteit", "tvb_in_praktijk")
+#: Levels of a person (thesis §5.3.6, §7.3.1: management finds each other, dossier
+#: holders do not).  Default: management for the head of a unit, else staff.
+LEVELS = ("management", "staff")
 UNIT_KINDS = ("directorate", "department")
 
 
@@ -94,6 +113,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "NAVO/EU, andere ministeries).",
            "Units outside the organisation (CDS, the services, NATO/EU, other ministries).",
            spec="external"),
+        _f("synonyms", "synonyms",
+           "Synoniemen voor het zoeken: een lijst van sets van termen die hetzelfde betekenen "
+           "(bijv. [cao, arbeidsvoorwaarden, salaris]).",
+           "Synonyms for search: a list of sets of terms that mean the same "
+           "(e.g. [cao, arbeidsvoorwaarden, salaris])."),
     ),
     "organisation": (
         _ID,
@@ -110,9 +134,36 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "Days after which a confirmation is stale.", minimum=1),
         _f("base_uri", "uri", "Basis voor de URI's van de knopen in de graaf.",
            "Base of the IRIs of the graph's nodes."),
-        _f("silo_threshold", "number", "E-I-index waarop een directie als silo geldt.",
-           "E-I index at or below which a directorate is flagged as a silo.",
+        _f("silo_threshold", "number",
+           "Referentielijn op de E-I-index (getoond, bepaalt het silosignaal niet).",
+           "Reference line on the E-I index (shown; it does not set the silo flag).",
            minimum=-1, maximum=1),
+        _f("silo_reach_threshold", "number",
+           "Silo als minder dan dit aandeel van de medewerkers een actuele band buiten de "
+           "directie heeft (en het sectorale aandeel de drempel haalt). Standaard 0,5.",
+           "Silo when fewer than this share of its people have a current tie outside the "
+           "directorate (and the sectoral share reaches its threshold). Default 0.5.",
+           minimum=0, maximum=1),
+        _f("silo_sectoral_threshold", "number",
+           "Silo als minstens dit aandeel van de actieve dossiers geen andere directie "
+           "betrekt (en het bereik onder de drempel ligt). Standaard 0,5.",
+           "Silo when at least this share of its active dossiers involves no other "
+           "directorate (and its reach is below its threshold). Default 0.5.",
+           minimum=0, maximum=1),
+        _f("tie_window_days", "int",
+           "Een samenwerking die langer dan zoveel dagen geleden eindigde verbindt niemand "
+           "meer. Standaard 730.",
+           "A collaboration that ended more than this many days ago ties no one. "
+           "Default 730.", minimum=0),
+        _f("min_junction_weight", "int",
+           "Een integrerend × functioneel paar met minder werkcontexten (gedeelde "
+           "samenwerkingen en dossiers) is een zwakke schakel. Standaard 3.",
+           "An integrating × functional pair with fewer working contexts (shared "
+           "collaborations and dossiers) is a weak junction. Default 3.", minimum=1),
+        _f("factor_window_days", "int",
+           "Het succesfactorenprofiel telt evaluaties van zoveel dagen terug. Standaard 730.",
+           "The success-factor profile counts evaluations of this many days back. "
+           "Default 730.", minimum=1),
         _f("max_active_dossiers", "int",
            "Boven dit aantal actieve dossiers is iemand overbelast (standaard 8).",
            "Above this many active dossiers a person is overloaded (default 8).", minimum=1),
@@ -121,6 +172,9 @@ SPECS: dict[str, tuple[Field, ...]] = {
            "(standaard 60).",
            "Involvement later than this many days after a dossier's start is late "
            "(default 60).", minimum=0),
+        _f("contact", "text", "Bij wie men terecht kan met vragen over het register "
+           "(getoond als zoeken niets vindt).",
+           "Whom to ask about the register (shown when a search finds nothing)."),
     ),
     "directorate": (
         _ID,
@@ -156,6 +210,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("function", "text", "Functie.", "Job title."),
         _f("email", "text", "E-mailadres.", "E-mail address."),
         _f("phone", "text", "Telefoonnummer.", "Phone number."),
+        _f("level", "enum",
+           "Niveau: management of staf (standaard management voor een leidinggevende, "
+           "anders staf).",
+           "Level: management or staff (default: management for the head of a unit, "
+           "else staff).", choices=LEVELS),
         _REVIEWED,
     ),
     "dossier": (
@@ -234,6 +293,21 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("lessons", "texts", "Geleerde lessen.", "Lessons learned."),
         _f("factors", "object", "Scores op de zeven succesfactoren, 1 (laag) tot 5 (hoog).",
            "Scores on the seven success factors, 1 (low) to 5 (high).", spec="factors"),
+        _f("subfactors", "object",
+           "Scores op de subvariabelen van Tabel 2–8 als factor.subvariabele, 1 (laag) tot "
+           "5 (hoog); een factor zonder eigen score krijgt de mediaan ervan.",
+           "Scores on the sub-variables of Tables 2–8 as factor.subvariable, 1 (low) to "
+           "5 (high); a factor without a score of its own takes their median.",
+           spec="subfactors"),
+        _f("can_do_mentaliteit", "int",
+           "De can-do-mentaliteit (§5.4), 1 (laag) tot 5 (hoog).",
+           "The can-do mentality (§5.4), 1 (low) to 5 (high).", minimum=1, maximum=5),
+        _f("tvb_in_praktijk", "int",
+           "TVB's uit het BBD in de praktijk gebracht (§5.4), 1 (laag) tot 5 (hoog).",
+           "The TVB of the BBD put into practice (§5.4), 1 (low) to 5 (high).",
+           minimum=1, maximum=5),
+        _f("scored_by", "refs", "Wie de scores gaf (personen).",
+           "Who gave the scores (people).", refs=("person",)),
         _f("absent", "refs", "Wie aan tafel had moeten zitten maar er niet was.",
            "Who should have been at the table but was not.",
            refs=(*UNIT_KINDS, "person", "external")),
@@ -263,6 +337,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f(name, "int", f"Succesfactor {name}, 1 (laag) tot 5 (hoog).",
            f"Success factor {name}, 1 (low) to 5 (high).", minimum=1, maximum=5)
         for name in FACTORS
+    ),
+    "subfactors": tuple(
+        _f(f"{factor}.{sub}", "int", f"Subvariabele {sub} van {factor}, 1 (laag) tot 5 (hoog).",
+           f"Sub-variable {sub} of {factor}, 1 (low) to 5 (high).", minimum=1, maximum=5)
+        for factor, subs in SUBFACTORS.items() for sub in subs
     ),
 }
 
@@ -314,6 +393,9 @@ def _field_schema(f: Field) -> dict:
         s = {"$ref": f"#/$defs/{f.spec}"}
     elif t == "objects":
         s = {"type": "array", "items": {"$ref": f"#/$defs/{f.spec}"}}
+    elif t == "synonyms":
+        s = {"type": "array", "items": {"type": "array", "minItems": 1,
+                                        "items": {"type": "string", "minLength": 1}}}
     else:  # pragma: no cover - a declaration error, caught by the tests
         raise ValueError(f"unknown field type {t!r}")
     s["description"] = _describe(f)

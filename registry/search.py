@@ -34,23 +34,30 @@ cores); a query costs a few SQLite lookups, bounded by ``_RANK_CAP`` (see
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import gc
 import heapq
-import re
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-import snowballstemmer
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .model import Collaboration, Dossier, Person, Registry, Unit
+from .text import (
+    STOPWORDS,
+    TOKEN,
+    WORDLIST,
+    Decompounder,
+    fold,
+    load_wordlist,
+    stem,
+    tokenize,
+)
 
 __all__ = [
     "SearchUnavailable",
@@ -66,7 +73,7 @@ __all__ = [
     "KINDS",
 ]
 
-TIERS = ("exact", "stem", "prefix", "fuzzy", "partial")
+TIERS = ("exact", "stem", "prefix", "compound", "fuzzy", "partial")
 KINDS = ("dossier", "unit", "person", "collaboration")
 
 #: Word columns, then their stem columns, in table order.
@@ -89,79 +96,20 @@ _MAX_COMPLETIONS = 40
 # FTS5 merges the postings of all words of a prefix query first: ~0.1 µs each.
 _PREFIX_POSTINGS = 20_000
 _MAX_LISTED = 10  # dossiers listed with a person hit
+# Synonym sets: at most this many terms of one set are searched for a query word (a set
+# of 10,000 terms is a data error, not a reason for a 10,000-way OR), and terms longer
+# than this many words are ignored.
+_MAX_SYNONYMS = 32
+_MAX_TERM_WORDS = 6
+# Words of names (people, units) a query may leave out: initials and particles.
+_NAME_PARTICLES = frozenset("van de der den het ter ten te la le du di".split())
 
-# Words too common to narrow a search, and the question around the topic ("wie is de
-# eigenaar van cyber").  Dropped from a query unless nothing else is left.
-_STOPWORDS = frozenset("""
-    aan al als bij dan dat de den der des die dit door een en er het hij hoe ik in is je
-    met na naar niet nog of om onder op over te ten ter tot u uit van voor wat wie waar
-    we wel ze zij zijn welke eigenaar dossierhouder contactpersoon verantwoordelijk
-    verantwoordelijke
-""".split())
-
-# Letters that Unicode does not decompose into a base letter plus a mark.
-_SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
-                          "þ": "th", "ı": "i"})
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-# Letters and digits, as FTS5's unicode61 tokenizer sees them.  Should SQLite's older
-# Unicode tables split such a token further, the quoted token is a phrase: allowed with
-# detail=full, so even then no query is an error.
-_TOKEN = re.compile(r"[^\W_]+")
-
-_STEMMER = snowballstemmer.stemmer("dutch")
-
+#: Settings of the decompounder (see :class:`registry.text.Decompounder`): measured on
+#: the query tables of the tests (see the README's Search section).
+DECOMPOUND = {"min_word": 6, "min_part": 3}
 
 class SearchUnavailable(RuntimeError):
     """SQLite in this Python build cannot search (no FTS5)."""
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: ``"Financiële Ruimte"`` → ``"financiele ruimte"``."""
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return _MARKS.sub("", text).translate(_SPECIAL)
-
-
-def tokenize(text: str) -> list[str]:
-    """The folded words of a text, in order (letters and digits only)."""
-    return _TOKEN.findall(fold(text))
-
-
-def _stem(word: str) -> str:
-    if not word.isalpha():  # numbers and codes (2035, f35) have no inflection
-        return word
-    s = _STEMMER.stemWord(word)
-    # Folding took the diaeresis that tells Snowball where a syllable starts
-    # (strategieën, financiële), and Snowball leaves -eel/-ele apart; these three rules
-    # bring such forms together: strategieen → strategie, personeel/personele → personel,
-    # operationeel/operationele → operatie.
-    if s.endswith(("ieen", "eeen")):
-        return s[:-2]
-    if s.endswith("ionel") and len(s) > 7:
-        return s[:-4] + "e"
-    if s.endswith("eel") and len(s) >= 6:
-        return s[:-2] + "l"
-    return s
-
-
-@lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """The Dutch stem of a folded word: Snowball ``dutch``, plus three fixes for forms
-    that folding or Snowball keep apart (cached: words repeat a lot).
-
-    >>> [stem(w) for w in ("stoffen", "strategieen", "personele", "operationeel")]
-    ['stof', 'strategie', 'personel', 'operatie']
-    """
-    return _stem(word)
-
-
-class _StemCache(dict):
-    """Stems of the words seen while building; a plain dict lookup per word."""
-
-    def __missing__(self, word: str) -> str:
-        self[word] = s = _stem(word)
-        return s
 
 
 def check_fts5(conn: sqlite3.Connection | None = None) -> None:
@@ -190,65 +138,124 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+class _Synonyms:
+    """Equivalence sets of terms, looked up by the stems of a term's words.
+
+    A query word (or run of words) equal to a term by its stems stands for every term of
+    its set; ``salarissen`` finds *salaris*, and *salaris* finds the set of *cao*.
+    """
+
+    def __init__(self, sets: Iterable[Iterable[str]] = ()):
+        self.sets: list[tuple[tuple[str, ...], ...]] = []
+        self._by_key: dict[tuple[str, ...], int] = {}
+        self.longest = 1
+        for terms in sets:
+            tokens = []
+            for t in terms:
+                words = tuple(tokenize(t)) if isinstance(t, str) else ()
+                if 0 < len(words) <= _MAX_TERM_WORDS:
+                    tokens.append(words)
+            tokens = list(dict.fromkeys(tokens))
+            if len(tokens) < 2:
+                continue
+            i = len(self.sets)
+            self.sets.append(tuple(tokens))
+            for words in tokens:
+                # A term in two sets keeps its first (validate.py warns, W108).
+                self._by_key.setdefault(tuple(map(stem, words)), i)
+                self.longest = max(self.longest, len(words))
+
+    def __bool__(self) -> bool:
+        return bool(self.sets)
+
+    def find(self, words: Iterable[str]) -> int | None:
+        """The set holding a term of these (folded) words, or None."""
+        return self._by_key.get(tuple(map(stem, words)))
+
+    def terms(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The terms a query term stands for: itself first, then the rest of its set."""
+        i = self.find(words)
+        if i is None:
+            return [words]
+        return list(dict.fromkeys([words, *self.sets[i]]))[:_MAX_SYNONYMS]
+
+
 @dataclass(frozen=True, slots=True)
 class _Query:
     """A query as tokens: what the tiers are built from."""
 
-    words: tuple[str, ...]  # folded, stopwords dropped, at most _MAX_TOKENS
+    words: tuple[str, ...]  # folded, stopwords dropped, at most _MAX_TOKENS; a synonym
+    # term of several words is one entry ("noord atlantische verdragsorganisatie")
     prefix: bool  # the last word may be unfinished
 
     @classmethod
-    def parse(cls, text: str) -> _Query:
+    def parse(cls, text: str, synonyms: _Synonyms | None = None) -> _Query:
         text = text[:_MAX_QUERY_CHARS]
-        words = list(dict.fromkeys(tokenize(text)))
-        kept = [w for w in words if w not in _STOPWORDS] or words
+        tokens = tokenize(text)[:4 * _MAX_TOKENS]
+        words: list[str] = []
+        i = 0
+        while i < len(tokens):
+            n = 1
+            if synonyms:
+                for n in range(min(synonyms.longest, len(tokens) - i), 0, -1):
+                    if n == 1 or synonyms.find(tokens[i:i + n]) is not None:
+                        break
+            words.append(" ".join(tokens[i:i + n]))
+            i += n
+        words = list(dict.fromkeys(words))
+        kept = [w for w in words if w not in STOPWORDS] or words
         kept = kept[:_MAX_TOKENS]
         # A trailing space or full stop means the last word is finished.
         prefix = bool(kept) and text[-1:].isalnum() and kept[-1] == words[-1] \
-            and len(kept[-1]) >= _MIN_PREFIX
+            and len(kept[-1]) >= _MIN_PREFIX and " " not in kept[-1]
         return cls(tuple(kept), prefix)
 
 
-def _stem_clause(word: str) -> str:
-    return f"{_STEMS} : {_quote(stem(word))}"
+#: What a query word may match: alternatives (any of them will do), each a tuple of
+#: phrases (all of them must be there), each phrase a tuple of words or stems.
+_Alternatives = list[tuple[tuple[str, ...], ...]]
 
 
-def _prefix_clause(word: str, completions: Iterable[str] = ()) -> str:
-    """The last word as typed: its stem, or any indexed word it begins.
-
-    FTS5 answers ``"vastg"*`` by merging the postings of every word with that prefix
-    before the first row comes out (2.5 ms at 100,000 dossiers); listing the
-    completions from the vocabulary instead streams (0.04 ms) and needs no prefix index
-    (0.6 s more to build).  Without completions, FTS5's own prefix query is used.
-    """
-    words = list(completions)
-    begun = (f"({' OR '.join(map(_quote, words))})" if words else f"{_quote(word)}*")
-    return f"({_STEMS} : {_quote(stem(word))} OR {_WORDS} : {begun})"
+def _alternatives_expr(alts: _Alternatives) -> str:
+    ors = []
+    for alt in alts:
+        ands = [_quote(" ".join(phrase)) for phrase in alt]
+        ors.append(ands[0] if len(ands) == 1 else f"({' AND '.join(ands)})")
+    return ors[0] if len(ors) == 1 else f"({' OR '.join(ors)})"
 
 
-def _exact_expr(q: _Query) -> str:
-    return f"{_NAMES} : ({' AND '.join(map(_quote, q.words))})"
+def _stems_of(alts: _Alternatives) -> _Alternatives:
+    return [tuple(tuple(map(stem, phrase)) for phrase in alt) for alt in alts]
 
 
-def _stem_expr(q: _Query, alternatives: Mapping[str, Iterable[str]] | None = None,
-               prefix: bool = False, completions: Iterable[str] = (),
-               join: str = " AND ", as_written: bool = False) -> str:
-    """Every word by its stem (the last one also as a prefix when ``prefix``).
+def _plain_plan(q: _Query) -> dict[str, _Alternatives]:
+    return {w: [(tuple(w.split()),)] for w in q.words}
 
-    Words in ``alternatives`` are replaced by any of their alternatives: by the stems of
-    those, or with ``as_written`` by the very words.
+
+def _expr(q: _Query, plan: Mapping[str, _Alternatives], cols: str = _STEMS,
+          prefix: bool = False, completions: Iterable[str] = (), join: str = " AND ",
+          stems: bool = True) -> str:
+    """One clause per query word, joined by AND (or OR).
+
+    Each word matches any of its alternatives in ``cols`` (by stems when ``stems``); the
+    last word with ``prefix`` also matches any indexed word it begins.  FTS5 answers
+    ``"vastg"*`` by merging the postings of every word with that prefix before the first
+    row comes out (2.5 ms at 100,000 dossiers); listing the completions from the
+    vocabulary instead streams (0.04 ms) and needs no prefix index.  Without
+    completions, FTS5's own prefix query is used.
     """
     clauses = []
     last = len(q.words) - 1
     for i, w in enumerate(q.words):
-        if alternatives is not None and w in alternatives:
-            alts = list(dict.fromkeys(a if as_written else stem(a) for a in alternatives[w]))
-            if alts:
-                cols = _WORDS if as_written else _STEMS
-                clauses.append(f"{cols} : ({' OR '.join(map(_quote, alts))})")
+        alts = plan.get(w)
+        if not alts:
             continue
-        clauses.append(_prefix_clause(w, completions) if prefix and i == last
-                       else _stem_clause(w))
+        clause = f"{cols} : {_alternatives_expr(_stems_of(alts) if stems else alts)}"
+        if prefix and i == last:
+            done = list(completions)
+            begun = (f"({' OR '.join(map(_quote, done))})" if done else f"{_quote(w)}*")
+            clause = f"({clause} OR {_WORDS} : {begun})"
+        clauses.append(clause)
     return join.join(clauses)
 
 
@@ -258,7 +265,7 @@ def match_expression(query: str) -> str:
     Built from word tokens only, each quoted, so any input gives a valid expression.
     """
     q = _Query.parse(query)
-    return _stem_expr(q, prefix=q.prefix) if q.words else ""
+    return _expr(q, _plain_plan(q), prefix=q.prefix) if q.words else ""
 
 
 # -- results ----------------------------------------------------------------------------
@@ -285,7 +292,10 @@ class SearchResult:
     """Ranked hits of one query, with "Bedoelde u …" suggestions when words were unknown.
 
     ``suggestions`` are whole corrected queries, best first; ``corrections`` maps each
-    unknown query word to the indexed words searched instead.
+    unknown query word to the indexed words searched instead; ``splits`` maps a compound
+    that is not indexed to the indexed parts searched instead.  ``help`` is filled only
+    when nothing was found: the units whose tasks come closest, the closest indexed
+    words, and whom to ask (``settings.contact``).
     """
 
     query: str
@@ -293,6 +303,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     suggestions: tuple[str, ...] = ()
     corrections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    splits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    help: Mapping[str, Any] = field(default_factory=dict)
 
     def groups(self) -> dict[str, list[Hit]]:
         """Hits by kind; kinds in the order of their best hit, hits in rank order."""
@@ -301,6 +313,11 @@ class SearchResult:
             out.setdefault(h.kind, []).append(h)
         return out
 
+    @property
+    def best(self) -> Hit | None:
+        """The single best answer, whatever its kind."""
+        return self.hits[0] if self.hits else None
+
     def __bool__(self) -> bool:
         return bool(self.hits)
 
@@ -308,8 +325,11 @@ class SearchResult:
         return {"query": self.query, "words": list(self.words),
                 "suggestions": list(self.suggestions),
                 "corrections": {k: list(v) for k, v in self.corrections.items()},
+                "splits": {k: list(v) for k, v in self.splits.items()},
                 "hits": [h.as_dict() for h in self.hits],
-                "groups": {k: [h.id for h in v] for k, v in self.groups().items()}}
+                "best": self.hits[0].id if self.hits else None,
+                "groups": {k: [h.id for h in v] for k, v in self.groups().items()},
+                "help": _plain(self.help)}
 
 
 def _plain(value: Any) -> Any:
@@ -329,18 +349,35 @@ class SearchIndex:
     """
 
     def __init__(self, registry: Registry, conn: sqlite3.Connection,
-                 docs: list[tuple[str, str]], words: frozenset[str], stems: frozenset[str]):
+                 docs: list[tuple[str, str]], words: frozenset[str], stems: frozenset[str],
+                 decompounder: Decompounder, synonyms: _Synonyms, units: int):
         self.registry = registry
         self._conn = conn
         self._docs = docs  # rowid - 1 -> (kind, id)
+        self._units = units  # rowids 1..units are the units
         self._lock = threading.Lock()
         self._completion_cache: dict[str, tuple[str, ...]] = {}
+        self._name_cache: dict[str, tuple] = {}
+        self._unit_texts: dict[str, str] | None = None  # for help without a hit
+        self._decompounder = decompounder
+        self._synonyms = synonyms
         self._load_vocabulary(words, stems)
 
     # -- building -----------------------------------------------------------------------
     @classmethod
-    def build(cls, registry: Registry) -> SearchIndex:
+    def build(cls, registry: Registry, *, wordlist: Iterable[str] | None = None,
+              decompound: bool = True) -> SearchIndex:
         """Index a registry in memory.
+
+        Parameters
+        ----------
+        registry
+            What to index.
+        wordlist
+            Extra dictionary words for decompounding (folded).  ``None``: Debian's Dutch
+            word list (:data:`registry.text.WORDLIST`) when installed, else none.
+        decompound
+            Index the parts of compound words (and split unknown query words).
 
         Raises
         ------
@@ -349,8 +386,9 @@ class SearchIndex:
 
         Notes
         -----
-        $O(n)$ in the size of the text: one pass to tokenise and stem (each distinct
-        word is stemmed once), one ``executemany`` inside a single transaction.
+        $O(n)$ in the size of the text: one pass to tokenise (each distinct field text
+        once), one to stem and split (each distinct word once, $O(L^2)$ dictionary
+        lookups for a word of $L$ letters), one ``executemany`` in a single transaction.
         """
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         check_fts5(conn)
@@ -358,38 +396,59 @@ class SearchIndex:
             f"CREATE VIRTUAL TABLE docs USING fts5({', '.join(_COLUMNS)}, content='', "
             "detail=full, tokenize='unicode61 remove_diacritics 2')")
         docs: list[tuple[str, str]] = []
-        stems = _StemCache()
-        # Field text -> (folded words, their stems): names, functions and tasks repeat.
-        done: dict[str, tuple[str, str]] = {}
-        findall = _TOKEN.findall
-
-        def rows() -> Iterable[tuple]:
-            for kind, eid, fields in _documents(registry):
-                docs.append((kind, eid))
-                row: list[object] = [len(docs)]
-                stemmed = []
-                for texts in fields:
-                    text = " ".join(texts)
-                    pair = done.get(text)
-                    if pair is None:
-                        words = findall(fold(text))
-                        pair = done[text] = (" ".join(words),
-                                             " ".join(map(stems.__getitem__, words)))
-                    row.append(pair[0])
-                    stemmed.append(pair[1])
-                yield (*row, *stemmed)
-
+        rows: list[list[str]] = []
+        findall = TOKEN.findall
         # The cyclic garbage collector would walk the whole registry again and again
         # while millions of small strings are made; none of them form cycles.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
+            # Pass 1: the words of every field (each distinct text once): the vocabulary.
+            words_of: dict[str, str] = {}
+            for kind, eid, fields in _documents(registry):
+                docs.append((kind, eid))
+                row = []
+                for texts in fields:
+                    text = " ".join(texts)
+                    w = words_of.get(text)
+                    if w is None:
+                        w = words_of[text] = " ".join(findall(fold(text)))
+                    row.append(w)
+                rows.append(row)
+            vocabulary: set[str] = set()
+            for w in words_of.values():
+                vocabulary.update(w.split())
+            del words_of
+            synonyms = _Synonyms(registry.synonyms)
+            extra = load_wordlist(WORDLIST) if wordlist is None else frozenset(wordlist)
+            decompounder = Decompounder(
+                vocabulary | extra if decompound else (), stems_of=vocabulary,
+                **DECOMPOUND)
+            # Pass 2: each word's stem, followed by the stems of its parts.
+            analysed: dict[str, str] = {}
+            split = decompounder.split if decompound else (lambda _w: ())
+            for word in vocabulary:
+                analysed[word] = " ".join(dict.fromkeys(
+                    (stem(word), *map(stem, split(word)))))
+            stems_made = {s for a in analysed.values() for s in a.split()}
+            stemmed_text: dict[str, str] = {}
+
+            def stemmed(text: str) -> str:
+                s = stemmed_text.get(text)
+                if s is None:
+                    s = stemmed_text[text] = " ".join(map(analysed.__getitem__, text.split()))
+                return s
+
             conn.execute("BEGIN")
-            conn.executemany(f"INSERT INTO docs(rowid, {', '.join(_COLUMNS)}) "
-                             f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})", rows())
+            conn.executemany(
+                f"INSERT INTO docs(rowid, {', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
+                ((i, *row, *map(stemmed, row)) for i, row in enumerate(rows, 1)))
             conn.execute("COMMIT")
             conn.execute("INSERT INTO docs(docs) VALUES('optimize')")
-            return cls(registry, conn, docs, frozenset(stems), frozenset(stems.values()))
+            units = sum(1 for kind, _ in docs if kind == "unit")
+            return cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
+                       decompounder, synonyms, units)
         except BaseException:
             conn.close()
             raise
@@ -423,6 +482,9 @@ class SearchIndex:
             if not w.isdigit():
                 by_len.setdefault(len(w), []).append(w)
         self._by_len = by_len
+        # Query words that are not indexed are split into indexed parts (words or stems).
+        self._query_splitter = Decompounder(words, stems_of=(), stems=stems,
+                                            any_part_inflected=True, **DECOMPOUND)
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -432,7 +494,8 @@ class SearchIndex:
         return len(self._words)
 
     # -- querying -----------------------------------------------------------------------
-    def search(self, query: str, limit: int = 20) -> SearchResult:
+    def search(self, query: str, limit: int = 20, *, today: dt.date | None = None
+               ) -> SearchResult:
         """Ranked hits for what a user typed; never raises on odd input.
 
         Parameters
@@ -441,48 +504,91 @@ class SearchIndex:
             Free text in Dutch: any characters, any length (only the start is used).
         limit
             The most hits to return.
+        today
+            The reference date for ``stale`` in each hit (default: today).
 
         Returns
         -------
         SearchResult
-            Hits in tier order (exact > stem > prefix > fuzzy > partial), and the
-            suggestions when some word was unknown.
+            Hits in rank order: a name equal to the query, then dossiers whose title or
+            keywords hold every word, then collaborations by name, then the rest; within
+            each, by tier (exact > stem > prefix > compound > fuzzy > partial) and BM25.
+            With unknown words, the suggestions; with no hit, ``help``.
         """
-        q = _Query.parse(query if isinstance(query, str) else str(query))
+        q = _Query.parse(query if isinstance(query, str) else str(query), self._synonyms)
         limit = max(0, int(limit))
+        today = today or dt.date.today()
         if not q.words or not limit:
-            return SearchResult(query, q.words, ())
-        known = {w: self._known(w, q.prefix and i == len(q.words) - 1)
-                 for i, w in enumerate(q.words)}
+            # Nothing to search for (emoji, punctuation): still say whom to ask.
+            help_ = self._help(q) if limit and str(query).strip() else {}
+            return SearchResult(query, q.words, (), help=MappingProxyType(help_))
+        last = len(q.words) - 1
+        plan: dict[str, _Alternatives] = {}
+        written: dict[str, _Alternatives] = {}
+        unknown = []
+        for i, w in enumerate(q.words):
+            terms = self._synonyms.terms(tuple(w.split()))
+            plan[w] = written[w] = [(t,) for t in terms]
+            if len(terms) == 1 and w not in STOPWORDS and not self._known(
+                    w, q.prefix and i == last):
+                unknown.append(w)
+        splits: dict[str, tuple[str, ...]] = {}
+        corrections: dict[str, tuple[str, ...]] = {}
+        for w in unknown:
+            parts = self._query_splitter.split(w)
+            if parts:
+                # The top-level parts (the first cover) are what must all be found.
+                splits[w] = parts = self._query_splitter.cover(w)
+                plan[w] = [tuple((p,) for p in parts)]
+            else:
+                corrections[w] = self._closest(w)
         done = self._completions(q.words[-1]) if q.prefix else ()
         found: dict[int, tuple[str, int, float]] = {}
-        corrections: dict[str, tuple[str, ...]] = {}
         with self._lock:
-            if all(known.values()):
-                self._run("exact", _exact_expr(q), limit, found)
-                self._run("stem", _stem_expr(q), limit, found)
-                if q.prefix:
-                    self._run("prefix", _stem_expr(q, prefix=True, completions=done),
+            if not unknown:
+                self._run("exact", _expr(q, written, cols=_NAMES, stems=False), limit, found)
+                # Units whose names hold the word must not crowd out the dossiers whose
+                # titles hold it as a compound part: without a dossier yet, look on.
+                self._run("stem", _expr(q, plan), limit, found, always=not any(
+                    self._docs[r - 1][0] == "dossier" for r in found))
+                # A last word that is itself indexed is finished (its compounds are
+                # found by their parts); only an unfinished one is completed.
+                if q.prefix and q.words[-1] not in self._words:
+                    self._run("prefix", _expr(q, plan, prefix=True, completions=done),
                               limit, found)
-            else:
-                corrections = {w: self._closest(w) for w, ok in known.items() if not ok}
-                alts = {w: c for w, c in corrections.items() if c}
-                if len(alts) == len(corrections):
-                    # The closest words as written first, then any candidate by its stem.
-                    best = {w: c[:1] for w, c in alts.items()}
-                    self._run("fuzzy", _stem_expr(q, best, prefix=q.prefix, completions=done,
-                                                  as_written=True), limit, found)
-                    self._run("fuzzy", _stem_expr(q, alts, prefix=q.prefix, completions=done),
-                              limit, found)
+            elif not corrections:
+                self._run("compound", _expr(q, plan), limit, found)
+                if not found:
+                    # The parts never meet in one entry: a typo that happens to split
+                    # (integritiet) rather than a compound.
+                    for w in splits:
+                        corrections[w] = self._closest(w)
+                        plan[w] = written[w]
+                    splits = {}
+            if corrections and all(corrections.values()):
+                # The closest words as written first, then any candidate by its stem.
+                best = {**plan, **{w: [((c[0],),)] for w, c in corrections.items()}}
+                fuzzy = {**plan, **{w: [((x,),) for x in c] for w, c in corrections.items()}}
+                self._run("fuzzy", _expr(q, best, cols=_WORDS, stems=False, prefix=q.prefix,
+                                         completions=done), limit, found)
+                self._run("fuzzy", _expr(q, fuzzy, prefix=q.prefix, completions=done),
+                          limit, found)
+                plan = fuzzy
             if not found and len(q.words) > 1:
-                alts = {w: c for w, c in corrections.items()}
-                expr = _stem_expr(q, alts, prefix=q.prefix, completions=done, join=" OR ")
+                anyword = {**plan, **{w: [((x,),) for x in c]
+                                      for w, c in corrections.items() if c}}
+                for w, c in corrections.items():
+                    if not c:
+                        anyword.pop(w, None)
+                expr = _expr(q, anyword, prefix=q.prefix, completions=done, join=" OR ")
                 if expr:
                     self._run("partial", expr, limit, found)
-        hits = self._order(found, q)[:limit]
+            hits = self._order(found, q, plan, today, limit)
+            help_ = {} if hits else self._help(q)
         corrections = {w: c for w, c in corrections.items() if c}
         return SearchResult(query, q.words, tuple(hits), self._suggest(q, corrections),
-                            MappingProxyType(corrections))
+                            MappingProxyType(corrections), MappingProxyType(splits),
+                            MappingProxyType(help_))
 
     def _known(self, word: str, prefix: bool) -> bool:
         """Whether a word can find anything: as a stem, or (while typing) as a prefix."""
@@ -519,18 +625,19 @@ class SearchIndex:
         self._completion_cache[prefix] = words
         return words
 
-    def _closest(self, word: str) -> tuple[str, ...]:
+    def _closest(self, word: str, loose: bool = False) -> tuple[str, ...]:
         """Indexed words nearest to an unknown one, best first (at most 3).
 
         Damerau–Levenshtein (optimal string alignment) distance: 1 edit for words of up to
-        five letters, 2 for longer ones.  Only the words at the smallest distance found
-        are kept (*stofen*: *stoffen*, not also *sturen*); ties go to the word found in
-        more documents.  Only words within ``k`` letters of the length are compared, so
-        a query costs $O(m)$ distance computations for the $m$ such words.
+        five letters, 2 for longer ones (``loose``: one more, for the help without a
+        hit).  Only the words at the smallest distance found are kept (*stofen*:
+        *stoffen*, not also *sturen*); ties go to the word found in more documents.
+        Only words within ``k`` letters of the length are compared, so a query costs
+        $O(m)$ distance computations for the $m$ such words.
         """
-        if len(word) < 3 or word.isdigit():
+        if len(word) < 3 or word.isdigit() or " " in word or len(word) > 64:
             return ()
-        k = 1 if len(word) <= 5 else 2
+        k = (1 if len(word) <= 5 else 2) + loose
         found: list[tuple[int, int, str]] = []
         for n in range(len(word) - k, len(word) + k + 1):
             choices = self._by_len.get(n)
@@ -553,16 +660,18 @@ class SearchIndex:
         return tuple(dict.fromkeys(out))
 
     def _run(self, tier: str, expr: str, limit: int,
-             found: dict[int, tuple[str, int, float]]) -> None:
+             found: dict[int, tuple[str, int, float]], always: bool = False) -> None:
         """Add the best hits of one step to ``found``: rowid -> (tier, step, score).
 
         Steps run in order; a hit keeps the first step that found it, and ranks below the
-        hits of earlier steps.
+        hits of earlier steps.  A step runs only while the page is not full, unless
+        ``always`` (the stem step finds dossiers by the parts of their titles, which
+        must not be crowded out by units whose names hold the very word).
 
         Ranking costs a BM25 evaluation per match, so a tier matching more than
         ``_RANK_CAP`` documents ranks only the first ``_RANK_CAP`` in rowid order.
         """
-        if len(found) >= limit:
+        if not expr or (len(found) >= limit and not always):
             return
         # Explicit bm25() rather than the configured ``rank``: the latter takes FTS5's
         # slower sorting path (measured 2-3 ms more per query at 100,000 dossiers).
@@ -576,31 +685,121 @@ class SearchIndex:
             if rowid not in found:
                 found[rowid] = (tier, step, -rank)
 
-    def _order(self, found: Mapping[int, tuple[str, int, float]], q: _Query) -> list[Hit]:
-        """Hits by step, then a name equal to the whole query, then BM25."""
-        whole = " ".join(q.words)
+    # -- ranking ------------------------------------------------------------------------
+    def _order(self, found: Mapping[int, tuple[str, int, float]], q: _Query,
+               plan: Mapping[str, _Alternatives], today: dt.date, limit: int) -> list[Hit]:
+        """Hits by what they answer, then by step, then BM25.
+
+        0. a name equal to the query: a dossier's title or keyword, a unit's name or
+           abbreviation, a person's name (initials may be left out);
+        1. a dossier whose title and keywords hold every query word (by stem, compound
+           part or synonym);
+        2. a collaboration whose name holds every query word;
+        3. anything else (a unit or person by its tasks or function, a dossier by its
+           description).
+        """
+        whole = {" ".join(q.words)}
+        if len(q.words) == 1:
+            whole.update(" ".join(t) for t in self._synonyms.terms(tuple(q.words[0].split())))
+        wanted = [_stems_of(plan.get(w, [])) for w in q.words]
         ranked = []
         for rowid, (tier, step, score) in found.items():
-            h = self._hit(rowid, tier, score)
-            ranked.append(((step, whole not in self._names(h), -score, h.kind, h.id), h))
-        ranked.sort(key=lambda pair: pair[0])
-        return [h for _, h in ranked]
+            kind, eid = self._docs[rowid - 1]
+            e = self.registry.get(eid)
+            ranked.append(((self._answer_class(kind, e, q, whole, wanted), step, -score,
+                            kind, eid), rowid, tier, score))
+        ranked.sort(key=lambda r: r[0])
+        return [self._hit(rowid, tier, score, today)
+                for _, rowid, tier, score in ranked[:limit]]
 
-    def _names(self, hit: Hit) -> set[str]:
-        """The folded title, keywords and abbreviation of a hit: an equal query wins."""
-        e = self.registry.get(hit.id)
-        names = [hit.title]
-        if isinstance(e, Dossier):
-            names.extend(e.keywords)
-        elif isinstance(e, Unit) and e.abbreviation:
-            names.append(e.abbreviation)
-        return {" ".join(tokenize(n)) for n in names}
+    def _answer_class(self, kind: str, e: Any, q: _Query, whole: set[str],
+                      wanted: list[_Alternatives]) -> int:
+        names, name_words, have = self._name_terms(e)
+        if names & whole:
+            return 0
+        if kind == "person":
+            tokens = [t for t in name_words if len(t) > 1 and t not in _NAME_PARTICLES]
+            if tokens and all(w in tokens or (q.prefix and i == len(q.words) - 1 and any(
+                    t.startswith(w) for t in tokens)) for i, w in enumerate(q.words)):
+                return 0
+            return 3
+        if kind not in ("dossier", "collaboration"):
+            return 3
+        for i, alts in enumerate(wanted):
+            if not any(all(s in have for phrase in alt for s in phrase) for alt in alts):
+                w = q.words[i]
+                if not (q.prefix and i == len(q.words) - 1
+                        and any(t.startswith(w) for t in name_words)):
+                    return 3
+        return 1 if kind == "dossier" else 2
 
-    def _hit(self, rowid: int, tier: str, score: float) -> Hit:
+    def _name_terms(self, e: Any) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+        """What an entity is called: its folded title, keywords and abbreviation (an
+        equal query wins), their words, and the stems of those words and their parts.
+        Cached per entity (bounded)."""
+        got = self._name_cache.get(e.id)
+        if got is None:
+            title = getattr(e, "title", None) or getattr(e, "name", "")
+            names = [title]
+            if isinstance(e, Dossier):
+                names.extend(e.keywords)
+            elif isinstance(e, Unit) and e.abbreviation:
+                names.append(e.abbreviation)
+            words = tuple(tokenize(" ".join((title, *getattr(e, "keywords", ())))))
+            split = self._decompounder.split
+            got = (frozenset(" ".join(tokenize(n)) for n in names), words,
+                   frozenset(stem(x) for w in words for x in (w, *split(w))))
+            if len(self._name_cache) >= 50_000:  # bounded
+                self._name_cache.clear()
+            self._name_cache[e.id] = got
+        return got
+
+    # -- no hit: whom to ask ------------------------------------------------------------
+    def _help(self, q: _Query) -> dict[str, Any]:
+        """What to show instead of a bare "nothing found".
+
+        ``units``: up to three units whose tasks (or names) best match the words or their
+        nearest indexed words (BM25 over the unit documents, else fuzzy similarity of the
+        whole query to each unit's tasks); ``words``: the closest indexed words by a
+        looser similarity than "Bedoelde u"; ``contact``: ``settings.contact``.
+        """
+        reg = self.registry
+        words = list(dict.fromkeys(
+            c for w in q.words for c in self._closest(w, loose=True) if c != w
+        ))[:_MAX_SUGGESTIONS * 2]
+        units: list[str] = []
+        terms = [stem(x) for w in (*q.words, *words) for x in w.split()]
+        if terms and self._units:
+            expr = f"{_STEMS} : ({' OR '.join(map(_quote, dict.fromkeys(terms)))})"
+            rows = self._conn.execute(
+                f"SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ? "
+                f"ORDER BY bm25(docs, {_BM25_WEIGHTS}) LIMIT 3", (expr, self._units))
+            units = [self._docs[r - 1][1] for (r,) in rows]
+        if not units and reg.units and q.words:
+            if self._unit_texts is None:
+                self._unit_texts = {u.id: fold(" ".join((u.name, *u.tasks)))
+                                    for u in reg.units.values()}
+            best = process.extract(" ".join(q.words), self._unit_texts,
+                                   scorer=fuzz.partial_token_set_ratio, limit=1)
+            units = [key for _, _, key in best]
+        out_units = []
+        for uid in units:
+            u = reg.units[uid]
+            out_units.append({**(self._ref(uid) or {}), "tasks": list(u.tasks),
+                              "head": self._contact(u.head)})
+        return {"units": out_units, "words": words,
+                "contact": getattr(reg.settings, "contact", None)}
+
+    def _hit(self, rowid: int, tier: str, score: float, today: dt.date) -> Hit:
         kind, eid = self._docs[rowid - 1]
         e = self.registry.get(eid)
         title = getattr(e, "title", None) or getattr(e, "name", eid)
-        return Hit(kind, eid, title, tier, score, MappingProxyType(self._detail(e)))
+        detail = self._detail(e)
+        reviewed = getattr(e, "reviewed", None)
+        detail["reviewed"] = reviewed.isoformat() if reviewed else None
+        detail["stale"] = bool(reviewed) and (
+            today - reviewed).days > self.registry.settings.stale_after_days
+        return Hit(kind, eid, title, tier, score, MappingProxyType(detail))
 
     # -- what a hit carries -------------------------------------------------------------
     def _detail(self, e: Any) -> dict[str, Any]:

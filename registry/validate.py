@@ -29,6 +29,8 @@ W104 collaboration ended without an evaluation
 W105 active dossier without an owner
 W106 the same id listed twice in one list
 W107 an involvement ``since`` a date before the dossier's ``start``
+W108 a synonym term in two sets (search keeps the first)
+W109 a synonym set larger than search uses (only the first terms are searched)
 ==== =================================================================
 """
 
@@ -102,6 +104,9 @@ _KIND_WORDS = {
 _FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
 _REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields in SPECS.items()}
 #: The reference fields of each kind, the only ones :meth:`_Checker.check_references` reads.
+#: Longest synonym term, and most terms of one set that search uses (``registry.search``).
+MAX_SYNONYM_CHARS = 200
+MAX_SYNONYM_TERMS = 32
 _REF_FIELDS = {kind: tuple(f for f in fields if f.type in ("ref", "refs", "involve", "involved"))
                for kind, fields in SPECS.items()}
 
@@ -153,6 +158,8 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
         self.records: list[_Record] = []
         self.sections: dict[str, tuple[object, _Record]] = {}
+        # Synonym sets of all files: (terms, location of the set, locations of the terms).
+        self.synonyms: list[tuple[tuple[str, ...], Loc, tuple[Loc, ...]]] = []
 
     def add(self, loc: Loc, code: str, message: str, severity: str = "error",
             related: tuple[Loc, ...] = ()) -> None:
@@ -160,7 +167,7 @@ class _Checker:
 
     # -- shape ------------------------------------------------------------------------
     def check_mapping(self, value: object, spec: str, path: PathT, pos: Positions,
-                      what: str) -> dict | None:
+                      what: str, required: Iterable[str] | None = None) -> dict | None:
         if not isinstance(value, dict):
             self.add(pos.loc(path), "E007", f"{what} must be a mapping (key: value)")
             return None
@@ -183,7 +190,7 @@ class _Checker:
             checked = self.check_field(f, item, (*path, key), pos)
             if checked is not None:
                 clean[key] = checked
-        for name in _REQUIRED[spec]:
+        for name in _REQUIRED[spec] if required is None else required:
             if name not in value:
                 self.add(pos.loc(path), "E006", f"{what} is missing required field '{name}'")
         return clean
@@ -317,6 +324,11 @@ class _Checker:
             out.append(item)
         return out
 
+    def _check_synonyms(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        # The sets are checked by check_synonyms, once the whole file is read.
+        return value if isinstance(value, list) else self._type_error(
+            pos.loc(path), f, "a list of synonym sets, e.g. - [cao, arbeidsvoorwaarden]")
+
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
             return value
@@ -345,9 +357,14 @@ class _Checker:
         if not src.data:
             self.add(pos.loc(()), "E004", "the file is empty: it needs at least 'schema: 1'")
             return
-        top = self.check_mapping(src.data, "register", (), pos, "the register")
+        # A file of a split folder may hold only the synonyms: no 'schema' needed there.
+        only_synonyms = set(src.data) <= {"synonyms", "schema"}
+        top = self.check_mapping(src.data, "register", (), pos, "the register",
+                                 required=() if only_synonyms else None)
         if top is None:
             return
+        if top.get("synonyms") is not None:
+            self.check_synonyms(src.data.get("synonyms"), pos)
         for name in ("organisation", "settings"):
             if name in top:
                 rec = _Record(name, top[name], (name,), pos)
@@ -362,6 +379,68 @@ class _Checker:
         for section, kind in KIND_OF_SECTION.items():
             for i, item in top.get(section) or ():
                 self.check_entity(kind, item, (section, i), pos)
+
+    def check_synonyms(self, sets: object, pos: Positions) -> None:
+        """``synonyms:``: a list of sets, each a list of one or more text terms."""
+        if not isinstance(sets, list):
+            return  # E007 already (check_field)
+        for i, terms in enumerate(sets):
+            loc = pos.loc(("synonyms", i))
+            if not isinstance(terms, list):
+                self.add(loc, "E007", "each synonym set must be a list of terms, e.g. "
+                         "[cao, arbeidsvoorwaarden, salaris]")
+                continue
+            if not terms:
+                self.add(loc, "E006", "empty synonym set: give two or more terms that mean "
+                         "the same, or remove it")
+                continue
+            if len(terms) > MAX_SYNONYM_TERMS:
+                self.add(loc, "W109", f"synonym set of {len(terms)} terms: search uses only "
+                         f"the first {MAX_SYNONYM_TERMS}; split it into sets of things that "
+                         "really mean the same", "warning")
+            good, locs = [], []
+            for j, term in enumerate(terms):
+                if isinstance(term, list | dict):
+                    self.add(pos.loc(("synonyms", i, j)), "E007", "a synonym term must be "
+                             "text, not a " + ("list (sets do not nest)"
+                                               if isinstance(term, list) else "mapping"))
+                elif not isinstance(term, str) or not term.strip():
+                    shown = "empty" if term is None or isinstance(term, str) else repr(term)
+                    self.add(pos.loc(("synonyms", i, j)), "E007",
+                             f"a synonym term must be non-empty text, not {shown[:40]}"
+                             + (" (quote it)" if isinstance(term, int | float) else ""))
+                elif len(term) > MAX_SYNONYM_CHARS:
+                    self.add(pos.loc(("synonyms", i, j)), "E007",
+                             f"a synonym term must be at most {MAX_SYNONYM_CHARS} characters, "
+                             f"not {len(term)}")
+                elif not _has_word(term):
+                    self.add(pos.loc(("synonyms", i, j)), "E007",
+                             f"synonym term '{term[:40]}' has no letters or digits: it can "
+                             "never match")
+                else:
+                    good.append(term)
+                    locs.append(pos.loc(("synonyms", i, j)))
+            if good:
+                self.synonyms.append((tuple(good), loc, tuple(locs)))
+
+    def check_synonym_overlap(self) -> None:
+        """W108: a term (by its stems, as search compares them) in two sets."""
+        from .text import stem, tokenize
+
+        first: dict[tuple[str, ...], Loc] = {}
+        for terms, _, locs in self.synonyms:
+            mine: set[tuple[str, ...]] = set()
+            for term, loc in zip(terms, locs, strict=True):
+                key = tuple(map(stem, tokenize(term)))
+                if key in mine:
+                    continue
+                mine.add(key)
+                if key in first:
+                    self.add(loc, "W108", f"synonym term '{term[:60]}' is also in another "
+                             f"set (at {first[key]}); search uses the first set only",
+                             "warning", related=(first[key],))
+                else:
+                    first[key] = loc
 
     def check_entity(self, kind: str, item: object, path: PathT, pos: Positions,
                      parent: str | None = None) -> None:
@@ -439,6 +518,10 @@ class _Checker:
             self.add(loc, "E009", f"{f.name} '{ref}' is a {target.kind}, not a {want}")
 
 
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 # -- building the model --------------------------------------------------------------------
 #: The check of each field type (:attr:`registry.schema.Field.type`).
 _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], object]] = {
@@ -456,6 +539,7 @@ _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], o
     "enum": _Checker._check_enum,
     "object": _Checker._check_object,
     "objects": _Checker._check_objects,
+    "synonyms": _Checker._check_synonyms,
 }
 
 
@@ -489,7 +573,8 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         elif rec.kind == "person":
             out["person"].append(Person(
                 id=rid, name=name, unit=v.get("unit"), function=v.get("function"),
-                email=v.get("email"), phone=v.get("phone"), reviewed=v.get("reviewed"), loc=loc))
+                email=v.get("email"), phone=v.get("phone"), level=v.get("level"),
+                reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
             involvements = _involvements(rec, v.get("involved"))
             out["dossier"].append(Dossier(
@@ -514,6 +599,10 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 Evaluation(date=e.values["date"], worthwhile=e.values.get("worthwhile"),
                            lessons=_tuple(e.values, "lessons"),
                            factors=dict(e.values.get("factors") or {}),
+                           subfactors=dict(e.values.get("subfactors") or {}),
+                           can_do_mentaliteit=e.values.get("can_do_mentaliteit"),
+                           tvb_in_praktijk=e.values.get("tvb_in_praktijk"),
+                           scored_by=_tuple(e.values, "scored_by"),
                            absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
                            loc=e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
@@ -631,6 +720,7 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         ck.check_source(src)
     ids = ck.index_ids()
     ck.check_references(ids)
+    ck.check_synonym_overlap()
     entities = _make_entities(ck.records, ids)
     settings_values = ck.sections.get("settings", ({}, None))[0]
     settings = Settings(**{k: v for k, v in settings_values.items() if v is not None})
@@ -646,6 +736,7 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         sources=tuple(s.file for s in sources),
         themes=entities["theme"],
         externals=entities["external"],
+        synonyms=tuple(terms for terms, _, _ in ck.synonyms),
     )
     skip = set(skip)
     for name, check in CHECKS.items():

@@ -136,9 +136,17 @@ def changes_text(d: RegistryDiff) -> str:
 # -- findings --------------------------------------------------------------------------------
 def _describe(name: str, f: dict) -> str:
     if name == "silos":
+        if "reach" in f:  # issue 14: the flag rests on reach and sectoral share
+            def pct(x: float | None) -> str:
+                return "—" if x is None else f"{100 * x:.0f}%"
+            return (f"`{f.get('directorate')}` (reach {pct(f.get('reach'))}, sectoral "
+                    f"{pct(f.get('sectoral_share'))})")
         ei = f.get("ei_index")
         shown = "no ties" if ei is None else f"E-I {ei:+.3f}"
         return f"`{f.get('directorate')}` ({shown})"
+    if name == "weak_junctions":
+        return (f"`{f.get('integrating')}` × `{f.get('functional')}` "
+                f"({f.get('contexts')} working context(s))")
     if name == "missing_links":
         what = ", ".join(f"`{d}`" for d in f.get("directorates") or ())
         dossiers = ", ".join(f"`{d}`" for d in f.get("dossiers") or ())

@@ -74,11 +74,11 @@ class _Names:
 def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
     """The report as titled sections of plain text, tables and lists (Dutch)."""
     name = _Names(report)
-    sections = [_summary(report), _silos(report, name), _matrix(report, name),
-                _missing_links(report, name),
+    sections = [_summary(report), _silos(report, name), _levels(report, name),
+                _matrix(report, name), _weak(report, name), _missing_links(report, name),
                 *(_involvement(report, name) if "should_involve" in report else ()),
                 _isolated(report, name), _spof(report, name),
-                _brokers(report, name, brokers), _upkeep(report, name), _factors(report)]
+                _brokers(report, name, brokers), _upkeep(report, name), *_factors(report)]
     return [s for s in sections if s is not None]
 
 
@@ -92,19 +92,78 @@ def _summary(report: dict) -> Section:
                       str(s["dossiers"]), str(s["collaborations"])]]))
 
 
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f} %"
+
+
+def _silo_table(rows: list[dict], name: _Names) -> Table:
+    return Table(["directie", "bereik", "ext. banden p.p.", "sectoraal", "verwacht, geen band",
+                  "E-I", "intern", "extern", "signaal"],
+                 [[name(r["directorate"]), f"{_pct(r['reach'])} ({r['reached']}/{r['people']})",
+                   _num(r["external_per_person"], 2),
+                   f"{_pct(r['sectoral_share'])} ({len(r['sectoral_dossiers'])}/"
+                   f"{r['active_dossiers']})",
+                   ", ".join(map(name, r["expected_missing"])) or "—",
+                   _num(r["ei_index"]), str(r["internal_ties"]), str(r["external_ties"]),
+                   Flag("silo") if r["flagged"] else ""]
+                  for r in rows])
+
+
 def _silos(report: dict, name: _Names) -> Section:
-    threshold = report.get("settings", {}).get("silo_threshold")
+    """Issue 14: walls as the study defines them, E-I beside them."""
+    st = report.get("settings", {})
     flagged = [r for r in report["silos"] if r["flagged"]]
     return Section(
-        "Silo's (E-I-index)",
-        intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd"
-               + (f" (drempel {_num(threshold, 2)}, of geen externe banden)"
-                  if threshold is not None else "") + ". E-I = (extern − intern) / "
-               "(extern + intern), van −1 (alleen intern) tot +1 (alleen extern)."),
-        table=Table(["directie", "E-I", "intern", "extern", "signaal"],
-                    [[name(r["directorate"]), _num(r["ei_index"]), str(r["internal_ties"]),
-                      str(r["external_ties"]), Flag("silo") if r["flagged"] else ""]
-                     for r in report["silos"]]))
+        "Silo's (muren tussen directies)",
+        intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd. Een muur "
+               "is sectoraal beleid: beleid dat past binnen één beleidsterrein en waar niet "
+               "grensoverschrijdend gewerkt wordt (§2.5). Silo: minder dan "
+               f"{_pct(st.get('silo_reach_threshold', 0.5))} van de mensen heeft een "
+               "actuele band met een andere directie (bereik) én minstens "
+               f"{_pct(st.get('silo_sectoral_threshold', 0.5))} van de actieve dossiers "
+               "betrekt geen andere directie (sectoraal). Banden zijn actueel: een "
+               f"samenwerking die meer dan {st.get('tie_window_days', 730)} dagen geleden "
+               "eindigde telt niet. E-I = (extern − intern) / (extern + intern) staat "
+               "ernaast maar bepaalt het signaal niet."),
+        table=_silo_table(report["silos"], name))
+
+
+def _levels(report: dict, name: _Names) -> Section | None:
+    levels = report.get("levels")
+    if not levels:
+        return None
+    nl = {"management": "management", "staff": "staf"}
+    return Section(
+        "Per niveau: management en staf",
+        intro="Dezelfde maten op de banden tussen managers onderling en tussen "
+              "stafmedewerkers onderling (§5.3.6, §7.3.1: op managementniveau vindt "
+              "men elkaar, op het niveau van de dossierhouders niet).",
+        table=Table(["niveau", "personen", "banden", "tussen directies", "bereik",
+                     "geïsoleerd", "silo's", "silo-directies"],
+                    [[nl.get(lv, lv), str(sm["people"]), str(sm["ties"]),
+                      str(sm["external_ties"]),
+                      f"{_pct(sm['reach'])} ({sm['reached']}/{sm['people']})",
+                      str(sm["isolated"]), str(sm["silos"]),
+                      ", ".join(name(r["directorate"]) for r in part["silos"]
+                                if r["flagged"]) or "—"]
+                     for lv, part in levels.items() for sm in [part["summary"]]]))
+
+
+def _weak(report: dict, name: _Names) -> Section | None:
+    weak = report.get("weak_junctions")
+    if weak is None:
+        return None
+    least = report.get("settings", {}).get("min_junction_weight", 3)
+    return Section(
+        "Zwakke schakels",
+        intro=(f"Paren integrerend × functioneel met minder dan {least} werkcontexten "
+               "(gedeelde actuele samenwerkingen + dossiers die de ander betrekken); "
+               "het integratiemodel verwacht dat elk paar samenwerkt."),
+        items=[f"{name(c['integrating'])} × {name(c['functional'])}: {c['contexts']} "
+               f"werkcontext(en) ({c['person_ties']} persoonsbanden, "
+               f"{c['collaborations']} samenwerkingen, {c['dossiers']} dossiers)"
+               for c in weak])
 
 
 def _matrix(report: dict, name: _Names) -> Section | None:
@@ -180,14 +239,40 @@ def _upkeep(report: dict, name: _Names) -> Section:
                *(f"Niet geëvalueerd: {name(c)}" for c in up["unevaluated_collaborations"])])
 
 
-def _factors(report: dict) -> Section:
-    return Section(
+
+def _factors(report: dict) -> list[Section]:
+    """Issue 14: the factor profile (median, spread, Table 9, Table 18) and the trend;
+    a report without a profile shows the first definition's means."""
+    profile = report.get("factor_profile")
+    if not profile:
+        return [Section(
+            "Succesfactoren",
+            intro="Gemiddelde score (1 laag – 5 hoog) over de laatste evaluatie van elke "
+                  "samenwerking die de factor scoort.",
+            table=Table(["factor", "gemiddelde", "aantal"],
+                        [[f, _num(v["mean"], 1), str(v["n"])]
+                         for f, v in report["factors"].items()]))]
+    out = [Section(
         "Succesfactoren",
-        intro="Gemiddelde score (1 laag – 5 hoog) over de laatste evaluatie van elke "
-              "samenwerking die de factor scoort.",
-        table=Table(["factor", "gemiddelde", "aantal"],
-                    [[f, _num(v["mean"], 1), str(v["n"])]
-                     for f, v in report["factors"].items()]))
+        intro=(f"Mediaan en spreiding (interkwartielafstand) over {profile['evaluations']} "
+               f"evaluatie(s) sinds {profile['since']}; een factor zonder eigen score "
+               "krijgt de mediaan van zijn subvariabelen. Niveau volgens Tabel 9 "
+               "(1 lage mate … 5 hoge mate); nulmeting: het DGB in 2021 (Tabel 18)."),
+        table=Table(["factor", "mediaan", "niveau", "spreiding", "evaluaties",
+                     "2021 (Tabel 18)"],
+                    [[f["factor"], _num(f["median"], 1),
+                      str(f["level"]) if f["level"] else "—", _num(f["spread"], 2),
+                      str(f["n"]), str(f["baseline"]) if f["baseline"] else "—"]
+                     for f in profile["factors"]]))]
+    years = profile["by_year"]
+    if years:
+        out.append(Section(
+            "Succesfactoren per jaar",
+            intro="Mediaan per kalenderjaar (aantal evaluaties tussen haakjes).",
+            table=Table(["factor", *(f"{y['year']} ({y['evaluations']})" for y in years)],
+                        [[f, *(_num(y["factors"][f]["median"], 1) for y in years)]
+                         for f in (row["factor"] for row in profile["factors"])])))
+    return out
 
 
 def _involvement(report: dict, name: _Names) -> list[Section]:

@@ -31,14 +31,26 @@ def search_text(result: SearchResult) -> str:
         lines.append(f"Bedoelde u: {' / '.join(result.suggestions)}?")
     if not result.hits:
         lines.append(f"No results for {result.query!r}.")
+        help_ = result.help or {}
+        for u in help_.get("units", ()):
+            lines.append(f"  Closest by its tasks: {u['label']} ({u['name']}), head: "
+                         f"{contact(u.get('head'))}")
+        if help_.get("words"):
+            lines.append(f"  Closest words: {', '.join(help_['words'])}")
+        if help_.get("contact"):
+            lines.append(f"  Ask: {help_['contact']}")
         return "\n".join(lines)
+    if result.splits:
+        lines.append("Searched for the parts: " + "; ".join(
+            f"{w} = {' + '.join(p)}" for w, p in result.splits.items()))
     for kind, hits in result.groups().items():
         lines += ["", f"{_KIND_HEADINGS.get(kind, kind)} ({len(hits)})"]
         for h in hits:
             d = h.detail
             if kind == "dossier":
                 closed = "" if d["status"] == "active" else f" ({d['status']})"
-                lines.append(f"  {h.title}{closed}  [{h.id}]")
+                stale = f" (laatst bevestigd {d['reviewed']})" if d.get("stale") else ""
+                lines.append(f"  {h.title}{closed}{stale}  [{h.id}]")
                 lines.append(f"    owner:      {contact(d['owner'])}")
                 if d["deputy"]:
                     lines.append(f"    deputy:     {contact(d['deputy'])}")

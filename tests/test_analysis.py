@@ -25,7 +25,6 @@ from graph.analysis import (
     betweenness,
     brokers,
     ei_index,
-    factor_profile,
     isolated_dossier_holders,
     missing_links,
     overlap_keys,
@@ -34,6 +33,7 @@ from graph.analysis import (
     single_points_of_failure,
     upkeep,
 )
+from graph.factors import latest_means
 from graph.network import people_network
 from registry.validate import registry_from_data
 from tests.conftest import TODAY, make_registry, register
@@ -57,34 +57,64 @@ def test_ei_index():
 
 
 def test_silos_by_hand(reg):
-    rows = {r["directorate"]: r for r in silos(reg)}
-    # DSK: internal a1-a2, a2-a3 = 2; external a1-b1 = 1 -> (1 - 2) / 3 = -0.333
-    assert rows["dsk"]["internal_ties"] == 2 and rows["dsk"]["external_ties"] == 1
+    # Current ties only: c-team ended 2022-06-30, more than 730 days before TODAY, so it
+    # ties no one; a1-b1 stay tied through d-cyber2.  The eight ties of the module
+    # docstring remain.  Nobody heads a unit here, so everyone is staff.
+    rows = {r["directorate"]: r for r in silos(reg, today=TODAY)}
+    # E-I, the column kept beside the measures.  DSK: internal a1-a2, a2-a3 = 2;
+    # external a1-b1 = 1 -> (1 - 2) / 3 = -0.333.  DOBP: external a1-b1, b2-v1 -> +1.
+    # DV: internal 3, external b2-v1 -> -0.5.  HDP: internal h1-h2 -> -1.  KAB, CIO: none.
+    assert (rows["dsk"]["internal_ties"], rows["dsk"]["external_ties"]) == (2, 1)
     assert rows["dsk"]["ei_index"] == pytest.approx(-0.333, abs=5e-4)
-    assert rows["dsk"]["flagged"] is False
-    # DOBP: external a1-b1, b2-v1 = 2; internal 0 -> +1.000
     assert rows["dobp"]["ei_index"] == pytest.approx(1.0)
-    assert rows["dobp"]["flagged"] is False
-    # DV: internal v1-v2, v1-v3, v2-v3 = 3; external b2-v1 = 1 -> -0.500: at the
-    # threshold (-0.5), so flagged
     assert rows["dv"]["ei_index"] == pytest.approx(-0.5)
-    assert rows["dv"]["flagged"] is True
-    # HDP: internal h1-h2, no external tie -> -1.000, flagged
-    assert (rows["hdp"]["ei_index"], rows["hdp"]["flagged"]) == (pytest.approx(-1.0), True)
-    # KAB: k1 has no tie; CIO has no people: no ties at all -> null, flagged
-    for d in ("kabinet-dgb", "cio"):
-        assert rows[d] == {"directorate": d, "ei_index": None, "internal_ties": 0,
-                           "external_ties": 0, "flagged": True}
-    # Order: no ties first, then lowest index first.
-    assert [r["directorate"] for r in silos(reg)] == [
-        "cio", "kabinet-dgb", "hdp", "dv", "dsk", "dobp"]
+    assert rows["hdp"]["ei_index"] == pytest.approx(-1.0)
+    assert rows["kabinet-dgb"]["ei_index"] is None and rows["cio"]["ei_index"] is None
+    # Reach: DSK a1 (of a1, a2, a3) -> 0.333; DOBP b1, b2 -> 1.000; DV v1 -> 0.333;
+    # HDP none of 3 -> 0.000; KAB 0 of 1; CIO has nobody -> None.
+    reach = {d: r["reach"] for d, r in rows.items()}
+    assert reach["dsk"] == pytest.approx(0.333, abs=5e-4)
+    assert reach["dobp"] == 1.0 and reach["hdp"] == 0.0 and reach["kabinet-dgb"] == 0.0
+    assert reach["dv"] == pytest.approx(0.333, abs=5e-4) and reach["cio"] is None
+    assert rows["dobp"]["external_per_person"] == 1.0  # 2 external ties / 2 people
+    # Sectoral share.  DSK: d-strat involves DOBP (and its process all), d-cyber only a
+    # colleague -> 1 of 2 = 0.500.  DOBP: d-cyber2 involves a1 of DSK, d-vast1 nobody
+    # -> 0.500.  HDP: d-pers (process p-pers involves DOBP), d-vast2 (CIO) -> 0.000.
+    # DV: d-veil (HDP through c-veil) -> 0.000.  KAB: d-kab -> 1.000.  CIO: no dossier.
+    share = {d: r["sectoral_share"] for d, r in rows.items()}
+    assert share == {"dsk": 0.5, "dobp": 0.5, "hdp": 0.0, "dv": 0.0, "kabinet-dgb": 1.0,
+                     "cio": None}
+    assert rows["dsk"]["sectoral_dossiers"] == ["d-cyber"]
+    # Flag: reach < 0.5 and sectoral share >= 0.5 -> DSK and KAB.  HDP reaches no one
+    # but none of its dossiers is sectoral; DV's E-I is at -0.5 but it is not flagged.
+    assert {d for d, r in rows.items() if r["flagged"]} == {"dsk", "kabinet-dgb"}
+    # Ties against the integration model.
+    assert rows["dsk"]["tied_with"] == ["dobp"]
+    assert rows["dsk"]["expected"] == ["hdp", "dv", "cio"]
+    assert rows["dsk"]["expected_missing"] == ["hdp", "dv", "cio"]
+    assert rows["dobp"]["expected_missing"] == ["hdp", "cio"]
+    assert rows["dv"]["expected"] == ["dsk", "dobp"] and rows["dv"]["expected_missing"] == ["dsk"]
+    assert rows["kabinet-dgb"]["expected"] == []
+    # Flagged first, then the lowest reach (None first).
+    assert [r["directorate"] for r in silos(reg, today=TODAY)] == [
+        "kabinet-dgb", "dsk", "cio", "hdp", "dv", "dobp"]
 
 
-def test_silo_threshold_setting():
+def test_silo_threshold_is_only_a_reference_line():
     reg = make_registry(REGISTER.replace("schema: 1", "schema: 1\nsettings: "
-                                         "{silo_threshold: -0.2}"))
-    rows = {r["directorate"]: r for r in silos(reg)}
-    assert rows["dsk"]["flagged"] is True  # -0.333 <= -0.2
+                                         "{silo_threshold: 0.9}"))
+    rows = {r["directorate"]: r for r in silos(reg, today=TODAY)}
+    # Every E-I is at or below 0.9 now, yet the flags follow reach and sectoral share.
+    assert {d for d, r in rows.items() if r["flagged"]} == {"dsk", "kabinet-dgb"}
+
+
+def test_silo_thresholds_in_settings():
+    reg = make_registry(REGISTER.replace("schema: 1", "schema: 1\nsettings: "
+                                         "{silo_reach_threshold: 0.4, "
+                                         "silo_sectoral_threshold: 0.6}"))
+    rows = {r["directorate"]: r for r in silos(reg, today=TODAY)}
+    # DSK: reach 0.333 < 0.4 but sectoral 0.5 < 0.6 -> no longer; KAB: 0.0 and 1.0.
+    assert {d for d, r in rows.items() if r["flagged"]} == {"kabinet-dgb"}
 
 
 # -- brokers ------------------------------------------------------------------------------------
@@ -373,12 +403,13 @@ def test_upkeep_by_hand():
     assert up["unevaluated_collaborations"] == ["c1", "c4", "c5"]
 
 
-def test_factor_profile_by_hand():
+def test_factor_means_by_hand():
     reg = make_registry(UPKEEP)
-    # urgentie: c2's latest evaluation scoring it (2025-01-10) gives 2, c4 gives 5
-    #   -> mean 3.5 over 2.  steun: c2's latest evaluation skips it, the one before
-    #   scores 2 -> 2.0 over 1.  middelen: c4 -> 1.0 over 1.  The rest: none.
-    profile = factor_profile(reg)
+    # The report's `factors` key as first defined.  urgentie: c2's latest evaluation
+    # scoring it (2025-01-10) gives 2, c4 gives 5 -> mean 3.5 over 2.  steun: c2's
+    # latest evaluation skips it, the one before scores 2 -> 2.0 over 1.  middelen:
+    # c4 -> 1.0 over 1.  The rest: none.
+    profile = latest_means(reg)
     assert profile["urgentie"] == {"mean": 3.5, "n": 2}
     assert profile["steun"] == {"mean": 2.0, "n": 1}
     assert profile["middelen"] == {"mean": 1.0, "n": 1}
@@ -407,8 +438,13 @@ def test_report_contract(reg):
                                     "directorates_reached"}
     assert [b["betweenness"] for b in r["brokers"]] == sorted(
         (b["betweenness"] for b in r["brokers"]), reverse=True)
-    assert set(r["silos"][0]) == {"directorate", "ei_index", "internal_ties",
-                                  "external_ties", "flagged"}
+    assert set(r["silos"][0]) >= {"directorate", "ei_index", "internal_ties",
+                                  "external_ties", "flagged", "reach", "sectoral_share",
+                                  "external_per_person", "tied_with", "expected",
+                                  "expected_missing"}
+    assert set(r["levels"]) == {"management", "staff"}
+    assert set(r["factor_profile"]) >= {"window_days", "since", "factors", "by_year"}
+    assert isinstance(r["weak_junctions"], list)
     assert {k for row in r["missing_links"] for k in row} >= {
         "kind", "directorates", "dossiers", "people", "reason"}
     assert set(r["upkeep"]) >= {"stale", "unowned_dossiers", "unevaluated_collaborations"}
@@ -443,7 +479,7 @@ def test_report_on_sample(sample):
 
 def test_people_network_reused_by_report(reg):
     # Findings computed from the same network agree with the report.
-    g = people_network(reg)
+    g = people_network(reg, TODAY)
     r = report(reg, TODAY)
     assert r["people_network"] == {"people": 12, "ties": g.number_of_edges(),
                                    "components": nx.number_connected_components(g)}

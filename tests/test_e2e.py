@@ -139,7 +139,7 @@ def test_dashboard_shows_the_flagged_findings(page, server):
     page.goto(base + "/integrator")
     assert page.locator("h1").inner_text() == "Integratordashboard"
     flagged = [r["directorate"] for r in report["silos"] if r["flagged"]]
-    rows = page.locator("table.silos tr.flagged")
+    rows = page.locator("table.silos.all tr.flagged")
     assert rows.count() == len(flagged)
     for i in range(rows.count()):
         assert rows.nth(i).locator(".badge-silo").is_visible()
@@ -149,6 +149,18 @@ def test_dashboard_shows_the_flagged_findings(page, server):
     assert flagged or gaps
     target = rows.first if flagged else page.locator("table.matrix td.gap").first
     assert target.is_visible()
+    # Reach and sectoral share beside E-I, the level split, the weak junctions and the
+    # factor profile with its 2021 baseline are on the page.
+    headers = page.locator("table.silos.all thead th").all_inner_texts()
+    assert headers[:4] == ["Directie", "bereik", "externe banden p.p.", "sectorale dossiers"]
+    assert page.locator("table.levels tbody tr").count() == 2
+    staff = report["levels"]["staff"]["summary"]
+    assert f"({staff['reached']}/{staff['people']})" in page.locator(
+        "table.levels tbody tr").nth(1).inner_text()
+    assert page.locator("ul.weak-junctions li").count() == len(report["weak_junctions"]) > 0
+    page.locator("details#level-staff summary").click()
+    assert page.locator("table.silos.level-staff tr.flagged").first.is_visible()
+    assert page.locator("table.factors thead th").nth(5).inner_text() == "2021 (Tabel 18)"
     isolated = report["isolated_dossier_holders"]
     for row in isolated:
         assert page.locator(f'#isolated-h ~ ul a[href="/person/{row["person"]}"]').count() == 1
@@ -176,7 +188,8 @@ def test_network_view_draws_nodes(page, server):
 def test_lessons_and_sparql_pages_render(page, server):
     base, _ = server
     page.goto(base + "/lessons")
-    assert page.locator("table.factors td.lvl").count() == 7
+    # nine factors (seven of ch. 3, two of §5.4), each with its median and the 2021 baseline
+    assert page.locator("table.factors td.lvl").count() == 2 * 9
     _shot(page, "e2e-lessons")
     page.goto(base + "/sparql")
     page.click("form.sparql button")

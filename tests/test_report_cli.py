@@ -85,16 +85,28 @@ def test_report_on_the_sample():
 def test_markdown_has_every_section(small_report):
     note = render_markdown(small_report)
     headings = re.findall(r"^## (.+)$", note, flags=re.M)
-    assert headings == ["Samenvatting", "Silo's (E-I-index)", "Integratiemodel",
-                        "Ontbrekende verbindingen", "Wie had betrokken moeten zijn",
-                        "Laat betrokken", "Vervanging en capaciteit", "Wiens taak is het?",
-                        "Geïsoleerde dossierhouders",
-                        "Single points of failure", "Verbinders (betweenness)", "Onderhoud",
-                        "Succesfactoren"]
-    # DSK's index in Dutch notation, and the flag on DV (at the threshold).
-    assert "| DSK | -0,333 | 2 | 1 |  |" in note
-    assert "| DV | -0,500 | 3 | 1 | silo |" in note
-    assert "| CIO | — | 0 | 0 | silo |" in note
+    assert headings == ["Samenvatting", "Silo's (muren tussen directies)",
+                        "Per niveau: management en staf", "Integratiemodel",
+                        "Zwakke schakels", "Ontbrekende verbindingen",
+                        "Wie had betrokken moeten zijn", "Laat betrokken",
+                        "Vervanging en capaciteit", "Wiens taak is het?",
+                        "Geïsoleerde dossierhouders", "Single points of failure",
+                        "Verbinders (betweenness)", "Onderhoud", "Succesfactoren",
+                        "Succesfactoren per jaar"]
+    # Reach, sectoral share and the expected partners beside E-I, in Dutch notation: DSK
+    # is a silo (1 of 3 reach out, 1 of 2 dossiers sectoral), DV is not, though its E-I
+    # is -0.5; CIO has nobody and no dossier.
+    assert "| DSK | 33 % (1/3) | 0,33 | 50 % (1/2) | HDP, DV, CIO | -0,333 | 2 | 1 | silo |" \
+        in note
+    assert "| DV | 33 % (1/3) | 0,33 | 0 % (0/1) | DSK | -0,500 | 3 | 1 |  |" in note
+    assert "| CIO | — (0/0) | — | — (0/0) | DSK, DOBP | — | 0 | 0 |  |" in note
+    # Everyone is staff here (nobody heads a unit): management is empty.
+    assert "| management | 0 | 0 | 0 | — (0/0) | 0 | 0 | — |" in note
+    # Staff: ties a1-b1 and b2-v1 cross directorates (4 of 12 reach out); isolated h1, k1.
+    assert "| staf | 12 | 8 | 2 | 33 % (4/12) | 2 | 2 | KAB, DSK |" in note
+    # DOBP x DV: c-bridge and the tie b2-v1 (one working context): weak.
+    assert "- DOBP × DV: 1 werkcontext(en) (1 persoonsbanden, 1 samenwerkingen, 0 dossiers)" \
+        in note
     # The integration matrix: DOBP-DV has one person tie, DSK-HDP no link at all.
     assert "| DSK | geen | geen | geen |" in note
     assert "| DOBP | geen | 1 | geen |" in note

@@ -145,6 +145,13 @@ CASES = [
     ("listed twice", edit("    members: [a-jansen, b-bakker]",
                           "    members: [a-jansen, b-bakker, a-jansen]"),
      "W106", 50, 35, "'a-jansen' is listed twice in 'members'"),
+    ("synonym in two sets", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
+                                 "synonyms:\n  - [cao, loon]\n  - [lonen, salaris]\n"),
+     "W108", 9, 6, "synonym term 'lonen' is also in another set (at test.yaml:8:11)"),
+    ("synonym set too big", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
+                                 "synonyms:\n  - [" + ", ".join(f"t{i}" for i in range(33))
+                                 + "]\n"),
+     "W109", 8, 5, "synonym set of 33 terms: search uses only the first 32"),
 ]
 
 

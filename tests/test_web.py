@@ -231,13 +231,21 @@ def test_dashboard_shows_every_finding_and_the_matrix(mini):
     # DV×DSK has no tie and is marked as a gap.
     matrix = html[html.index('class="data matrix"'):]
     matrix = matrix[:matrix.index("</table>")]
-    assert re.search(r'<td class="num tie"[^>]*>3<span', matrix)
+    # CIO x DSK: cloudteam and cloudstrategie are two working contexts, fewer than 3: weak.
+    assert re.search(r'<td class="num tie weak"[^>]*>3<span', matrix)
     assert matrix.count('class="gap"') == 1
     assert matrix.index('href="/directorate/cio"') < matrix.index('href="/directorate/dv"')
-    # DV has no ties at all: E-I is null and it is flagged.
-    silos = html[html.index('class="data silos"'):]
+    # DV's one person (c-claassen) has no tie and its one dossier involves nobody:
+    # reach 0 %, sectoral 100 % -> flagged; E-I is null beside it.
+    silos = html[html.index('class="data silos all"'):]
     silos = silos[:silos.index("</table>")]
     assert silos.count('class="flagged"') == 1 and "badge-silo" in silos
+    dv = silos[silos.index('href="/directorate/dv"'):]
+    assert "0 % <span class=\"muted\">(0/1)</span>" in dv[:dv.index("</tr>")]
+    assert "100 % <span class=\"muted\">(1/1)</span>" in dv[:dv.index("</tr>")]
+    # The level split, the weak junctions and the profile with its baseline are shown.
+    assert 'class="data levels"' in html and 'id="weak-h"' in html
+    assert "2021 (Tabel 18)" in html
     # the isolated holder, the single points of failure, the process gap is absent
     # (CIO is involved), upkeep and factors are all on the page
     assert 'href="/person/c-claassen"' in html
@@ -326,8 +334,12 @@ def test_lessons_book_filters_and_scores(mini):
     data = mini.get("/lessons.json").get_json()
     assert [e["collaboration"]["id"] for e in data["evaluations"]] == ["cloudteam"]
     prof = {f["factor"]: f for f in data["factors"]}
-    assert prof["urgentie"] == {"factor": "urgentie", "mean": 5.0, "n": 1, "level": 5}
+    # One evaluation (2026-06-01) scores urgentie 5 and middelen 1.
+    assert {k: prof["urgentie"][k] for k in ("median", "spread", "n", "level", "baseline")} \
+        == {"median": 5.0, "spread": 0.0, "n": 1, "level": 5, "baseline": 5}
+    assert (prof["middelen"]["median"], prof["middelen"]["baseline"]) == (1.0, 1)
     assert prof["steun"]["level"] is None
+    assert data["factor_profile"]["factors"] == data["factors"]
     assert mini.get("/lessons.json?q=afstemmen").get_json()["evaluations"]
     assert mini.get("/lessons.json?q=AFSTEMMEN cio").get_json()["evaluations"]
     assert mini.get("/lessons.json?q=nergens").get_json()["evaluations"] == []

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, url_for
 
+from graph.factors import ALL_FACTORS, factor_score
 from registry.model import Registry
-from registry.schema import FACTORS
 
 from .data import snapshot
 from .links import contact, entity_url, factor_level, reason_text, ref, refs
@@ -27,6 +27,12 @@ bp = Blueprint("entities", __name__)
 
 def _date(value: Any) -> str | None:
     return value.isoformat() if value else None
+
+
+def _stale(value: Any) -> bool:
+    """Whether a ``reviewed`` date is past ``settings.stale_after_days`` (searchers see it)."""
+    snap = snapshot()
+    return bool(value) and (snap.today - value).days > snap.registry.settings.stale_after_days
 
 
 def _get(kind: str | tuple[str, ...], id: str) -> Any:
@@ -55,7 +61,7 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
     return {
         "id": u.id, "kind": u.kind, "name": u.name, "abbreviation": u.abbreviation,
         "label": u.label, "head": contact(reg, u.head), "tasks": list(u.tasks),
-        "reviewed": _date(u.reviewed),
+        "reviewed": _date(u.reviewed), "stale": _stale(u.reviewed),
         "people": [contact(reg, p) for p in reg.people_in(u.id)],
         "flags": snap.lookups.flags.get(u.id, []),
     }
@@ -176,7 +182,8 @@ def person(id: str) -> Response:
     data = {
         **contact(reg, id),
         "name": p.name,
-        "reviewed": _date(p.reviewed),
+        "reviewed": _date(p.reviewed), "stale": _stale(p.reviewed),
+        "level": reg.level_of(id),
         "head_of": refs(reg, snap.lookups.heads.get(id, [])),
         "owns": refs(reg, reg.dossiers_owned_by(id)),
         "deputy_for": refs(reg, [d.id for d in named if d.deputy == id]),
@@ -208,6 +215,7 @@ def dossier(id: str) -> Response:
         "penvoerder_explicit": d.penvoerder is not None,
         "involved": refs(reg, d.involved), "authority": ref(reg, d.authority),
         "process": ref(reg, d.process), "reviewed": _date(d.reviewed),
+        "stale": _stale(d.reviewed),
         "involved_directorates": refs(reg, sorted(snap.lookups.involved.get(id, ()))),
         "collaborations": refs(reg, snap.lookups.collaborations_on.get(id, [])),
         "findings": _findings(reg, id),
@@ -245,8 +253,9 @@ def collaboration(id: str) -> Response:
     for e in sorted(c.evaluations, key=lambda e: e.date, reverse=True):
         evaluations.append({
             "date": e.date.isoformat(), "worthwhile": e.worthwhile, "lessons": list(e.lessons),
-            "factors": [{"factor": f, "score": e.factors[f], "level": factor_level(e.factors[f])}
-                        for f in FACTORS if f in e.factors],
+            "factors": [{"factor": f, "score": x, "level": factor_level(x)}
+                        for f in ALL_FACTORS if (x := factor_score(e, f)) is not None],
+            "subfactors": dict(e.subfactors), "scored_by": refs(reg, e.scored_by),
         })
     data = {
         "id": c.id, "kind": "collaboration", "name": c.name, "label": c.name, "type": c.type,
@@ -255,6 +264,7 @@ def collaboration(id: str) -> Response:
         "units": refs(reg, c.directorates), "dossiers": refs(reg, c.dossiers),
         "purpose": c.purpose, "start": _date(c.start), "end": _date(c.end),
         "ended": c.ended(snap.today), "reviewed": _date(c.reviewed),
+        "stale": _stale(c.reviewed),
         "represented": refs(reg, sorted(represented_directorates(reg, id))),
         "evaluations": evaluations,
         "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],

@@ -46,6 +46,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "search.suggest_status": "{n} suggesties; pijl omlaag om er een te kiezen",
         "search.results": "Resultaten voor",
         "search.none": "Niets gevonden.",
+        "search.best": "Beste antwoord",
+        "search.stale": "laatst bevestigd {date}",
+        "search.split": "Gezocht op de delen",
+        "search.help.units": "Deze eenheid heeft taken die er het dichtst bij komen",
+        "search.help.words": "Woorden die er het meest op lijken",
+        "search.help.contact": "Vraag het aan",
         "search.didyoumean": "Bedoelde u",
         "search.kind.dossier": "Dossiers",
         "search.kind.unit": "Directies en afdelingen",
@@ -146,10 +152,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "sum.people": "Personen",
         "sum.dossiers": "Dossiers",
         "sum.collaborations": "Samenwerkingen",
-        "int.silos": "Silo's: E-I-index per directie",
-        "int.silos.explain": "(extern − intern) / (extern + intern) over de banden in het "
-                             "personennetwerk; gemarkeerd bij ≤ {threshold} of zonder "
-                             "externe band.",
+        "int.silos": "Silo's: muren tussen directies",
+        "int.silos.explain": "Een muur is sectoraal beleid: ‘beleid dat past binnen één "
+                             "beleidsterrein en waar niet grensoverschrijdend gewerkt wordt’ "
+                             "(Het doorbreken van muren, §2.5). Een directie is een silo als "
+                             "minder dan {reach} van haar mensen een actuele band met een "
+                             "andere directie heeft én minstens {sectoral} van haar actieve "
+                             "dossiers geen andere directie betrekt. Banden zijn actueel: een "
+                             "samenwerking die meer dan {window} dagen geleden eindigde telt "
+                             "niet. De E-I-index, (extern − intern) / (extern + intern), staat "
+                             "ernaast maar bepaalt het signaal niet: die beweegt met de omvang "
+                             "van interne teams.",
         "int.flagged": "gemarkeerd",
         "int.internal": "intern",
         "int.external": "extern",
@@ -176,7 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "int.stale": "Niet recent bevestigd",
         "int.unowned": "Actieve dossiers zonder dossierhouder",
         "int.unevaluated": "Samenwerkingen zonder recente evaluatie",
-        "int.factors": "Succesfactoren (laatste evaluaties)",
+        "int.factors": "Succesfactoren",
         "int.none": "Geen.",
         "int.days": "dagen",
         "int.more": "En nog {n}.",
@@ -204,9 +217,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "les.heading": "Lessenboek",
         "les.intro": "Alle lessen uit de evaluaties van samenwerkingen, nieuwste eerst.",
         "les.search": "Zoek in de lessen",
-        "les.profile": "Profiel van de zeven succesfactoren",
-        "les.profile.explain": "Gemiddelde over de laatste evaluatie van elke samenwerking die "
-                               "de factor scoort.",
+        "les.profile": "Profiel van de succesfactoren",
+        "les.profile.explain": "Hetzelfde profiel als op het integratordashboard.",
         "les.mean": "gemiddelde",
         "les.n": "aantal",
         "les.count": "{n} evaluaties",
@@ -254,6 +266,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "err.heading": "Fout {status}",
         "err.404": "Niet gevonden",
         "err.back": "Terug naar zoeken",
+        "int.reach": "bereik",
+        "int.per_person": "externe banden p.p.",
+        "int.sectoral": "sectorale dossiers",
+        "int.tied": "banden met",
+        "int.expected_missing": "verwacht, geen band",
+        "int.levels": "Per niveau: management en staf",
+        "int.levels.explain": "Dezelfde maten op de banden tussen managers onderling en tussen "
+                              "stafmedewerkers onderling. Het onderzoek vond: ‘Op het hogere "
+                              "managementniveau weet iedereen elkaar te vinden. Op lager "
+                              "managementniveau, het niveau van de dossierhouders, niet’ "
+                              "(§7.3.1).",
+        "int.level": "niveau",
+        "int.ties": "banden",
+        "int.external_ties": "tussen directies",
+        "int.silos_n": "silo's",
+        "int.isolated_n": "geïsoleerd",
+        "int.top_brokers": "Makelaars",
+        "level.management": "Management",
+        "level.staff": "Staf",
+        "int.weak": "Zwakke schakels",
+        "int.weak.explain": "Paren integrerend × functioneel met minder dan {min} werkcontexten "
+                            "(gedeelde actuele samenwerkingen + dossiers die de ander "
+                            "betrekken). Het integratiemodel verwacht dat elk paar samenwerkt.",
+        "int.contexts": "werkcontexten",
+        "int.matrix.weak": "zwak",
+        "prof.explain": "Mediaan en spreiding (interkwartielafstand) van de scores van "
+                        "evaluaties sinds {since} ({days} dagen); een factor zonder eigen score "
+                        "krijgt de mediaan van zijn subvariabelen. Het niveau volgt de schaal "
+                        "van Tabel 9; de nulmeting is het oordeel over het hele DGB in 2021 "
+                        "(Tabel 18).",
+        "prof.median": "mediaan",
+        "prof.spread": "spreiding",
+        "prof.n": "evaluaties",
+        "prof.baseline": "2021 (Tabel 18)",
+        "prof.scorers": "scoorders",
+        "prof.by_year": "Per jaar",
+        "prof.year": "jaar",
+        "prof.subfactors": "Subvariabelen",
+        "f.scored_by": "gescoord door",
+        "factor.can_do_mentaliteit": "Can-do-mentaliteit",
+        "factor.tvb_in_praktijk": "TVB in de praktijk",
         # issue 13: who should be involved, when, who covers, whose task
         "inv.should": "Wie had betrokken moeten zijn",
         "inv.should.explain": "Dossiers die bij een thema horen terwijl een directie die het "
@@ -330,6 +383,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "search.suggest_status": "{n} suggestions; arrow down to choose one",
         "search.results": "Results for",
         "search.none": "Nothing found.",
+        "search.best": "Best answer",
+        "search.stale": "last confirmed {date}",
+        "search.split": "Searched for the parts",
+        "search.help.units": "This unit's tasks come closest",
+        "search.help.words": "The closest words",
+        "search.help.contact": "Ask",
         "search.didyoumean": "Did you mean",
         "search.kind.dossier": "Dossiers",
         "search.kind.unit": "Directorates and departments",
@@ -428,10 +487,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "sum.people": "People",
         "sum.dossiers": "Dossiers",
         "sum.collaborations": "Collaborations",
-        "int.silos": "Silos: E-I index per directorate",
-        "int.silos.explain": "(external − internal) / (external + internal) over the ties of "
-                             "the people network; flagged at ≤ {threshold} or without any "
-                             "external tie.",
+        "int.silos": "Silos: walls between directorates",
+        "int.silos.explain": "A wall is sectoral policy: ‘policy that fits within one policy "
+                             "field and where no work crosses the border’ (Het doorbreken van "
+                             "muren, §2.5). A directorate is a silo when fewer than {reach} of "
+                             "its people have a current tie to another directorate and at least "
+                             "{sectoral} of its active dossiers involve no other directorate. "
+                             "Ties are current: a collaboration that ended more than {window} "
+                             "days ago does not count. The E-I index, (external − internal) / "
+                             "(external + internal), is shown beside them but does not set the "
+                             "flag: it moves with the size of internal teams.",
         "int.flagged": "flagged",
         "int.internal": "internal",
         "int.external": "external",
@@ -457,7 +522,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "int.stale": "Not recently confirmed",
         "int.unowned": "Active dossiers without an owner",
         "int.unevaluated": "Collaborations without a recent evaluation",
-        "int.factors": "Success factors (latest evaluations)",
+        "int.factors": "Success factors",
         "int.none": "None.",
         "int.days": "days",
         "int.more": "And {n} more.",
@@ -483,9 +548,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "les.heading": "Lessons book",
         "les.intro": "Every lesson from the evaluations of collaborations, newest first.",
         "les.search": "Search the lessons",
-        "les.profile": "Profile of the seven success factors",
-        "les.profile.explain": "Mean over the latest evaluation of each collaboration that "
-                               "scores the factor.",
+        "les.profile": "Profile of the success factors",
+        "les.profile.explain": "The same profile as on the integrator dashboard.",
         "les.mean": "mean",
         "les.n": "count",
         "les.count": "{n} evaluations",
@@ -530,6 +594,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "err.heading": "Error {status}",
         "err.404": "Not found",
         "err.back": "Back to search",
+        "int.reach": "reach",
+        "int.per_person": "external ties per person",
+        "int.sectoral": "sectoral dossiers",
+        "int.tied": "tied with",
+        "int.expected_missing": "expected, no tie",
+        "int.levels": "By level: management and staff",
+        "int.levels.explain": "The same measures on the ties among managers and among staff. "
+                              "The study found: ‘At the higher management level everyone finds "
+                              "each other. At the lower level, that of the dossier holders, "
+                              "they do not’ (§7.3.1).",
+        "int.level": "level",
+        "int.ties": "ties",
+        "int.external_ties": "between directorates",
+        "int.silos_n": "silos",
+        "int.isolated_n": "isolated",
+        "int.top_brokers": "Brokers",
+        "level.management": "Management",
+        "level.staff": "Staff",
+        "int.weak": "Weak junctions",
+        "int.weak.explain": "Integrating × functional pairs with fewer than {min} working "
+                            "contexts (shared current collaborations + dossiers involving the "
+                            "other). The integration model expects every pair to work together.",
+        "int.contexts": "working contexts",
+        "int.matrix.weak": "weak",
+        "prof.explain": "Median and spread (interquartile range) of the scores of evaluations "
+                        "since {since} ({days} days); a factor without a score of its own takes "
+                        "the median of its sub-variables. The level follows the scale of Table "
+                        "9; the baseline is the study's DGB-wide assessment of 2021 (Table 18).",
+        "prof.median": "median",
+        "prof.spread": "spread",
+        "prof.n": "evaluations",
+        "prof.baseline": "2021 (Table 18)",
+        "prof.scorers": "scorers",
+        "prof.by_year": "By year",
+        "prof.year": "year",
+        "prof.subfactors": "Sub-variables",
+        "f.scored_by": "scored by",
+        "factor.can_do_mentaliteit": "Can-do mentality",
+        "factor.tvb_in_praktijk": "TVB in practice",
         "inv.should": "Who should have been involved",
         "inv.should.explain": "Dossiers that belong to a theme while a directorate the theme "
                               "asks for is not involved, and who was missing at the table of "

@@ -18,10 +18,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from werkzeug.exceptions import NotFound
 
-from registry.schema import FACTORS
-
 from .data import snapshot
-from .links import factor_level, reason_text, ref
+from .links import reason_text, ref
 from .render import arg_choice, arg_int, page, page_lists, pagination, render
 
 __all__ = ["bp", "paged_report"]
@@ -30,19 +28,21 @@ bp = Blueprint("integrator", __name__)
 
 #: Top-level keys whose lists stay whole: bounded by the number of directorates.
 _WHOLE = ("integration_matrix", "names", "settings", "summary", "factors", "betweenness",
-          "people_network")
+          "people_network", "factor_profile", "weak_junctions")
 
 
 def _matrix(report: dict) -> dict[str, Any]:
     """Rows = functional directorates, columns = integrating ones; a cell of weight 0 is
-    an integration-model gap."""
+    an integration-model gap, a cell listed in ``weak_junctions`` is marked weak."""
     m = report["integration_matrix"]
+    weak = {(c["functional"], c["integrating"]) for c in report.get("weak_junctions", ())}
     cell = {(c["functional"], c["integrating"]): c for c in m["cells"]}
     return {
         "columns": m["integrating"],
-        "rows": [{"functional": f, "cells": [cell.get((f, i)) or {
+        "rows": [{"functional": f, "cells": [{**(cell.get((f, i)) or {
             "integrating": i, "functional": f, "person_ties": 0, "collaborations": 0,
-            "dossiers": 0, "weight": 0} for i in m["integrating"]]} for f in m["functional"]],
+            "dossiers": 0, "weight": 0}), "weak": (f, i) in weak}
+            for i in m["integrating"]]} for f in m["functional"]],
     }
 
 
@@ -113,15 +113,13 @@ def dashboard() -> Response:
             "dossier_refs": [ref(reg, row["dossier"])],
             "people_refs": [ref(reg, x) for x in row["people"]],
         })
-    factors = [{"factor": f, **report["factors"].get(f, {"mean": None, "n": 0}),
-                "level": factor_level(report["factors"].get(f, {}).get("mean"))}
-               for f in FACTORS]
     upkeep = {k: [ref(reg, i) for i in data["upkeep"][k]]
               for k in ("unowned_dossiers", "unevaluated_collaborations")}
     from .involvement import dashboard_data
 
     return render("integrator.html", data, matrix=_matrix(report), missing=links,
-                  totals=totals, left=left, factors=factors, upkeep=upkeep, counts=counts,
+                  totals=totals, left=left, profile=report["factor_profile"], upkeep=upkeep,
+                  counts=counts,
                   offset=(page_no - 1) * size, pager=data["pagination"],
                   ref=lambda i: ref(reg, i),
                   involvement=dashboard_data(reg, data, None, counts))

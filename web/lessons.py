@@ -1,15 +1,16 @@
 """The lessons book: every evaluation's lessons by collaboration and date, searchable, and
-the seven-factor profile in the thesis's five-level scale (1 low … 5 high)."""
+the factor profile of :func:`graph.factors.factor_profile` (read from the report, the one
+place that builds it) in the thesis's five-level scale (1 low … 5 high)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from registry.schema import FACTORS
-from registry.search import fold
+from graph.factors import ALL_FACTORS, factor_score
+from registry.text import fold
 
 from .data import snapshot
-from .links import factor_level, ref
+from .links import factor_level, ref, refs
 from .render import arg_text, page, render
 
 __all__ = ["bp"]
@@ -26,7 +27,8 @@ def lessons() -> Response:
     entries = []
     for c in reg.collaborations.values():
         for e in c.evaluations:
-            if not e.lessons and not e.factors:
+            scores = {f: s for f in ALL_FACTORS if (s := factor_score(e, f)) is not None}
+            if not e.lessons and not scores:
                 continue
             if words:
                 text = fold(" ".join((c.name, *e.lessons)))
@@ -35,13 +37,12 @@ def lessons() -> Response:
             entries.append({
                 "collaboration": ref(reg, c.id), "type": c.type, "date": e.date.isoformat(),
                 "worthwhile": e.worthwhile, "lessons": list(e.lessons),
-                "factors": [{"factor": f, "score": e.factors[f],
-                             "level": factor_level(e.factors[f])}
-                            for f in FACTORS if f in e.factors],
+                "factors": [{"factor": f, "score": s, "level": factor_level(s)}
+                            for f, s in scores.items()],
+                "scored_by": refs(reg, e.scored_by),
             })
     entries.sort(key=lambda x: (x["date"], x["collaboration"]["id"]), reverse=True)
-    profile = [{"factor": f, **snap.report["factors"].get(f, {"mean": None, "n": 0}),
-                "level": factor_level(snap.report["factors"].get(f, {}).get("mean"))}
-               for f in FACTORS]
-    data = {"query": q, "evaluations": entries, "factors": profile}
+    profile = snap.report["factor_profile"]
+    data = {"query": q, "evaluations": entries, "factors": profile["factors"],
+            "factor_profile": profile}
     return render("lessons.html", data)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import g, url_for
 
+from graph.factors import scale_level
 from graph.reasons import missing_link_reason
 from registry.model import Registry
 
@@ -75,10 +76,9 @@ def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
 
 
 def factor_level(value: float | None) -> int | None:
-    """The thesis's five-level scale (1 low … 5 high) for a score or a mean."""
-    if value is None:
-        return None
-    return min(5, max(1, int(value + 0.5)))
+    """The thesis's five-level scale (Table 9, 1 low … 5 high) for a score or a median:
+    :func:`graph.factors.scale_level`, the one definition."""
+    return scale_level(value)
 
 
 def reason_text(row: dict, names: dict[str, str]) -> str:

@@ -77,8 +77,24 @@ _SCHEMAS: dict[str, dict] = {
     },
     "Finding": _obj({"kind": _STR, "reason": _STR, "reason_shown": _STR,
                      "directorates": _REFS, "dossiers": _REFS, "people": _REFS}),
-    "FactorScore": _obj({"factor": _STR, "score": _INT, "level": _opt(_INT)}),
-    "FactorMean": _obj({"factor": _STR, "mean": _opt(_NUM), "n": _INT, "level": _opt(_INT)}),
+    "FactorScore": _obj({"factor": _STR, "score": _NUM, "level": _opt(_INT)}),
+    "FactorRow": {
+        "description": "One factor of the profile (graph.factors.factor_profile).",
+        **_obj({"factor": _STR, "median": _opt(_NUM), "spread": _opt(_NUM), "n": _INT,
+                "level": _opt(_INT), "baseline": _opt(_INT), "scorers": _INT,
+                "subfactors": _arr(_obj({"key": _STR, "median": _opt(_NUM), "n": _INT,
+                                         "level": _opt(_INT), "baseline": _INT}))})},
+    "FactorProfile": _obj({"window_days": _INT, "since": _DATE, "evaluations": _INT,
+                           "factors": _arr(_ref("FactorRow")),
+                           "by_year": _arr(_obj({"year": _INT, "evaluations": _INT,
+                                                 "factors": {"type": "object"}}))}),
+    "SiloRow": _obj({"directorate": _STR, "ei_index": _opt(_NUM), "flagged": _BOOL},
+                    {"people": _INT, "reach": _opt(_NUM), "reached": _INT,
+                     "external_per_person": _opt(_NUM), "internal_ties": _INT,
+                     "external_ties": _INT, "active_dossiers": _INT,
+                     "sectoral_dossiers": _arr(_STR), "sectoral_share": _opt(_NUM),
+                     "tied_with": _arr(_STR), "expected": _arr(_STR),
+                     "expected_missing": _arr(_STR)}),
     "Health": _obj({
         "ok": _BOOL, "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
         "data_version": _opt(_STR), "today": _opt(_DATE), "loaded_at": _opt(_STR),
@@ -93,7 +109,11 @@ _SCHEMAS: dict[str, dict] = {
         "corrections": {"type": "object", "additionalProperties": _arr(_STR)},
         "hits": _arr(_obj({"id": _STR, "kind": _STR, "url": _opt(_STR), "label": _STR})),
         "groups": {"type": "object", "additionalProperties": _arr(_STR)},
-        "directorates": _arr({"allOf": [_ref("Ref"), _obj({"name": _STR})]})}),
+        "directorates": _arr({"allOf": [_ref("Ref"), _obj({"name": _STR})]}),
+        "splits": {"type": "object", "additionalProperties": _arr(_STR)},
+        "best": _opt(_obj({"id": _STR, "kind": _STR, "label": _STR})),
+        "help": _obj({}, {"units": _arr(_ref("Ref")), "words": _arr(_STR),
+                          "contact": _opt(_STR)})}),
     "Suggest": _obj({"query": _STR, "suggestions": _arr(_obj({
         "id": _STR, "kind": _STR, "label": _STR, "hint": _opt(_STR), "url": _opt(_STR)}))}),
     "Organisation": _obj({
@@ -129,7 +149,8 @@ _SCHEMAS: dict[str, dict] = {
     "Department": {"allOf": [_ref("Unit"), _obj({"directorate": _opt(_ref("Ref")),
                                                  "collaborations": _REFS})]},
     "Person": {"allOf": [_ref("Contact"), _obj({
-        "name": _STR, "reviewed": _opt(_DATE), "head_of": _REFS, "owns": _REFS,
+        "name": _STR, "reviewed": _opt(_DATE), "level": {"enum": ["management", "staff"]},
+        "head_of": _REFS, "owns": _REFS,
         "deputy_for": _REFS, "involved_in": _REFS, "authority_for": _REFS,
         "collaborations": _arr({"allOf": [_ref("Ref"), _obj({"role": _STR,
                                                              "ended": _BOOL})]}),
@@ -168,7 +189,10 @@ _SCHEMAS: dict[str, dict] = {
         "reviewed": _opt(_DATE), "represented": _REFS,
         "evaluations": _arr(_obj({"date": _DATE, "worthwhile": _opt(_INT),
                                   "lessons": _arr(_STR),
-                                  "factors": _arr(_ref("FactorScore"))})),
+                                  "factors": _arr(_ref("FactorScore"))},
+                                 {"subfactors": {"type": "object",
+                                                 "additionalProperties": _INT},
+                                  "scored_by": _REFS})),
         "unevaluated": _BOOL}),
     "Network": _obj({
         "view": {"type": "string", "enum": ["people", "directorates"]},
@@ -185,7 +209,7 @@ _SCHEMAS: dict[str, dict] = {
                                   "date": _DATE, "worthwhile": _opt(_INT),
                                   "lessons": _arr(_STR),
                                   "factors": _arr(_ref("FactorScore"))})),
-        "factors": _arr(_ref("FactorMean"))}),
+        "factors": _arr(_ref("FactorRow")), "factor_profile": _ref("FactorProfile")}),
     "Report": {
         "description": "The integrator's report: the JSON contract of `tvb report`.",
         **_obj({
@@ -193,8 +217,7 @@ _SCHEMAS: dict[str, dict] = {
             "summary": {"type": "object", "additionalProperties": _INT},
             "betweenness": {"type": "object"},
             "brokers": _arr(_obj({"person": _STR, "betweenness": _NUM, "degree": _INT})),
-            "silos": _arr(_obj({"directorate": _STR, "ei_index": _opt(_NUM),
-                                "flagged": _BOOL})),
+            "silos": _arr(_ref("SiloRow")),
             "isolated_dossier_holders": _arr(_obj({"person": _STR, "dossiers": _arr(_STR)})),
             "missing_links": _arr(_obj({"kind": _STR, "directorates": _arr(_STR),
                                         "dossiers": _arr(_STR), "people": _arr(_STR),
@@ -228,7 +251,14 @@ _SCHEMAS: dict[str, dict] = {
             "task_clarity": _obj({"uncovered_tasks": _arr({"type": "object"}),
                                   "unclear_owner": _arr({"type": "object"}),
                                   "overlapping_tasks": _arr({"type": "object"})})},
-            {"names": {"type": "object", "additionalProperties": _STR}})},
+            {"names": {"type": "object", "additionalProperties": _STR},
+             "weak_junctions": _arr(_obj({"integrating": _STR, "functional": _STR,
+                                          "weight": _INT, "contexts": _INT})),
+             "levels": {"type": "object", "additionalProperties": _obj({
+                 "summary": {"type": "object"}, "silos": _arr(_ref("SiloRow")),
+                 "isolated_dossier_holders": _arr(_obj({"person": _STR})),
+                 "brokers": _arr(_obj({"person": _STR, "betweenness": _NUM}))})},
+             "factor_profile": _ref("FactorProfile")})},
     "SparqlResults": {
         "description": "W3C SPARQL 1.1 Query Results JSON (a table, or a boolean for ASK).",
         "oneOf": [
@@ -395,7 +425,7 @@ def spec(app: Any = None) -> dict:
             "collaboration", "A collaboration.", "Collaboration", entity="collaboration",
             example=first(reg.collaborations) if reg else None),
         "/integrator.json": _page("integrator", "Every finding for the integrator.", "Report", [
-            _query("page", {"type": "integer", "minimum": 1},
+            _query("page", {"type": "integer", "minimum": 1, "maximum": 10**9},
                    "Which page of every list (MAX_RETURNED_ROWS rows each; "
                    "pagination.next links the next one)."),
             _query("show", _choice(["all"]),
@@ -405,7 +435,7 @@ def spec(app: Any = None) -> dict:
                    "Which network (default people)."),
             _query("directorate", _choice(directorates) if directorates else _STR,
                    "Show this directorate and its neighbours.")]),
-        "/lessons.json": _page("lessons", "The lessons book and the seven-factor profile.",
+        "/lessons.json": _page("lessons", "The lessons book and the factor profile.",
                                "Lessons", [_query("q", _STR, "Words every listed evaluation "
                                                   "holds (cut at 200 characters).")]),
     }

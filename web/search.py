@@ -53,11 +53,13 @@ def _search_data() -> dict[str, Any]:
     reg = snap.registry
     data: dict[str, Any] = {"query": q, "limit": limit}
     if q:
-        result = snap.search.search(q, limit).as_dict()
+        result = snap.search.search(q, limit, today=snap.today).as_dict()
         data.update(_with_urls(result))
+        # The single best answer first, whatever its kind; the groups hold the rest.
+        data["best"] = data["hits"][0] if data["hits"] else None
     else:
-        data.update({"words": [], "suggestions": [], "corrections": {}, "hits": [],
-                     "groups": {}})
+        data.update({"words": [], "suggestions": [], "corrections": {}, "splits": {},
+                     "hits": [], "groups": {}, "best": None, "help": {}})
     data["directorates"] = [ref(reg, u.id) | {"name": u.name} for u in reg.directorates]
     return data
 
@@ -80,7 +82,7 @@ def suggest() -> Response:
     limit = arg_int("limit", 8, minimum=1, maximum=20)
     rows = []
     if q.strip():
-        for h in snap.search.search(q, limit).as_dict()["hits"]:
+        for h in snap.search.search(q, limit, today=snap.today).as_dict()["hits"]:
             kind = _hit_kind(h)
             if kind == "dossier":
                 owner = h.get("owner") or {}

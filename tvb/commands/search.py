@@ -25,12 +25,13 @@ def command(words, data, today, max_bytes, limit, as_json) -> None:
     """
     from registry.search import SearchIndex, SearchUnavailable
 
-    reg = load_or_exit([data], as_date(today), max_bytes).registry
+    day = as_date(today)
+    reg = load_or_exit([data], day, max_bytes).registry
     try:
         index = SearchIndex.build(reg)
     except SearchUnavailable as exc:
         raise click.ClickException(str(exc)) from None
-    result = index.search(" ".join(words), limit=limit)
+    result = index.search(" ".join(words), limit=limit, today=day)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return

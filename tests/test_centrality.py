@@ -1,0 +1,45 @@
+"""Betweenness in a child process beside the report (issue 14): the same numbers as in
+process, and the in-process fallback when the child fails."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+import graph.centrality as centrality
+from graph.centrality import betweenness, start_betweenness
+
+
+def _graphs():
+    return {"path": (nx.path_graph([f"p{i}" for i in range(6)]), 3),
+            "star": (nx.star_graph(5), 3),
+            "pair": (nx.path_graph(["a", "b"]), 3),
+            "random": (nx.gnm_random_graph(60, 150, seed=7), 10)}
+
+
+@pytest.mark.parametrize("exact_limit", [1000, 20])  # exact, and sampled for "random"
+def test_child_process_gives_the_in_process_numbers(exact_limit):
+    pending = start_betweenness(_graphs(), exact_limit=exact_limit, background=True)
+    assert pending.in_background
+    got = pending.result()
+    for name, (g, k) in _graphs().items():
+        scores, method = betweenness(g, exact_limit=exact_limit, k=k)
+        assert got[name][1] == method
+        assert got[name][0] == pytest.approx(scores, abs=1e-12), name
+    # Path p0 .. p5, exact: p2 lies on 2 * 3 = 6 of the 10 pairs' shortest paths.
+    if exact_limit == 1000:
+        assert got["path"][0]["p2"] == pytest.approx(0.6)
+        assert got["star"][0][0] == pytest.approx(1.0)
+
+
+def test_a_failing_child_falls_back_to_in_process(monkeypatch):
+    monkeypatch.setattr(centrality, "_CHILD", "import sys; sys.exit(3)")
+    pending = start_betweenness(_graphs(), exact_limit=1000, background=True)
+    assert pending.in_background
+    g, _ = _graphs()["path"]
+    assert pending.result()["path"][0] == pytest.approx(betweenness(g)[0])
+
+
+def test_small_networks_stay_in_process():
+    assert not start_betweenness(_graphs(), exact_limit=1000).in_background
+    assert start_betweenness(_graphs(), exact_limit=20).in_background
