@@ -262,3 +262,15 @@ def test_entries_are_stored_compressed(data, tmp_path):
     start = _HEADER.size + length
     kind, report = pickle.loads(zlib.decompress(raw[start + offset:start + offset + n]))
     assert kind == "value" and report == snap.report
+
+
+def test_the_store_is_the_one_copy_of_the_rdf(data, tmp_path):
+    """Issue 18: production holds one RDF store (Oxigraph); neither the N-Triples it was
+    loaded from nor an rdflib graph stay in the snapshot."""
+    import rdflib
+
+    for cache in (False, tmp_path / "cache"):
+        snap = build_snapshot([data], TODAY, cache=cache)
+        assert len(snap.store) > 0
+        held = list(vars(snap).values())
+        assert not any(isinstance(v, bytes | rdflib.Graph) for v in held)
