@@ -20,7 +20,16 @@ from werkzeug.exceptions import NotFound
 
 from .data import snapshot
 from .links import reason_text, ref
-from .render import arg_choice, arg_int, page, page_lists, pagination, render
+from .render import (
+    arg_choice,
+    arg_int,
+    json_response,
+    page,
+    page_lists,
+    pagination,
+    render,
+    wants_json,
+)
 
 __all__ = ["bp", "paged_report"]
 
@@ -59,14 +68,19 @@ def _ids(value: Any, names: dict[str, str], out: set[str]) -> None:
             _ids(v, names, out)
 
 
-def paged_report(report: dict, page_no: int, size: int) -> tuple[dict, dict[str, int]]:
+def paged_report(report: dict, page_no: int, size: int, *,
+                 all_names: bool = False) -> tuple[dict, dict[str, int]]:
     """Page *page_no* of the report as the dashboard's JSON twin shows it (see the module
-    docstring), and every list's full length by dotted path."""
+    docstring), and every list's full length by dotted path.  ``all_names`` keeps every
+    name (for the HTML page, which looks names up and never shows the table)."""
     view = {k: v for k, v in report.items() if k != "names"}
     view["missing_links"] = [r for r in report["missing_links"] if r["kind"] != "process"]
     view.setdefault("process_gaps", [])
     paged, counts = page_lists(view, page_no, size, keep=_WHOLE)
     names = report.get("names", {})
+    if all_names:
+        paged["names"] = names
+        return paged, counts
     on_page: set[str] = set()
     _ids(paged, names, on_page)
     paged["names"] = {i: names[i] for i in sorted(on_page)}
@@ -82,11 +96,14 @@ def dashboard() -> Response:
     arg_choice("show", ["all"], None)  # the old "show all" link: pages replaced it
     size = int(current_app.config.get("MAX_RETURNED_ROWS", 100))
     page_no = arg_int("page", 1, minimum=1, maximum=10**9)
-    data, counts = paged_report(report, page_no, size)
+    as_json = wants_json()
+    data, counts = paged_report(report, page_no, size, all_names=not as_json)
     data["pagination"] = pagination(page_no, size, counts)
     if page_no > data["pagination"]["pages"]:
         raise NotFound(f"page {page_no} does not exist "
                        f"({data['pagination']['pages']} pages)")
+    if as_json:  # the rest is presentation
+        return json_response(data)
     names = data["names"]
     links: dict[str, list[dict]] = {"integration-model": [], "process": [], "overlap": []}
     # Rows of each kind after this page: the kinds share one paged list.
