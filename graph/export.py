@@ -102,7 +102,7 @@ def _turtle(graph: Graph) -> bytes:
             s = str(term)
             cut = max(s.rfind("#"), s.rfind("/")) + 1
             prefix = prefix_of.get(s[:cut]) if cut else None
-            if prefix is not None and _LOCAL_NAME.match(s[cut:]):
+            if prefix is not None and _LOCAL_NAME.fullmatch(s[cut:]):
                 text = f"{prefix}:{s[cut:]}"
             else:
                 text = iri_ref(s)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from registry.diagnostics import Diagnostic
-from registry.load import DEFAULT_MAX_BYTES, ReadError, expand_paths
+from registry.diagnostics import Diagnostic, Loc
+from registry.load import DEFAULT_MAX_BYTES, ReadError, check_paths, expand_paths
 from registry.model import Registry
 from registry.validate import load_registry
 
@@ -214,6 +214,12 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
     """
     day = today or dt.date.today()
     store = key = version = None
+    try:
+        # Before anything reads a byte (the cache's digests too): a FIFO would block the
+        # reader, a link out of the folder would be read.
+        check_paths(paths)
+    except ReadError as exc:
+        raise SnapshotError([exc.diagnostic]) from None
     # A file over the size limit is refused by the load below, never served from a cache.
     if cache and _within(paths, max_bytes):
         from .cache import SnapshotCache
@@ -277,6 +283,11 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
     return tuple(out)
 
 
+#: Seconds without a look at the files after which the watcher counts as stalled: longer
+#: than the load of the largest register the input limit admits.
+STALLED_AFTER = 300.0
+
+
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
@@ -296,41 +307,81 @@ class SnapshotHolder:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        #: When the watcher last looked at the files, and what went wrong in the watcher
+        #: itself (not in the data) the last time, if anything: see :meth:`watcher_health`.
+        self.checked_at: float | None = None
+        self.watcher_error: str | None = None
+        self.watcher_interval: float | None = None
 
     def refresh(self, force: bool = False) -> bool:
         """Rebuild if the files changed since the last attempt.  Returns True when a new
-        snapshot went online.  Never raises for bad data."""
+        snapshot went online.  Never raises: whatever goes wrong while loading (bad data,
+        or a bug) becomes a diagnostic in :attr:`errors`, and the last good snapshot stays."""
         with self._lock:
-            # A new day can make entries stale, so it counts as a change too.
-            fp = (fingerprint(self.paths), self.fixed_today or dt.date.today())
-            if not force and fp == self._fingerprint:
-                return False
+            fp = None
             try:
+                # A new day can make entries stale, so it counts as a change too.
+                fp = (fingerprint(self.paths), self.fixed_today or dt.date.today())
+                self.checked_at = time.time()
+                if not force and fp == self._fingerprint:
+                    return False
                 snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
                                       max_bytes=self.max_bytes, fast=self.fast)
+                # The files may have changed while we read them (an editor's save): keep
+                # the old fingerprint then, so the next refresh reads them again.
+                same = fingerprint(self.paths) == fp[0]
             except SnapshotError as exc:
                 self.errors = exc.diagnostics
                 self._fingerprint = fp
                 return False
-            # The files may have changed while we read them (an editor's save): keep the
-            # old fingerprint then, so the next refresh reads them again.
-            self._fingerprint = fp if fingerprint(self.paths) == fp[0] else None
+            except Exception as exc:  # noqa: BLE001 - the watcher must outlive any bug
+                where = str(self.paths[0]) if self.paths else "<data>"
+                self.errors = [Diagnostic(Loc(where), "error", "E003",
+                                          "the data could not be loaded: internal error "
+                                          f"({type(exc).__name__}); please report this")]
+                self._fingerprint = fp  # tried again when the files change
+                return False
+            self._fingerprint = fp if same else None
             self.current = snap  # one assignment: readers see the old or the new, whole
             self.errors = []
             self.loaded_at = time.time()
             return True
 
     def start_watching(self, interval: float = 2.0) -> None:
-        """Poll the files every *interval* seconds in a daemon thread."""
-        if self._thread is not None:
+        """Poll the files every *interval* seconds in a daemon thread that nothing stops
+        but :meth:`stop`."""
+        if self._thread is not None and self._thread.is_alive():
             return
+        self.watcher_interval = interval
 
         def run() -> None:
             while not self._stop.wait(interval):
-                self.refresh()
+                try:
+                    self.refresh()
+                    self.watcher_error = None
+                except BaseException as exc:  # noqa: BLE001 - even MemoryError: try again later
+                    self.watcher_error = type(exc).__name__
 
         self._thread = threading.Thread(target=run, name="tvb-data-watcher", daemon=True)
         self._thread.start()
+
+    def watcher_health(self) -> dict:
+        """The watcher's own state: ``off`` (not asked to watch), ``running`` (it looked
+        at the files within a few intervals), ``stalled`` (it did not: a load is hanging),
+        ``failed`` (its last round raised) or ``dead`` (its thread is gone)."""
+        if self.watcher_interval is None or self._stop.is_set():
+            state = "off"
+        elif self._thread is None or not self._thread.is_alive():
+            state = "dead"
+        elif self.watcher_error:
+            state = "failed"
+        elif self.checked_at is not None and \
+                time.time() - self.checked_at > max(STALLED_AFTER, 10 * self.watcher_interval):
+            state = "stalled"
+        else:
+            state = "running"
+        return {"state": state, "interval": self.watcher_interval,
+                "checked_at": self.checked_at, "error": self.watcher_error}
 
     def stop(self) -> None:
         self._stop.set()

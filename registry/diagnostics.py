@@ -9,6 +9,8 @@ the line and column are looked up in the file's position index when it is report
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -21,7 +23,41 @@ __all__ = [
     "format_json",
     "format_github",
     "summary_line",
+    "cap",
+    "printable",
+    "MAX_MESSAGE",
+    "MAX_PER_CODE",
+    "MAX_DIAGNOSTICS",
 ]
+
+#: Characters of a message at most: a message may quote the data (an unknown key of a
+#: megabyte), and a diagnostic is one line for a person to read.
+MAX_MESSAGE = 400
+#: Diagnostics kept of one code, and of all codes, in a report (:func:`cap`); the rest
+#: is counted in one closing line per code.
+MAX_PER_CODE = 200
+MAX_DIAGNOSTICS = 2000
+
+# C0 and C1 controls and DEL (a terminal acts on ESC sequences, BEL, backspace …) and the
+# line and paragraph separators; what a message quotes from the data is shown escaped.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """*text* with control characters written as escapes (``\\x1b``, ``\\n``), so that
+    printing it cannot move the cursor, retitle the terminal or break a line."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _bounded(message: str) -> str:
+    message = printable(message)
+    if len(message) <= MAX_MESSAGE:
+        return message
+    cut = len(message) - MAX_MESSAGE + 1
+    head = MAX_MESSAGE - 80
+    return f"{message[:head]}…{message[head + cut:]}"  # keep the end: "did you mean"
 
 Severity = Literal["error", "warning"]
 Path = tuple[str | int, ...]
@@ -50,6 +86,13 @@ class Diagnostic:
     code: str
     message: str
     related: tuple[Loc, ...] = field(default=())
+    #: For the closing line of a capped report (:func:`cap`): how many it stands for.
+    hidden: int = field(default=0, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every message is one printable line of bounded length, whoever made it.
+        if len(self.message) > MAX_MESSAGE or _UNPRINTABLE.search(self.message):
+            object.__setattr__(self, "message", _bounded(self.message))
 
     @property
     def sort_key(self) -> tuple:
@@ -74,9 +117,38 @@ def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
 
 
+def cap(diagnostics: Sequence[Diagnostic], per_code: int = MAX_PER_CODE,
+        total: int = MAX_DIAGNOSTICS, hidden: dict[str, int] | None = None) -> list[Diagnostic]:
+    """The first *per_code* diagnostics of each code and *total* in all (in the given
+    order, which is by position), and for each code with more a closing diagnostic
+    "… and N more" at the place of the last one shown.  *hidden* counts, by code, those
+    already left out before (see ``registry.validate``)."""
+    kept: list[Diagnostic] = []
+    shown: Counter[str] = Counter()
+    hidden = Counter(hidden or {})
+    last: dict[str, Diagnostic] = {}
+    for d in diagnostics:
+        if shown[d.code] < per_code and len(kept) < total:
+            kept.append(d)
+            shown[d.code] += 1
+            last[d.code] = d
+        else:
+            hidden[d.code] += 1
+            last.setdefault(d.code, d)
+    for code, n in hidden.items():
+        d = last.get(code)
+        if d is None or not n:
+            continue
+        kept.append(Diagnostic(d.loc, d.severity, code,
+                               f"and {n:,} more {d.severity}s [{code}] like this, not shown",
+                               hidden=n))
+    return kept
+
+
 def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
+    # A closing line of a capped report counts for the findings it stands for.
+    errors = sum(d.hidden or 1 for d in diagnostics if d.severity == "error")
+    warnings = sum(d.hidden or 1 for d in diagnostics if d.severity != "error")
     if not diagnostics:
         return "no problems found"
     parts = []
@@ -88,7 +160,7 @@ def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    lines = [str(d) for d in diagnostics]
+    lines = [printable(str(d)) for d in diagnostics]  # a file name may hold ESC too
     lines.append(summary_line(diagnostics))
     return "\n".join(lines)
 

@@ -36,7 +36,7 @@ from functools import partial
 from yaml.resolver import Resolver
 
 from .diagnostics import Loc
-from .load import MAX_DEPTH, PathT, Positions, SourceFile, construct_scalar
+from .load import MAX_DEPTH, InvalidScalar, PathT, Positions, SourceFile, construct_scalar
 
 __all__ = ["parse_fast", "FastPositions", "available"]
 
@@ -68,6 +68,7 @@ _LONG_LINE = re.compile(r"\n[^\n]{1000}")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
 _AFTER_QUOTE = re.compile(r"['\"](.)")
 _MAX_LINE = 1000  # libyaml refuses implicit keys longer than 1024 characters
+_FIND_LIMIT = 16  # mappings with more keys are looked up through an index
 
 
 def _refused(text: str) -> bool:
@@ -179,7 +180,8 @@ class FastPositions(Positions):
     """
 
     __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_children",
-                 "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key", "_val", "_find")
+                 "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key", "_val", "_find",
+                 "_keyed", "_count")
 
     def __init__(self, file: str, data: object, tree: object, buf: bytearray, body: bytes):
         super().__init__(file)
@@ -192,6 +194,8 @@ class FastPositions(Positions):
         self._key = partial(_ryml.Tree_key, tree)
         self._val = partial(_ryml.Tree_val, tree)
         self._find = partial(_ryml.Tree_find_child, tree)
+        self._count = partial(_ryml.Tree_num_children, tree)
+        self._keyed: dict[int, dict[str, int]] = {}  # large mappings: key → node
         self._buf = buf  # ryml's views point into it: keep it alive with the tree
         self._base = _address(memoryview(buf))
         self._body = body
@@ -283,9 +287,15 @@ class FastPositions(Positions):
         parent = self.node(path[:-1])
         k = path[-1]
         if k.__class__ is str:
-            if not self._type(parent) & _MAP:
+            keyed = self._keyed.get(parent)
+            if keyed is not None:
+                node = keyed.get(k, _NONE)
+            elif not self._type(parent) & _MAP:
                 raise _Unsure("not a map")
-            node = self._find(parent, k)
+            elif self._count(parent) > _FIND_LIMIT:
+                node = self._key_index(parent).get(k, _NONE)
+            else:
+                node = self._find(parent, k)  # a linear search, in C
         else:
             kids = self._children.get(parent)
             if kids is None:
@@ -304,6 +314,19 @@ class FastPositions(Positions):
         if self._type(node) & (_MAP | _SEQ):
             self._nodes[path] = node  # containers are looked up again for their children
         return node
+
+    def _key_index(self, parent: int) -> dict[str, int]:
+        """Key → node of a large mapping, built once: a search per key would make the
+        lookups quadratic in the size of the mapping."""
+        index: dict[str, int] = {}
+        c = self._first(parent)
+        while c != _NONE:
+            view = self._key(c)
+            if view is not None:
+                index.setdefault(str(view, "utf-8"), c)
+            c = self._next(c)
+        self._keyed[parent] = index
+        return index
 
     def _item_offsets(self, seq: int) -> list[int | None]:
         """Where each item of a sequence starts, for the items that are block mappings
@@ -485,7 +508,10 @@ class _Converter:
 
     @staticmethod
     def scalar(tag: str, text: str) -> object:
-        value, ok = construct_scalar(tag, text)
+        try:
+            value, ok = construct_scalar(tag, text)
+        except InvalidScalar:
+            raise _Unsure("an invalid scalar") from None  # PyYAML reports it, positioned
         if not ok:
             raise _Unsure("a tag the register refuses")  # PyYAML reports it with its position
         return value

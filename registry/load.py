@@ -22,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic, Loc
+from .diagnostics import MAX_PER_CODE, Diagnostic, Loc
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -38,7 +39,11 @@ __all__ = [
     "parse_bytes",
     "construct_scalar",
     "expand_paths",
+    "check_paths",
+    "AliasBudget",
     "ReadError",
+    "InvalidScalar",
+    "NumberTooLong",
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -47,6 +52,16 @@ MAX_DEPTH = 64
 # what was written: that is what an alias ("billion laughs") bomb relies on.
 MAX_EXPANSION = 10
 EXPANSION_SLACK = 10_000
+#: Values that aliases may add, in all files of one register together: forty files each
+#: within the ten-fold rule would otherwise still build billions of objects.
+MAX_ALIAS_VALUES = 1_000_000
+#: Values (scalars, lists, mappings) one file may hold.  PyYAML's node tree takes about
+#: 300 bytes a value; a 50 MB file of ``[1,1,1,…]`` would hold 25 million.  The largest
+#: realistic register within the size limit (100,000 people) holds about 4 million.
+MAX_VALUES = 5_000_000
+#: Characters a number may be written with.  A longer one is refused before it is
+#: converted: ``0b1…1`` with 200,000 digits is a valid YAML int that no report can print.
+MAX_NUMBER_CHARS = 40
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")  # only its construct_* methods are used
@@ -78,6 +93,24 @@ class ReadError(Exception):
 class InvalidDate(str):
     """A scalar that looks like a date but is not one (``2026-02-30``); kept as text so
     the validator can say so at the right place."""
+
+
+class NumberTooLong(str):
+    """A number written with more than :data:`MAX_NUMBER_CHARS` characters, kept as its
+    text (never converted) so that the validator reports it as out of range."""
+
+
+class InvalidScalar(ValueError):
+    """An explicit tag whose value that type cannot hold (``!!bool maybe``, ``!!int ''``)."""
+
+
+class AliasBudget:
+    """How many values aliases may still add across the files of one register."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, values: int = MAX_ALIAS_VALUES):
+        self.left = values
 
 
 class Positions:
@@ -137,9 +170,11 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
+            # Not only regular files: a FIFO or a socket named *.yaml is listed, so that
+            # check_paths refuses it by name instead of the register silently lacking it.
             out.extend(sorted(
                 f for f in p.rglob("*")
-                if f.suffix in (".yaml", ".yml") and f.is_file()
+                if f.suffix in (".yaml", ".yml") and not f.is_dir()
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ))
         else:
@@ -147,31 +182,111 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return out
 
 
+def check_paths(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, Path | None]]:
+    """The files of *paths* (as :func:`expand_paths`), each with the folder it must stay
+    inside (None for a file named directly).  Raises :class:`ReadError` for a file of a
+    folder that is a link leading outside it, or for anything that is not a regular file
+    (a FIFO would block every reader, a device would be read without end)."""
+    out: list[tuple[Path, Path | None]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            root = p.resolve()
+            for f in expand_paths([p]):
+                try:
+                    inside = f.resolve(strict=True).is_relative_to(root)
+                except (OSError, RuntimeError):  # a dangling or looping link
+                    inside = False
+                if not inside:
+                    raise ReadError(_diag(str(f), 1, 1, "E003",
+                                          "refused: a link to a file outside the data folder "
+                                          f"{str(p)!r}; copy the file into the folder instead"))
+                out.append((f, root))
+        else:
+            out.append((p, None))
+    for f, _ in out:
+        try:
+            mode = f.stat().st_mode
+        except OSError:
+            continue  # read_source says why
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise ReadError(_diag(str(f), 1, 1, "E003", f"refused: {_kind(mode)}, not a "
+                                  "regular file"))
+    return out
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
 def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
-                fast: bool = True) -> SourceFile:
+                fast: bool = True, budget: AliasBudget | None = None) -> SourceFile:
     """Read and parse one file.  Raises :class:`ReadError` when the file cannot be read
     at all; YAML problems are returned as diagnostics on the result.  ``fast`` tries
-    :mod:`registry.fastyaml` first (same result, sooner)."""
+    :mod:`registry.fastyaml` first (same result, sooner); *budget* is shared by the files
+    of one register (:data:`MAX_ALIAS_VALUES`)."""
     name = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise ReadError(_diag(name, 1, 1, "E003",
-                                  f"file is {size / 2**20:.1f} MiB, over the limit of "
-                                  f"{max_bytes / 2**20:.1f} MiB (raise it with --max-bytes)"))
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        # Non-blocking, so that a FIFO put in place after any earlier check cannot hang
+        # the reader; what was opened is then checked, not the name.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ReadError(_diag(name, 1, 1, "E003", "file not found")) from None
     except IsADirectoryError:
         raise ReadError(_diag(name, 1, 1, "E003", "is a folder, not a file")) from None
     except OSError as exc:
         raise ReadError(_diag(name, 1, 1, "E003", f"cannot read file: {exc.strerror}")) from None
-    return parse_bytes(raw, name, fast=fast)
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise ReadError(_diag(name, 1, 1, "E003", "is a folder, not a file"))
+            if not stat.S_ISREG(st.st_mode):
+                raise ReadError(_diag(name, 1, 1, "E003",
+                                      f"refused: {_kind(st.st_mode)}, not a regular file"))
+            if st.st_size > max_bytes:
+                raise ReadError(_diag(name, 1, 1, "E003",
+                                      f"file is {st.st_size / 2**20:.1f} MiB, over the limit of "
+                                      f"{max_bytes / 2**20:.1f} MiB (raise it with --max-bytes)"))
+            raw = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ReadError(_diag(name, 1, 1, "E003",
+                                  f"cannot read file: {exc.strerror}")) from None
+    if len(raw) > max_bytes:  # it grew while being read
+        raise ReadError(_diag(name, 1, 1, "E003", f"file is over the limit of "
+                              f"{max_bytes / 2**20:.1f} MiB (raise it with --max-bytes)"))
+    return parse_bytes(raw, name, fast=fast, budget=budget)
 
 
-def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> SourceFile:
-    """Parse register YAML from bytes (see :func:`read_source`); PyYAML unless ``fast``."""
+def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False,
+                budget: AliasBudget | None = None) -> SourceFile:
+    """Parse register YAML from bytes (see :func:`read_source`); PyYAML unless ``fast``.
+
+    Whatever goes wrong inside the parsers ends as a diagnostic on the result (or a
+    :class:`ReadError`), never as another exception."""
+    try:
+        return _parse_bytes(raw, name, fast, budget)
+    except ReadError:
+        raise
+    except RecursionError:
+        src = SourceFile(file=name, sha256=hashlib.sha256(raw).hexdigest())
+        src.positions = Positions(name)
+        src.diagnostics.append(_diag(name, 1, 1, "E003", "nested too deeply to read"))
+        return src
+    except Exception as exc:  # noqa: BLE001 - a parser's bug must not take a reader down
+        src = SourceFile(file=name, sha256=hashlib.sha256(raw).hexdigest())
+        src.positions = Positions(name)
+        src.diagnostics.append(_diag(name, 1, 1, "E003", "the file could not be read "
+                                     f"({type(exc).__name__}); please report this"))
+        return src
+
+
+def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) -> SourceFile:
     src = SourceFile(file=name, sha256=hashlib.sha256(raw).hexdigest())
     src.positions = Positions(name)
     try:
@@ -192,6 +307,10 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> Sour
         body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
         if parse_fast(body, text, src):
             return src
+    if _too_many_values(text):
+        src.diagnostics.append(_diag(name, 1, 1, "E003", f"the file holds more than "
+                                     f"{MAX_VALUES:,} values; split it or write it out"))
+        return src
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -212,19 +331,61 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False) -> Sour
     except yaml.YAMLError as exc:
         src.diagnostics.append(_diag(name, 1, 1, "E001", f"YAML syntax: {exc}"))
         return src
-    if node is None:
-        src.data = {}
+    if node is None or _is_null(node):
+        src.data = {}  # an empty file, or one holding only '~' or 'null': E004
         return src
     # Without an alias ('*') nothing expands: skip the count, a third of a large load.
-    if "*" in text and \
-            _expanded_size(node) > MAX_EXPANSION * _unique_size(node) + EXPANSION_SLACK:
-        src.diagnostics.append(_diag(name, 1, 1, "E003",
-                                     "aliases expand to a document many times larger than the "
-                                     "file (an alias bomb); write the values out instead"))
-        return src
+    if "*" in text:
+        expanded, unique = _expanded_size(node), _unique_size(node)
+        if expanded > MAX_EXPANSION * unique + EXPANSION_SLACK:
+            src.diagnostics.append(_diag(name, 1, 1, "E003",
+                                         "aliases expand to a document many times larger than "
+                                         "the file (an alias bomb); write the values out instead"))
+            return src
+        budget = budget if budget is not None else AliasBudget()
+        if expanded - unique > budget.left:
+            src.diagnostics.append(_diag(name, 1, 1, "E003",
+                                         f"aliases add more than {MAX_ALIAS_VALUES:,} values "
+                                         "across the files of the register (an alias bomb); "
+                                         "write the values out instead"))
+            budget.left = 0
+            return src
+        budget.left -= expanded - unique
     builder = _Builder(src)
     src.data = builder.build(node, (), 0)
+    if builder.hidden:
+        last = src.diagnostics[-1]
+        src.diagnostics.append(Diagnostic(last.loc, "error", last.code,
+                                          f"and {builder.hidden:,} more problems like these "
+                                          "in this file, not shown", hidden=builder.hidden))
     return src
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent,
+                yaml.AliasEvent)
+
+
+def _too_many_values(text: str) -> bool:
+    """Whether *text* holds more than :data:`MAX_VALUES` values, found before PyYAML
+    builds its tree of them.  Every value but the first needs a separator (``,`` ``:``
+    ``-`` a line break or a bracket), so most files are cleared by counting those; only
+    a file that might hold too many is parsed, as a stream, to count them exactly."""
+    if 2 * sum(text.count(c) for c in ",:-\n[{") + 2 <= MAX_VALUES:
+        return False
+    n = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                n += 1
+                if n > MAX_VALUES:
+                    return True
+    except yaml.YAMLError:
+        return False  # compose reports it, positioned
+    return False
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _diag(file: str, line: int, col: int, code: str, message: str) -> Diagnostic:
@@ -287,8 +448,12 @@ class _Builder:
         self.src = src
         self.pos = src.positions
         self.name = src.file
+        self.hidden = 0
 
     def error(self, node: yaml.Node, code: str, message: str) -> None:
+        if len(self.src.diagnostics) >= MAX_PER_CODE:
+            self.hidden += 1  # counted, shown as one line at the end (a million tags)
+            return
         m = node.start_mark
         self.src.diagnostics.append(_diag(self.name, m.line + 1, m.column + 1, code, message))
 
@@ -298,7 +463,8 @@ class _Builder:
             self.error(node, "E003", f"nesting deeper than {MAX_DEPTH} levels")
             return None
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            return None if value is _INVALID else value
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 self.error(node, "E003", f"unsupported YAML tag {node.tag!r}")
@@ -310,7 +476,10 @@ class _Builder:
         out: dict[object, object] = {}
         for knode, vnode in node.value:
             key = self.scalar(knode) if isinstance(knode, yaml.ScalarNode) else None
-            if key is None or not isinstance(key, str | int | bool | float):
+            if key is _INVALID:
+                continue  # said so already
+            if key is None or not isinstance(key, str | int | bool | float) \
+                    or isinstance(key, NumberTooLong):
                 self.error(knode, "E007", "mapping keys must be plain text")
                 continue
             if isinstance(key, bool | float):
@@ -332,24 +501,61 @@ class _Builder:
             return None
         tag = node.tag
         if tag not in _SAFE_SCALAR_TAGS:
-            self.error(node, "E003", f"unsupported YAML tag {tag!r}")
+            self.error(node, "E003", f"unsupported YAML tag {_excerpt(tag)!r}")
             return None
-        return construct_scalar(tag, node.value)[0]
+        try:
+            return construct_scalar(tag, node.value)[0]
+        except InvalidScalar as exc:
+            self.error(node, "E007", str(exc))
+            return _INVALID
+
+
+_INVALID = object()  # a scalar already reported
+
+
+def _excerpt(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def construct_scalar(tag: str, text: str) -> tuple[object, bool]:
     """The value of a scalar with a safe *tag*, as this loader builds it, and True; or
-    ``(None, False)`` for a tag the register refuses."""
+    ``(None, False)`` for a tag the register refuses.
+
+    Raises :class:`InvalidScalar` when an explicit tag names a type the text is not
+    (``!!bool maybe``, ``!!int ''``, ``!!timestamp 'hello'``).  A number written with more
+    than :data:`MAX_NUMBER_CHARS` characters comes back as :class:`NumberTooLong`.
+    """
     if tag == _STR_TAG:
         return text, True
     if tag not in _SAFE_SCALAR_TAGS:
         return None, False
+    if tag in (_INT_TAG, _FLOAT_TAG) and len(text) > MAX_NUMBER_CHARS:
+        return NumberTooLong(text), True
     try:
         # Call the constructor directly: construct_object would cache every node.
         value = _SCALAR_CONSTRUCTOR.yaml_constructors[tag](
             _SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, text))
-    except (ValueError, OverflowError, yaml.YAMLError):
+    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors assume valid text
+        if not _resolves_to(tag, text):  # an explicit tag on text of another type
+            raise InvalidScalar(_invalid(tag, text)) from exc
+        # Text PyYAML itself took for this type (2026-02-30): kept for the validator.
         return (InvalidDate(text) if tag == _TIMESTAMP_TAG else text), True
     if isinstance(value, dt.datetime):
         return InvalidDate(text), True  # a register date has no time of day
     return value, True
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+def _resolves_to(tag: str, text: str) -> bool:
+    """Whether PyYAML would give plain *text* this *tag* by itself (not an explicit tag)."""
+    return any(t == tag and r.match(text)
+               for t, r in yaml.resolver.Resolver.yaml_implicit_resolvers.get(text[:1], []))
+
+
+def _invalid(tag: str, text: str) -> str:
+    short = tag.rsplit(":", 1)[-1]
+    shown = _excerpt(text, 40)
+    return f"'{shown}' is not a valid !!{short} value; write it without the tag, or fix it"

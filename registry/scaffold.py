@@ -52,7 +52,7 @@ def skeleton_fields(reg: Registry, kind: str, entry_id: str,
     """(key, value as YAML, commented-out) for each line of the skeleton."""
     if kind not in KINDS:
         raise ScaffoldError(f"cannot make a '{kind}'; choose from {', '.join(KINDS)}")
-    if not re.match(ID_PATTERN, entry_id):
+    if not re.fullmatch(ID_PATTERN, entry_id):
         raise ScaffoldError(f"invalid id '{entry_id}': use lowercase letters, digits and "
                             "hyphens, starting with a letter or digit")
     if entry_id in reg:

@@ -9,11 +9,13 @@ code rule
 ==== =================================================================
 E001 YAML syntax error
 E002 duplicate mapping key (YAML would silently keep the last one)
-E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth)
+E003 unreadable or refused input (size, encoding, NUL, alias bomb, tag, depth, a link
+     out of the data folder, a FIFO, socket or device)
 E004 an empty file; ``organisation`` or ``settings`` given twice across files
 E005 unknown key
 E006 missing required field
-E007 wrong type (text, list, mapping, number, URI expected)
+E007 wrong type (text, list, mapping, number, URI expected; a tag its value does not
+     fit; a control character in text)
 E008 reference to an unknown id
 E009 reference to the wrong kind (an owner that is a directorate)
 E010 value not among the allowed ones
@@ -47,13 +49,16 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
-from .diagnostics import Diagnostic, Loc, sort_unique
+from .diagnostics import MAX_PER_CODE, Diagnostic, Loc, cap, sort_unique
 from .load import (
     DEFAULT_MAX_BYTES,
+    AliasBudget,
     InvalidDate,
+    NumberTooLong,
     Positions,
     ReadError,
     SourceFile,
+    check_paths,
     expand_paths,
     parse_bytes,
     read_source,
@@ -79,9 +84,17 @@ __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text"
            "registry_from_data", "CHECKS",
            "did_you_mean"]
 
-_ID_RE = re.compile(ID_PATTERN)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_URI_RE = re.compile(r'^(https?://|urn:)[^\s<>"{}|\\^`]+$')
+_ID_RE = re.compile(ID_PATTERN)  # used with fullmatch: '$' alone would accept "id\n"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_URI_RE = re.compile(r'(?:https?://|urn:)[^\s<>"{}|\\^`]+')
+# Control characters (C0 but the tab, DEL, C1) and the Unicode line and paragraph
+# separators: a name holding ESC ] 0; … BEL retitles the terminal of whoever runs
+# `tvb validate`, a line break splits what is printed as one line.
+_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Multi-line text may hold line breaks and tabs, nothing else of the above.
+_CONTROL_MULTILINE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: Text fields that may span lines; every other text is one line.
+_MULTILINE = frozenset({"description", "purpose", "lessons"})
 MAX_ID_LENGTH = 80
 PathT = tuple[str | int, ...]
 
@@ -160,10 +173,23 @@ class _Checker:
         self.sections: dict[str, tuple[object, _Record]] = {}
         # Synonym sets of all files: (terms, location of the set, locations of the terms).
         self.synonyms: list[tuple[tuple[str, ...], Loc, tuple[Loc, ...]]] = []
+        self.counts: dict[str, int] = {}  # diagnostics made, by code (kept or not)
 
     def add(self, loc: Loc, code: str, message: str, severity: str = "error",
             related: tuple[Loc, ...] = ()) -> None:
-        self.diagnostics.append(Diagnostic(loc, severity, code, message, related))  # type: ignore[arg-type]
+        # Only the first few of a code are kept (the rest is counted): a file of a million
+        # empty entries must not make millions of diagnostics.
+        n = self.counts[code] = self.counts.get(code, 0) + 1
+        if n <= MAX_PER_CODE:
+            self.diagnostics.append(Diagnostic(loc, severity, code, message, related))  # type: ignore[arg-type]
+
+    def room(self, code: str) -> bool:
+        """Whether a diagnostic of *code* would still be kept; if not, count it.  Lets a
+        caller skip looking up a position that nobody will see."""
+        if self.counts.get(code, 0) < MAX_PER_CODE:
+            return True
+        self.counts[code] += 1
+        return False
 
     # -- shape ------------------------------------------------------------------------
     def check_mapping(self, value: object, spec: str, path: PathT, pos: Positions,
@@ -176,12 +202,14 @@ class _Checker:
         for key, item in value.items():
             f = fields.get(key)
             if f is None:
-                self.add(pos.loc((*path, key), at_key=True), "E005",
-                         f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+                if self.room("E005"):
+                    self.add(pos.loc((*path, key), at_key=True), "E005",
+                             f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
                 continue
             # The common valid cases inline: most fields are text, a reference or a date.
             t = f.type
-            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())):
+            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())) \
+                    and not _CONTROL_RE.search(item, 0, len(item.rstrip("\n"))):
                 clean[key] = item
                 continue
             if t == "date" and item.__class__ is dt.date:
@@ -191,7 +219,7 @@ class _Checker:
             if checked is not None:
                 clean[key] = checked
         for name in _REQUIRED[spec] if required is None else required:
-            if name not in value:
+            if name not in value and self.room("E006"):
                 self.add(pos.loc(path), "E006", f"{what} is missing required field '{name}'")
         return clean
 
@@ -208,6 +236,8 @@ class _Checker:
 
     def _check_text(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if isinstance(value, str) and value.strip():
+            if _has_control(f, value):
+                return self._control_error(pos.loc(path), f, value)
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)  # a number written where text is expected is still text
@@ -217,7 +247,7 @@ class _Checker:
         if not isinstance(value, str | int) or isinstance(value, bool):
             return self._type_error(pos.loc(path), f, "an id")
         value = str(value)
-        if len(value) > MAX_ID_LENGTH or not _ID_RE.match(value):
+        if len(value) > MAX_ID_LENGTH or not _ID_RE.fullmatch(value):
             shown = value if len(value) <= 60 else value[:57] + "..."
             self.add(pos.loc(path), "E013",
                      f"invalid id '{shown}': use lowercase letters, digits and "
@@ -241,7 +271,10 @@ class _Checker:
         for i, item in enumerate(value):
             if t == "texts":
                 if isinstance(item, str) and item.strip():
-                    out.append(item)
+                    if _has_control(f, item):
+                        self._control_error(pos.loc((*path, i)), f, item)
+                    else:
+                        out.append(item)
                 else:
                     self.add(pos.loc((*path, i)), "E007",
                              f"each item of '{f.name}' must be non-empty text")
@@ -259,6 +292,12 @@ class _Checker:
     def _check_number(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         """``int`` (a whole number) and ``number``, within the field's range."""
         whole = f.type == "int"
+        if isinstance(value, NumberTooLong):  # never converted: see registry.load
+            lo, hi = f.minimum, f.maximum
+            rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+            self.add(pos.loc(path), "E014", f"'{f.name}' is a number of {len(value):,} "
+                     f"characters, out of range: must be {rng}")
+            return None
         ok = isinstance(value, int) if whole else isinstance(value, int | float)
         # NaN passes every range check below, and JSON (reports, the viewer) has none.
         if not ok or isinstance(value, bool) or value != value:
@@ -272,8 +311,9 @@ class _Checker:
 
     def _check_uri(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         # No characters that IRIs forbid: '>' or '"' would end the IRI in Turtle or
-        # N-Triples and let the value write triples of its own.
-        if isinstance(value, str) and _URI_RE.match(value):
+        # N-Triples and let the value write triples of its own.  And then the rules the
+        # SPARQL store applies, or every query would fail.
+        if isinstance(value, str) and _URI_RE.fullmatch(value) and _valid_iri(value):
             return value
         return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
 
@@ -333,12 +373,19 @@ class _Checker:
         if value.__class__ is dt.date:
             return value
         text = str(value)
-        if isinstance(value, str | InvalidDate) and _DATE_RE.match(text):
+        if isinstance(value, str | InvalidDate) and _DATE_RE.fullmatch(text):
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 pass
         self.add(pos.loc(path), "E011", f"'{f.name}' is '{text}', not a valid date (YYYY-MM-DD)")
+        return None
+
+    def _control_error(self, loc: Loc, f: Field, value: str) -> None:
+        char = _has_control(f, value)
+        code = ord(char.group()) if char else 0
+        self.add(loc, "E007", f"'{f.name}' holds a control character (U+{code:04X}); "
+                 "write text without it" + ("" if f.name in _MULTILINE else " on one line"))
         return None
 
     def _type_error(self, loc: Loc, f: Field, want: str) -> None:
@@ -524,6 +571,28 @@ def _has_word(text: str) -> bool:
 
 # -- building the model --------------------------------------------------------------------
 #: The check of each field type (:attr:`registry.schema.Field.type`).
+def _has_control(f: Field, value: str) -> re.Match | None:
+    """The first control character that *value* may not hold in field *f*.  The line
+    break that ends a block scalar (``name: >``) is allowed everywhere."""
+    if f.name in _MULTILINE:
+        return _CONTROL_MULTILINE_RE.search(value)
+    return _CONTROL_RE.search(value, 0, len(value.rstrip("\n")))
+
+
+def _valid_iri(value: str) -> bool:
+    """Whether Oxigraph (the SPARQL store) takes *value* as an IRI: an IRI it refuses
+    would make the export, and then every SPARQL query, fail."""
+    try:
+        from pyoxigraph import NamedNode
+    except ImportError:  # pragma: no cover - a runtime dependency
+        return True
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], object]] = {
     "text": _Checker._check_text,
     "id": _Checker._check_id,
@@ -742,7 +811,9 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
     for name, check in CHECKS.items():
         if name not in skip:
             check(reg, today, ck)
-    return LoadResult(reg, sort_unique(ck.diagnostics), sources)
+    kept = sort_unique(ck.diagnostics)
+    hidden = {code: n - MAX_PER_CODE for code, n in ck.counts.items() if n > MAX_PER_CODE}
+    return LoadResult(reg, cap(kept, hidden=hidden), sources)
 
 
 def _data_version(sources: list[SourceFile]) -> str:
@@ -764,7 +835,7 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     paths = list(paths)
-    files = expand_paths(paths)
+    files = [f for f, _ in check_paths(paths)]
     for p in paths:
         if os.path.isdir(p) and not expand_paths([p]):
             raise ReadError(Diagnostic(Loc(str(p)), "error", "E003",
@@ -774,7 +845,9 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return build_registry([read_source(f, max_bytes, fast=fast) for f in files],
+        budget = AliasBudget()  # shared: aliases are bounded across all the files
+        return build_registry([read_source(f, max_bytes, fast=fast, budget=budget)
+                               for f in files],
                               today=today, skip=skip)
     finally:
         if collecting:

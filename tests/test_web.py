@@ -252,7 +252,7 @@ def test_dashboard_shows_every_finding_and_the_matrix(mini):
     spof = html[html.index('id="spof-h"'):]
     spof = spof[:spof.index("</section>")]
     assert 'href="/person/a-aalberts"' in spof and 'href="/person/b-bosman"' in spof
-    assert "DSK (integrerend) en DV (functioneel) delen geen" in html
+    assert "\u2068DSK\u2069 (integrerend) en \u2068DV\u2069 (functioneel) delen geen" in html
     assert "lvl-5" in html and "lvl-1" in html
 
 

@@ -83,5 +83,13 @@ def factor_level(value: float | None) -> int | None:
 
 def reason_text(row: dict, names: dict[str, str]) -> str:
     """The reason of a missing link in the request's language (see
-    :func:`graph.reasons.missing_link_reason`)."""
-    return missing_link_reason(row, lambda i: names.get(i, i), g.get("lang", "nl")) + "."
+    :func:`graph.reasons.missing_link_reason`).  Every name and word from the data stands
+    between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: the sentence is plain text
+    (no ``<bdi>`` possible), and a right-to-left override in a title must not reverse
+    the rest of it."""
+    return missing_link_reason(row, lambda i: _isolate(names.get(i, i)), g.get("lang", "nl"),
+                               _isolate) + "."
+
+
+def _isolate(text: str) -> str:
+    return f"\u2068{text}\u2069"

@@ -98,7 +98,9 @@ _SCHEMAS: dict[str, dict] = {
     "Health": _obj({
         "ok": _BOOL, "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
         "data_version": _opt(_STR), "today": _opt(_DATE), "loaded_at": _opt(_STR),
-        "last_reload_failed": _BOOL, "errors": _INT, "warnings": _INT}),
+        "last_reload_failed": _BOOL, "errors": _INT, "warnings": _INT,
+        "watcher": {"type": "string", "enum": ["off", "running", "stalled", "failed", "dead"]},
+        "checked_at": _opt(_STR)}),
     "Diagnostic": _obj({"file": _STR, "line": _INT, "column": _INT, "severity": _STR,
                         "code": _STR, "message": _STR}),
     "Status": {"allOf": [_ref("Health"), _obj({

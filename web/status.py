@@ -25,15 +25,20 @@ def health_data() -> dict:
     """What a monitor needs: is a snapshot online, which, and did the last reload fail."""
     h = holder()
     snap = h.current
+    watcher = h.watcher_health()
+    unwell = bool(h.errors) or watcher["state"] in ("dead", "failed", "stalled")
     return {
         "ok": snap is not None,
-        "status": "unavailable" if snap is None else "degraded" if h.errors else "ok",
+        "status": "unavailable" if snap is None else "degraded" if unwell else "ok",
         "data_version": snap.data_version if snap else None,
         "today": snap.today.isoformat() if snap else None,
         "loaded_at": _when(h.loaded_at),
         "last_reload_failed": bool(h.errors),
-        "errors": len(h.errors),
-        "warnings": len(snap.warnings) if snap else 0,
+        # Counted whole: a capped list ends with a line that stands for the rest.
+        "errors": sum(d.hidden or 1 for d in h.errors),
+        "warnings": sum(d.hidden or 1 for d in snap.warnings) if snap else 0,
+        "watcher": watcher["state"],
+        "checked_at": _when(watcher["checked_at"]),
     }
 
 

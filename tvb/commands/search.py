@@ -35,6 +35,8 @@ def command(words, data, today, max_bytes, limit, as_json) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
+    from registry.diagnostics import printable
     from render.search import search_text
 
-    click.echo(search_text(result))
+    # Line by line, so that only what the data holds is escaped (no terminal control).
+    click.echo("\n".join(map(printable, search_text(result).split("\n"))))
