@@ -136,7 +136,8 @@ def _make_folder(folder: Path) -> None:
 
 
 def _tool_version() -> str:
-    """The package version and a digest of the modules whose output is cached."""
+    """The package version and a digest of the modules (and the ontology file) whose
+    output is cached."""
     from importlib import metadata
 
     import graph
@@ -148,7 +149,9 @@ def _tool_version() -> str:
         version = "0"
     h = hashlib.sha256(version.encode())
     for pkg in (registry, graph):
-        for f in sorted(Path(pkg.__file__).parent.glob("*.py")):
+        # the ontology (tvb.ttl) is compiled into the cached N-Triples too
+        folder = Path(pkg.__file__).parent
+        for f in sorted([*folder.glob("*.py"), *folder.glob("*.ttl")]):
             st = f.stat()
             h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()

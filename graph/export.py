@@ -5,9 +5,12 @@ written so that the same register gives the same bytes on every run (subjects, l
 ``@graph`` nodes are sorted), which keeps exports diffable.  Turtle is written here rather
 than by rdflib, which is too slow for a register of government size (see :func:`_turtle`).
 
-The CSV export has one table per kind — people, units, dossiers, collaborations,
-memberships — given here as plain rows (:func:`tables`; lists joined with ``"; "``);
-:mod:`render.tables` writes them, neutralising formulas, into a folder or a zip file.
+The CSV export has one table per kind — people, units, dossiers, processes,
+collaborations, memberships — given here as plain rows (:func:`tables`).  A list is one
+cell holding a JSON array (``["Strategie", "Kennis"]``; ``[]`` when empty): unambiguous
+whatever the items contain (a task may hold ``;`` or ``,``), and read back with any JSON
+parser.  :mod:`render.tables` writes them, neutralising formulas, into a folder or a zip
+file.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ __all__ = [
 #: Export format name → rdflib serializer name.
 RDF_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
 #: The CSV tables, in the order they are written.
-TABLES = ("people", "units", "dossiers", "collaborations", "memberships")
+TABLES = ("people", "units", "dossiers", "processes", "collaborations", "memberships")
 
 
 
@@ -170,7 +173,8 @@ def write_rdf(registry: Registry, fmt: str, out: str | os.PathLike | IO[bytes]) 
 
 # -- CSV tables -------------------------------------------------------------------------------
 def _join(values: Iterable[str]) -> str:
-    return "; ".join(values)
+    """A list as one cell: a JSON array (unambiguous, unlike joining with a separator)."""
+    return json.dumps(list(values), ensure_ascii=False)
 
 
 def _name(reg: Registry, id: str | None) -> str:
@@ -199,6 +203,10 @@ def tables(registry: Registry) -> dict[str, Table]:
             ("id", "title", "status", "owner", "owner_name", "deputy", "penvoerder",
              "involved", "authority", "process", "keywords", "description", "reviewed", "iri"),
             _dossier_rows(registry)),
+        "processes": (
+            ("id", "name", "description", "penvoerder", "penvoerder_name", "involve_all",
+             "must_involve", "dossiers", "reviewed", "iri"),
+            _process_rows(registry)),
         "collaborations": (
             ("id", "name", "kind", "mode", "lead", "members", "units", "dossiers", "purpose",
              "start", "end", "evaluations", "latest_evaluation", "latest_worthwhile",
@@ -229,6 +237,20 @@ def _dossier_rows(reg: Registry) -> Iterator[tuple]:
         yield (d.id, d.title, d.status, d.owner, _name(reg, d.owner), d.deputy,
                reg.penvoerder_of(d.id), _join(d.involved), d.authority, d.process,
                _join(d.keywords), d.description, d.reviewed, entity_iri(reg, d.id))
+
+
+def _process_rows(reg: Registry) -> Iterator[tuple]:
+    from .network import required_directorates
+
+    followed: dict[str, list[str]] = {}
+    for d in reg.dossiers.values():
+        if d.process:
+            followed.setdefault(d.process, []).append(d.id)
+    for p in reg.processes.values():
+        # 'all' spelt out as the analysis reads it (every directorate but staff)
+        yield (p.id, p.name, p.description, p.penvoerder, _name(reg, p.penvoerder),
+               p.involve == "all", _join(required_directorates(reg, p.involve)),
+               _join(followed.get(p.id, ())), p.reviewed, entity_iri(reg, p.id))
 
 
 def _collaboration_rows(reg: Registry) -> Iterator[tuple]:

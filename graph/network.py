@@ -22,7 +22,6 @@ Three graphs, each built once per snapshot:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -38,6 +37,9 @@ __all__ = [
     "EDGE_TYPES",
     "current_collaborations",
     "typed_graph",
+    "NETWORKS",
+    "GRAPHML_DEFAULTS",
+    "graphml_graph",
     "write_graphml",
     "people_network",
     "directorate_network",
@@ -50,8 +52,9 @@ __all__ = [
 #: Edge types of the typed graph, read "source <type> target".
 EDGE_TYPES: Mapping[str, str] = {
     "unit_of": "department → its directorate; directorate → the organisation",
-    "head_of": "person → the unit (or the organisation) they head",
-    "member_of": "person → the unit they work in",
+    "head_of": "person → the unit (or the organisation) they head (implies member_of "
+               "when they work there)",
+    "member_of": "person → the unit they work in, unless they head it (then head_of)",
     "owner": "dossier → its dossier holder (person)",
     "deputy": "dossier → the owner's stand-in (person)",
     "involved": "dossier → a unit or person who must be consulted",
@@ -61,7 +64,7 @@ EDGE_TYPES: Mapping[str, str] = {
     "process": "dossier → the process it follows",
     "involve": "process → a directorate it requires (attribute via_all for 'involve: all')",
     "member": "collaboration → a member (person or external unit)",
-    "lead": "collaboration → its lead (person)",
+    "lead": "collaboration → its lead (person; implies member)",
     "collaboration_unit": "collaboration → a unit taking part without named members",
     "dossier": "collaboration → a dossier it works on",
 }
@@ -96,7 +99,8 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
     person, dossier, process, collaboration, external), ``label`` (for Gephi) and the entity's
     scalar fields; lists are joined with ``'; '`` and absent values are left out.  Edges
     are keyed by their ``type`` (:data:`EDGE_TYPES`), so at most one edge of a type joins
-    two nodes.  Dates are ISO strings.
+    two nodes, and where one relation implies another (``head_of`` → ``member_of``,
+    ``lead`` → ``member``) only the stronger one is drawn.  Dates are ISO strings.
     """
     g = nx.MultiDiGraph()
     g.graph["data_version"] = reg.data_version
@@ -142,7 +146,10 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
         _edge(g, u.id, u.parent or (org.id if org else None), "unit_of")
         _edge(g, u.head, u.id, "head_of")
     for p in reg.people.values():
-        _edge(g, p.id, p.unit, "member_of")
+        # head_of implies member_of (as org:headOf is a sub-property of org:memberOf):
+        # a head who works in the unit they head gets the one edge, not two parallel ones.
+        if reg.units.get(p.unit) is None or reg.units[p.unit].head != p.id:
+            _edge(g, p.id, p.unit, "member_of")
     for d in reg.dossiers.values():
         _edge(g, d.id, d.owner, "owner")
         _edge(g, d.id, d.deputy, "deputy")
@@ -158,7 +165,8 @@ def typed_graph(reg: Registry) -> nx.MultiDiGraph:
             _edge(g, pr.id, ref, "involve", via_all=pr.involve == "all")
     for c in reg.collaborations.values():
         for pid in c.members:
-            _edge(g, c.id, pid, "member")
+            if pid != c.lead:  # lead implies member: one edge, not two
+                _edge(g, c.id, pid, "member")
         _edge(g, c.id, c.lead, "lead")
         for uid in c.directorates:
             _edge(g, c.id, uid, "collaboration_unit")
@@ -175,19 +183,163 @@ def required_directorates(reg: Registry, involve: tuple[str, ...] | str) -> tupl
     return tuple(involve)
 
 
-def write_graphml(registry: Registry, path_or_file: str | os.PathLike | IO[bytes]) -> None:
-    """Write the typed graph as GraphML (UTF-8) with typed attributes, for Gephi.
+#: The networks ``tvb export --format graphml --network`` can write.
+NETWORKS = ("typed", "people", "directorates")
 
-    ``networkx.read_graphml(path, force_multigraph=True)`` gives back the same nodes,
-    edges (keyed by type) and attributes.
+
+def graphml_graph(registry: Registry, network: str = "typed",
+                  today: dt.date | None = None) -> nx.Graph:
+    """The network as written to GraphML: ``typed`` (:func:`typed_graph`), ``people``
+    (:func:`people_network`) or ``directorates`` (:func:`directorate_network`).
+
+    Prepared for readers that take GraphML strictly (graphology, Gephi, igraph):
+
+    * every edge of the typed graph has a unique id (``e0``, ``e1`` … in a stable
+      order) and its type as the data attribute ``type``; the undirected networks'
+      edges have no id (GraphML allows that, and they are simple graphs);
+    * every node has a ``label`` (for Gephi) and no attribute is ``None``;
+    * ``today`` selects the collaborations that still tie people, as the findings do
+      (:func:`current_collaborations`; all of them without it);
+    * :data:`GRAPHML_DEFAULTS` gives the keys a ``<default>``, so that a reader fills a
+      missing value with what it means (``active`` is false only on closed dossiers;
+      an absent text is empty).  Numbers have no default: a node without a score
+      simply has none, which igraph reads as NaN.
     """
+    if network == "typed":
+        src = typed_graph(registry)
+        g: nx.Graph = nx.MultiDiGraph()
+        g.graph.update(src.graph)
+        g.add_nodes_from(src.nodes(data=True))
+        # sorted, so the same register gives the same ids
+        edges = sorted(src.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1]))
+        g.add_edges_from((u, v, f"e{i}", d) for i, (u, v, _, d) in enumerate(edges))
+    elif network == "people":
+        src = people_network(registry, today)
+        g = nx.Graph(src)
+        for pid, data in g.nodes(data=True):
+            data["label"] = registry.people[pid].name
+    elif network == "directorates":
+        g = nx.Graph(directorate_network(registry, people_network(registry, today),
+                                         today=today))
+    else:
+        raise ValueError(f"unknown network {network!r}; choose from {', '.join(NETWORKS)}")
+    for _, data in (*g.nodes(data=True), *((None, d) for *_, d in g.edges(data=True))):
+        for k in [k for k, v in data.items() if v is None]:
+            del data[k]
+    g.graph["node_default"] = _defaults(d for _, d in g.nodes(data=True))
+    g.graph["edge_default"] = _defaults(d for *_, d in g.edges(data=True))
+    return g
+
+
+#: ``<default>`` of the GraphML keys that are not text (every text key defaults to "").
+GRAPHML_DEFAULTS: Mapping[str, object] = {
+    "active": True,      # only a closed dossier is not active
+    "explicit": False,   # a penvoerder edge derived from the owner's directorate
+    "via_all": False,    # an involve edge spelt out from 'involve: all'
+    "evaluations": 0,    # a collaboration never evaluated
+}
+
+
+def _defaults(attrs: Iterable[Mapping[str, object]]) -> dict[str, object]:
+    """The ``<default>`` of each key: :data:`GRAPHML_DEFAULTS`, else ``""`` for a key
+    whose values are all text; numbers get none."""
+    kinds: dict[str, set[type]] = defaultdict(set)
+    for d in attrs:
+        for k, v in d.items():
+            kinds[k].add(type(v))
+    return {k: GRAPHML_DEFAULTS[k] if k in GRAPHML_DEFAULTS else ""
+            for k, types in sorted(kinds.items())
+            if k in GRAPHML_DEFAULTS or types == {str}}
+
+
+def write_graphml(registry: Registry, path_or_file: str | os.PathLike | IO[bytes],
+                  network: str = "typed", today: dt.date | None = None) -> None:
+    """Write a network (:func:`graphml_graph`) as GraphML (UTF-8) with typed attributes
+    and key defaults, for Gephi, igraph, graphology, networkx and yEd.
+
+    ``networkx.read_graphml(path, force_multigraph=True)`` gives back the same nodes and
+    attributes, and each edge with its ``type``.  The same register gives the same bytes.
+    """
+    data = graphml_bytes(graphml_graph(registry, network, today))
     if isinstance(path_or_file, str | os.PathLike):
-        buf = io.BytesIO()
-        nx.write_graphml(typed_graph(registry), buf, encoding="utf-8", prettyprint=True)
-        write_atomic(path_or_file, buf.getvalue())
-        return
-    nx.write_graphml(typed_graph(registry), path_or_file, encoding="utf-8",
-                     prettyprint=True)
+        write_atomic(path_or_file, data)
+    else:
+        path_or_file.write(data)
+
+
+_GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _graphml_type(types: set[type]) -> str:
+    if types <= {bool}:
+        return "boolean"
+    if types <= {int}:
+        return "long"
+    if types <= {int, float}:
+        return "double"
+    return "string"
+
+
+def _graphml_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # xs:boolean; Python's "True" is not one
+    return str(value)
+
+
+def graphml_bytes(g: nx.Graph) -> bytes:
+    """A graph as a GraphML document (the GraphML 1.0 schema, UTF-8).
+
+    Written here rather than by :func:`networkx.write_graphml`, which writes booleans as
+    ``True``/``False`` (not ``xs:boolean``), and, for a multigraph, the edge key as the
+    edge id.  Keys are declared with ``attr.type`` from the values and the ``<default>``
+    of ``g.graph["node_default"]``/``["edge_default"]``; a multigraph's edge keys become
+    the edge ids (they must be unique in the document), a simple graph's edges get none.
+    Nodes and edges keep the graph's order.  $O(n + m)$.
+    """
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("graphml", {
+        "xmlns": _GRAPHML_NS, "xmlns:xsi": _XSI,
+        "xsi:schemaLocation": f"{_GRAPHML_NS} {_GRAPHML_NS}/1.0/graphml.xsd"})
+    multi = g.is_multigraph()
+    node_items = list(g.nodes(data=True))
+    edge_items = list(g.edges(keys=True, data=True)) if multi else \
+        [(u, v, None, d) for u, v, d in g.edges(data=True)]
+    keys: dict[tuple[str, str], str] = {}
+    graph_attrs = {k: v for k, v in g.graph.items()
+                   if k not in ("node_default", "edge_default") and v is not None}
+    for where, items, defaults in (
+            ("graph", [graph_attrs], {}),
+            ("node", [d for _, d in node_items], g.graph.get("node_default", {})),
+            ("edge", [d for *_, d in edge_items], g.graph.get("edge_default", {}))):
+        types: dict[str, set[type]] = defaultdict(set)
+        for d in items:
+            for k, v in d.items():
+                types[k].add(type(v))
+        for name in sorted(types):
+            key_id = keys[where, name] = f"{where[0]}_{name}"
+            key = ET.SubElement(root, "key", {"id": key_id, "for": where, "attr.name": name,
+                                              "attr.type": _graphml_type(types[name])})
+            if name in defaults:
+                ET.SubElement(key, "default").text = _graphml_text(defaults[name])
+    graph_el = ET.SubElement(root, "graph", {
+        "id": "G", "edgedefault": "directed" if g.is_directed() else "undirected"})
+
+    def data(el, where: str, attrs: Mapping[str, object]) -> None:
+        for k, v in attrs.items():
+            ET.SubElement(el, "data", {"key": keys[where, k]}).text = _graphml_text(v)
+
+    data(graph_el, "graph", graph_attrs)
+    for n, d in node_items:
+        data(ET.SubElement(graph_el, "node", {"id": str(n)}), "node", d)
+    for u, v, k, d in edge_items:
+        attrs = {"source": str(u), "target": str(v)}
+        if k is not None:
+            attrs["id"] = str(k)
+        data(ET.SubElement(graph_el, "edge", attrs), "edge", d)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 # -- who takes part in what --------------------------------------------------------------------

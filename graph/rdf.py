@@ -19,7 +19,11 @@ and are slugs, so every entity's IRI is simply ``B + id``, whatever its kind:
 ``B{collaboration}/evaluation/{date}``  an evaluation (``-2``, ``-3`` … for a second or
                                         third one on the same date, in the order written)
 ``B{organisation}/dossiers``            the ``skos:ConceptScheme`` of all dossiers
-``B{organisation}/role/{slug}``         an ``org:Role`` per distinct function title
+``B{organisation}/roles``               the ``skos:ConceptScheme`` of all roles
+``B{organisation}/role/{slug}-{hash}``  an ``org:Role`` per distinct function title
+                                        (``hash``: 8 hex digits of the SHA-256 of the
+                                        case-folded title, so titles that slug alike,
+                                        or have no Latin letters at all, never share one)
 ======================================  =================================================
 
 An id never contains ``/``, so derived IRIs cannot collide with entity IRIs.  IRIs are
@@ -33,23 +37,31 @@ mode of collaboration, dossier status) are SKOS concepts of the TVB ontology, e.
 Mapping in brief
 ----------------
 organisation
-    ``org:Organization``; ``skos:prefLabel``; ``org:subOrganizationOf`` its
+    ``org:Organization`` and ``org:FormalOrganization`` (the range of ``org:unitOf``);
+    ``skos:prefLabel``; ``org:subOrganizationOf`` its
     ``parent_uri`` (a TOOI identifier), which is typed ``org:Organization`` and labelled
     with ``parent`` when that is given; ``owl:sameAs`` its ``uri``; ``org:hasUnit``
     each directorate.
 directorate / department
     ``org:OrganizationalUnit`` and ``tvb:Directorate`` / ``tvb:Department``;
-    ``org:unitOf`` the organisation / the directorate (``org:hasUnit`` back);
+    a directorate is ``org:unitOf`` the organisation (``org:hasUnit`` back); a
+    department is ``org:subOrganizationOf`` its directorate
+    (``org:hasSubOrganization`` back) — not ``org:unitOf``, whose range
+    ``org:FormalOrganization`` a directorate is not;
     ``skos:prefLabel``; abbreviation as ``skos:notation``; ``uri`` (an official TOOI
     identifier) as ``owl:sameAs``; tasks as ``org:purpose``;
     axis as ``org:classification``; the head ``org:headOf`` it.
 person
-    ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``;
+    ``foaf:Person``; ``foaf:name``; ``foaf:mbox <mailto:…>``; ``foaf:phone <tel:…>``
+    (RFC 3966 global numbers, :func:`registry.contact.tel_uri`; a phone or e-mail that
+    cannot be a valid URI is left out, as the validator warns);
     ``org:memberOf`` their unit, and an ``org:Membership`` (``org:member``,
-    ``org:organization``, ``org:role`` an ``org:Role`` labelled with the function).
+    ``org:organization``, ``org:role`` an ``org:Role`` labelled with the function; the
+    roles are the top concepts of the roles scheme).
 dossier
-    ``skos:Concept`` and ``tvb:Dossier`` in the dossier scheme; title ``skos:prefLabel``,
-    keywords ``skos:altLabel``, description ``skos:definition`` (all ``@nl``);
+    ``skos:Concept`` and ``tvb:Dossier``, a top concept of the dossier scheme; title
+    ``skos:prefLabel``, keywords ``skos:altLabel``, description ``skos:definition``
+    (all ``@nl``);
     ``tvb:owner``, ``tvb:deputy``, ``tvb:penvoerder`` (as written, else the owner's
     directorate — :meth:`Registry.penvoerder_of`), ``tvb:involved``, ``tvb:authority``,
     ``tvb:process``, ``tvb:status``.
@@ -61,11 +73,14 @@ process
 collaboration
     ``org:OrganizationalCollaboration``; kind as ``org:classification``; ``tvb:mode``;
     ``org:purpose``; ``org:hasMember`` the units listed; ``tvb:member`` and ``tvb:lead``
-    people; ``dcterms:subject`` its dossiers; ``tvb:startDate``/``tvb:endDate``;
+    people (not ``org:hasMember``, whose values ORG requires of a collaboration to be
+    organisations); ``dcterms:subject`` its dossiers; ``tvb:startDate``/``tvb:endDate``;
     ``tvb:evaluation`` each ``tvb:Evaluation`` (``dcterms:date``, ``tvb:worthwhile``,
     ``tvb:lesson``, one property per success factor, e.g. ``tvb:urgentie``).
 every entity
-    ``dcterms:identifier`` its id; ``dcterms:modified`` its ``reviewed`` date.
+    ``dcterms:identifier`` its id; ``tvb:reviewed`` its ``reviewed`` date (when the
+    entry was last confirmed, which is not when it was last changed:
+    ``dcterms:modified``).
 
 References to ids that are not in the registry (possible only in a registry built from
 data with errors) are left out rather than minted.
@@ -78,15 +93,16 @@ machine, about twice a plain ``Graph.add`` loop.
 """
 
 import gc
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, DefinedNamespace
 
+from registry.contact import mailto_uri, tel_uri
 from registry.model import Organisation, Registry
 
 from .network import required_directorates
@@ -154,6 +170,7 @@ class TVB(DefinedNamespace):
     middelen: URIRef
     werkwijze: URIRef
     evaluatie: URIRef
+    reviewed: URIRef
     # concept schemes
     IntegrationModel: URIRef
     CollaborationKinds: URIRef
@@ -267,14 +284,23 @@ _AXIS = {a: TVB[f"axis-{a}"] for a in ("integrating", "functional", "staff")}
 _KIND = {k: TVB[f"kind-{k}"] for k in ("projectteam", "werkverband", "overleg", "netwerk")}
 _MODE = {m: TVB[f"mode-{m}"] for m in ("voluntary", "mandatory")}
 _STATUS = {s: TVB[f"status-{s}"] for s in ("active", "closed")}
-_TEL_DROP = re.compile(r"[^0-9+*#;=a-zA-Z.\-()]")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _TRUE = Literal(True)
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-") or "role"
+def _role_key(title: str) -> str:
+    """What makes two function titles the same role: case and spacing do not count."""
+    return " ".join(unicodedata.normalize("NFC", title).casefold().split())
+
+
+def _role_slug(key: str) -> str:
+    """A readable, collision-free IRI segment for a role: the Latin letters and digits of
+    the title, then 8 hex digits of its SHA-256 (so "Beleid & plannen" and
+    "beleid-plannen", or two titles in another script, get different IRIs)."""
+    ascii_text = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    slug = _SLUG_DROP.sub("-", ascii_text).strip("-")[:60].strip("-")
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"role-{digest}"
 
 
 class _IRIs(dict):
@@ -295,11 +321,13 @@ class _Compiler:
         self.iri = _IRIs(base_uri(reg))
         self._dates: dict = {}
         self._roles: dict[str, URIRef] = {}
+        self._roles_started = False
         org = reg.organisation or Organisation(id=_free_id(reg, "organisation"),
                                                name="Organisatie")
         self.org = org
         self.org_iri = self.iri[org.id]
         self.scheme = URIRef(f"{self.org_iri}/dossiers")
+        self.role_scheme = URIRef(f"{self.org_iri}/roles")
 
     def date(self, value) -> Literal:
         lit = self._dates.get(value)
@@ -330,11 +358,13 @@ class _Compiler:
     def common(self, s: URIRef, entity) -> Iterator[Triple]:
         yield s, DCTERMS.identifier, Literal(entity.id)
         if entity.reviewed is not None:
-            yield s, DCTERMS.modified, self.date(entity.reviewed)
+            yield s, TVB.reviewed, self.date(entity.reviewed)
 
     def organisation(self) -> Iterator[Triple]:
         org, s = self.org, self.org_iri
         yield s, RDF.type, ORG.Organization
+        # Directorates are org:unitOf it, and that property's range is FormalOrganization.
+        yield s, RDF.type, ORG.FormalOrganization
         yield s, SKOS.prefLabel, Literal(org.name, lang="nl")
         yield s, DCTERMS.identifier, Literal(org.id)
         head = self.ref(org.head)
@@ -354,13 +384,16 @@ class _Compiler:
         yield s, RDF.type, ORG.OrganizationalUnit
         if u.kind == "directorate":
             yield s, RDF.type, TVB.Directorate
-            whole = self.org_iri
+            yield s, ORG.unitOf, self.org_iri
+            yield self.org_iri, ORG.hasUnit, s
         else:
             yield s, RDF.type, TVB.Department
+            # A unit inside a unit: org:unitOf would make the directorate a
+            # FormalOrganization (its range); subOrganizationOf fits any two organisations.
             whole = self.ref(u.parent)
-        if whole is not None:
-            yield s, ORG.unitOf, whole
-            yield whole, ORG.hasUnit, s
+            if whole is not None:
+                yield s, ORG.subOrganizationOf, whole
+                yield whole, ORG.hasSubOrganization, s
         yield s, SKOS.prefLabel, Literal(u.name, lang="nl")
         if u.abbreviation:
             yield s, SKOS.notation, Literal(u.abbreviation)
@@ -391,12 +424,13 @@ class _Compiler:
         s = self.iri[p.id]
         yield s, RDF.type, FOAF.Person
         yield s, FOAF.name, Literal(p.name)
-        if p.email:
-            yield s, FOAF.mbox, URIRef("mailto:" + quote(p.email.strip(), safe="@!$&'()*+,;=:~"))
-        if p.phone:
-            tel = _TEL_DROP.sub("", p.phone)
-            if tel:
-                yield s, FOAF.phone, URIRef("tel:" + tel)
+        # Only valid URIs: the validator warns (W120, W121) about the others.
+        mailto = mailto_uri(p.email) if p.email else None
+        if mailto:
+            yield s, FOAF.mbox, URIRef(mailto)
+        tel = tel_uri(p.phone) if p.phone else None
+        if tel:
+            yield s, FOAF.phone, URIRef(tel)
         unit = self.ref(p.unit)
         if unit is not None:
             yield s, ORG.memberOf, unit
@@ -409,14 +443,22 @@ class _Compiler:
         yield from self.common(s, p)
 
     def role(self, membership: URIRef, function: str) -> Iterator[Triple]:
-        slug = _slug(function)
-        role = self._roles.get(slug)
+        key = _role_key(function)
+        role = self._roles.get(key)
         if role is None:
             # First spelling wins, so "Beleidsmedewerker" and "beleidsmedewerker" share one
             # role with one label.
-            role = self._roles[slug] = URIRef(f"{self.org_iri}/role/{slug}")
+            role = self._roles[key] = URIRef(f"{self.org_iri}/role/{_role_slug(key)}")
+            if not self._roles_started:
+                self._roles_started = True
+                yield self.role_scheme, RDF.type, SKOS.ConceptScheme
+                yield self.role_scheme, SKOS.prefLabel, Literal(
+                    f"Functies bij {self.org.name}", lang="nl")
             yield role, RDF.type, ORG.Role
             yield role, SKOS.prefLabel, Literal(function, lang="nl")
+            yield role, SKOS.inScheme, self.role_scheme
+            yield role, SKOS.topConceptOf, self.role_scheme
+            yield self.role_scheme, SKOS.hasTopConcept, role
         yield membership, ORG.role, role
 
     def dossier_scheme(self) -> Iterator[Triple]:
@@ -428,6 +470,8 @@ class _Compiler:
         yield s, RDF.type, SKOS.Concept
         yield s, RDF.type, TVB.Dossier
         yield s, SKOS.inScheme, self.scheme
+        yield s, SKOS.topConceptOf, self.scheme
+        yield self.scheme, SKOS.hasTopConcept, s
         yield s, SKOS.prefLabel, Literal(d.title, lang="nl")
         for kw in d.keywords:
             yield s, SKOS.altLabel, Literal(kw, lang="nl")

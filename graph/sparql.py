@@ -1,4 +1,4 @@
-"""Read-only SPARQL over the compiled graph: the safety check, the run, the formats.
+"""Read-only SPARQL over the compiled graph: the safety check and the run.
 
 The check is separate from the run so that any endpoint can use it: ``tvb query`` runs
 the checked query on rdflib's in-memory graph, and a web ``/sparql`` endpoint may run the
@@ -24,15 +24,13 @@ a carriage return and the other does not, a ``\\u000D`` escape, a U+2028 or a ``
 IRI can then never hide a ``SERVICE`` from the check.
 
 Rows are capped with ``max_rows``; a capped result says so (``truncated``).  Results
-come as :class:`QueryResult` and are turned into the W3C SPARQL 1.1 JSON or CSV result
-formats or an aligned text table.  The parser (pyparsing) is not guaranteed to be
-thread-safe: a threaded server should serialise :func:`check_query`.
+come as :class:`QueryResult`; :mod:`render.sparql_results` turns them into every W3C
+result format, RDF syntax and the terminal's text table.  The parser (pyparsing) is not
+guaranteed to be thread-safe: a threaded server should serialise :func:`check_query`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +51,6 @@ __all__ = [
     "QueryResult",
     "MAX_QUERY_CHARS",
     "EXAMPLES",
-    "FORMATS",
     "canonical_query",
     "check_query",
     "checked_text",
@@ -61,10 +58,6 @@ __all__ = [
     "run_query",
     "capped_result",
     "prologue",
-    "to_json",
-    "to_csv",
-    "to_table",
-    "format_result",
 ]
 
 #: Three useful queries, shown in the README (with their output on the sample) and fit
@@ -80,7 +73,7 @@ SELECT ?dossier ?owner ?directorate ?email WHERE {
     ?d skos:prefLabel|skos:altLabel|skos:definition ?text .
     FILTER(CONTAINS(LCASE(STR(?text)), "vastgoed"))
   }
-  ?o foaf:name ?owner ; org:memberOf/org:unitOf* ?dir .
+  ?o foaf:name ?owner ; org:memberOf/org:subOrganizationOf* ?dir .
   ?dir a tvb:Directorate ; skos:notation ?directorate .
   OPTIONAL { ?o foaf:mbox ?email }
 } ORDER BY ?dossier
@@ -91,9 +84,9 @@ SELECT ?directorate (COUNT(DISTINCT ?c) AS ?collaborations)
        (GROUP_CONCAT(DISTINCT ?name; separator=" | ") AS ?via) WHERE {
   VALUES ?person { id:h-steenwijker }
   ?c tvb:member|tvb:lead ?person ; skos:prefLabel ?name .
-  { ?c tvb:member|tvb:lead ?p . ?p org:memberOf/org:unitOf* ?dir }
+  { ?c tvb:member|tvb:lead ?p . ?p org:memberOf/org:subOrganizationOf* ?dir }
   UNION
-  { ?c org:hasMember/org:unitOf* ?dir }
+  { ?c org:hasMember/org:subOrganizationOf* ?dir }
   ?dir a tvb:Directorate ; skos:notation ?directorate .
 } GROUP BY ?directorate ORDER BY DESC(?collaborations) ?directorate
 """,
@@ -109,7 +102,6 @@ SELECT ?penvoerder ?axis (COUNT(?d) AS ?dossiers) WHERE {
 
 #: Longest query text accepted (the parser's time grows with the text).
 MAX_QUERY_CHARS = 100_000
-FORMATS = ("table", "json", "csv")
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
                  "COPY", "WITH"}
@@ -521,109 +513,3 @@ def capped_result(kind: str, names: list[str], rows: Iterable, max_rows: int | N
         del taken[max_rows:]
     return QueryResult(kind=kind, vars=names, rows=taken, truncated=truncated,
                        max_rows=max_rows)
-
-
-# -- formats ------------------------------------------------------------------------------
-def _json_term(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def to_json(result: QueryResult) -> dict:
-    """The W3C SPARQL 1.1 Query Results JSON document (plus ``"truncated": true`` and
-    the cap when rows were cut off; clients ignore unknown keys)."""
-    if result.kind == "ASK":
-        return {"head": {}, "boolean": bool(result.boolean)}
-    doc: dict = {
-        "head": {"vars": list(result.vars)},
-        "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(result.vars, row, strict=True) if t is not None}
-            for row in result.rows
-        ]},
-    }
-    if result.truncated:
-        doc["truncated"] = True
-        doc["max_rows"] = result.max_rows
-    return doc
-
-
-def _plain(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def to_csv(result: QueryResult) -> str:
-    """The W3C SPARQL 1.1 Query Results CSV format (values as plain strings); an ``ASK``
-    gives a one-column table ``boolean``."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    if result.kind == "ASK":
-        w.writerow(["boolean"])
-        w.writerow(["true" if result.boolean else "false"])
-        return out.getvalue()
-    w.writerow(result.vars)
-    for row in result.rows:
-        w.writerow([_plain(t) for t in row])
-    return out.getvalue()
-
-
-def _short(term, namespaces: list[tuple[str, str]]) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        s = str(term)
-        for prefix, ns in namespaces:
-            if s.startswith(ns) and len(s) > len(ns) and "/" not in s[len(ns):]:
-                return f"{prefix}:{s[len(ns):]}"
-        return s
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term).replace("\n", " ")
-
-
-def to_table(result: QueryResult, namespaces: Mapping[str, str] | None = None) -> str:
-    """An aligned text table for the terminal; IRIs are shortened with ``namespaces``."""
-    if result.kind == "ASK":
-        return ("yes" if result.boolean else "no") + "\n"
-    # Longest namespace first, so id: wins over a shorter prefix of the same base.
-    nss = sorted(((p, str(n)) for p, n in (namespaces or {}).items()),
-                 key=lambda pn: -len(pn[1]))
-    cells = [[_short(t, nss) for t in row] for row in result.rows]
-    widths = [len(v) for v in result.vars]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.vars, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in cells]
-    n = len(result.rows)
-    if result.truncated:
-        lines.append(f"({n} rows shown; more were cut off by the limit of {result.max_rows})")
-    else:
-        lines.append(f"({n} row{'' if n == 1 else 's'})")
-    return "\n".join(lines) + "\n"
-
-
-def format_result(result: QueryResult, fmt: str = "table",
-                  namespaces: Mapping[str, str] | None = None) -> str:
-    """The result as ``table``, ``json`` or ``csv`` text."""
-    if fmt == "table":
-        return to_table(result, namespaces)
-    if fmt == "json":
-        import json
-
-        return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return to_csv(result)
-    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

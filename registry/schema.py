@@ -52,7 +52,9 @@ UNIT_KINDS = ("directorate", "department")
 class Field:
     """One key of a mapping.
 
-    ``type`` is one of: ``text``, ``id``, ``date``, ``int``, ``number``, ``uri``,
+    ``type`` is one of: ``text``, ``phone`` and ``email`` (text that must be written as
+    a YAML string, checked by :mod:`registry.contact`), ``id``, ``date``, ``int``,
+    ``number``, ``uri``,
     ``enum``, ``ref`` (an id of one of ``refs``), ``refs`` (a list of them), ``texts``
     (a list of text), ``object``/``objects`` (a nested mapping or list of mappings of
     spec ``spec``), ``involve`` (``all`` or a list of refs), ``involved`` (a list of
@@ -208,8 +210,9 @@ SPECS: dict[str, tuple[Field, ...]] = {
         _f("unit", "ref", "Directie of afdeling waar de persoon werkt.",
            "Directorate or department the person works in.", required=True, refs=UNIT_KINDS),
         _f("function", "text", "Functie.", "Job title."),
-        _f("email", "text", "E-mailadres.", "E-mail address."),
-        _f("phone", "text", "Telefoonnummer.", "Phone number."),
+        _f("email", "email", "E-mailadres.", "E-mail address."),
+        _f("phone", "phone", "Telefoonnummer, met landnummer (+31 …), tussen aanhalingstekens.",
+           "Phone number, with country code (+31 …), in quotes."),
         _f("level", "enum",
            "Niveau: management of staf (standaard management voor een leidinggevende, "
            "anders staf).",
@@ -365,8 +368,10 @@ def _field_schema(f: Field) -> dict:
     date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     ref = {"type": "string", "pattern": ID_PATTERN}
     t = f.type
-    if t in ("text",):
+    if t in ("text", "phone"):
         s: dict = {"type": "string", "minLength": 1}
+    elif t == "email":
+        s = {"type": "string", "format": "email", "minLength": 1}
     elif t == "uri":
         s = {"type": "string", "format": "uri"}
     elif t == "id" or t == "ref":

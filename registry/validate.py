@@ -33,6 +33,8 @@ W106 the same id listed twice in one list
 W107 an involvement ``since`` a date before the dossier's ``start``
 W108 a synonym term in two sets (search keeps the first)
 W109 a synonym set larger than search uses (only the first terms are searched)
+W120 a phone number that is no valid ``tel:`` URI (RFC 3966), left out of the graph
+W121 an e-mail address that is not valid, left out of the graph
 ==== =================================================================
 """
 
@@ -49,6 +51,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
+from .contact import email_ok, tel_uri
 from .diagnostics import MAX_PER_CODE, Diagnostic, Loc, cap, sort_unique
 from .load import (
     DEFAULT_MAX_BYTES,
@@ -242,6 +245,28 @@ class _Checker:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)  # a number written where text is expected is still text
         return self._type_error(pos.loc(path), f, "non-empty text")
+
+    def _check_contact(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
+        """E007 for a phone or e-mail that YAML did not read as text (an unquoted number
+        has already lost its leading 0 or +); W120/W121 for one that cannot be a
+        ``tel:``/``mailto:`` URI (:mod:`registry.contact`)."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.add(pos.loc(path), "E007", f"'{f.name}' must be text in quotes: YAML read "
+                     f"it as the number {value}, which loses a leading 0 or + (and a leading "
+                     f"0 makes it octal); write {f.name}: \"...\" with the number as written")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            return self._type_error(pos.loc(path), f, "non-empty text")
+        if f.type == "phone" and tel_uri(value) is None:
+            self.add(pos.loc(path), "W120", f"phone '{value[:40]}' is no international number "
+                     "(RFC 3966): write it with its country code, e.g. \"+31 70 123 4567\" "
+                     "(an extension as 'toestel 12'); the graph leaves its tel: link out",
+                     "warning")
+        elif f.type == "email" and not email_ok(value):
+            self.add(pos.loc(path), "W121", f"email '{value[:60]}' is not a valid e-mail "
+                     "address (name@domain.tld); the graph leaves its mailto: link out",
+                     "warning")
+        return value
 
     def _check_id(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if not isinstance(value, str | int) or isinstance(value, bool):
@@ -595,6 +620,8 @@ def _valid_iri(value: str) -> bool:
 
 _FIELD_CHECKS: dict[str, Callable[[_Checker, Field, object, PathT, Positions], object]] = {
     "text": _Checker._check_text,
+    "phone": _Checker._check_contact,
+    "email": _Checker._check_contact,
     "id": _Checker._check_id,
     "ref": _Checker._check_ref_field,
     "refs": _Checker._check_list,

@@ -107,3 +107,24 @@ def app_copy(tmp_path):
     application = _viewer(path)
     yield application, path
     application.extensions["tvb.snapshots"].stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a module of browser tests (which skip without one)."""
+    from tests.servers import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``(base URL, app)``: the viewer on the sample, open mode, served by waitress on
+    127.0.0.1 for a module of browser tests."""
+    from tests.servers import serve
+    from web import create_app
+
+    application = create_app({"DATA": SAMPLE, "TODAY": TODAY, "WATCH": False})
+    with serve(application) as base:
+        yield base, application

@@ -8,60 +8,16 @@ to ``tests/artifacts/``.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, TODAY
+from tests.servers import ARGS, BROWSER_SKIPS, CHROMIUM, sync_playwright
+
+__all__ = ["ARGS", "CHROMIUM", "sync_playwright"]  # other browser tests import them here
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = next((p for p in (os.environ.get("TVB_CHROMIUM"), "/usr/bin/chromium",
-                             shutil.which("chromium"), shutil.which("chromium-browser"))
-                 if p and Path(p).exists()), None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Playwright for Python is not "
-                       "installed (pip install -e '.[test]')"),
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found at /usr/bin/chromium: "
-                       "install Debian's package (apt-get install chromium) to run the "
-                       "browser tests"),
-]
-
-
-@pytest.fixture(scope="module")
-def server():
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    from web import create_app
-
-    app = create_app({"DATA": SAMPLE, "TODAY": TODAY, "WATCH": False})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, name="e2e-waitress", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}", app
-    # workers first, then every socket closed from the loop's own thread: a clean stop
-    srv.task_dispatcher.shutdown()
-    srv.trigger.pull_trigger(lambda: wasyncore.close_all(srv._map))
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+pytestmark = BROWSER_SKIPS
 
 
 @pytest.fixture()

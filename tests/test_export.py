@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 
 import pyoxigraph as ox
@@ -52,6 +53,9 @@ TINY = """\
         keywords: [kennis, innovatie]
         owner: b-bakker
         involved: [dv, c-visser]
+        process: kennisproces
+    processes:
+      - {id: kennisproces, name: Kennisagenda opstellen, penvoerder: dsk, involve: all}
     collaborations:
       - id: netwerk-kennis
         name: Netwerk Kennis
@@ -220,15 +224,38 @@ def test_csv_table_contents(tiny):
     units = {r[0]: dict(zip(t["units"][0], r, strict=True)) for r in t["units"][1]}
     # dsk counts its own a-jansen and b-bakker of its department: 2 people.
     assert units["dsk"]["people"] == 2 and units["dsk-kennis"]["people"] == 1
-    assert units["dsk"]["tasks"] == "Strategie; Kennis"
+    assert units["dsk"]["tasks"] == '["Strategie", "Kennis"]'
     assert units["dsk-kennis"]["directorate"] == "dsk"
     dossier = dict(zip(t["dossiers"][0], t["dossiers"][1][0], strict=True))
     # No penvoerder written: the owner's (b-bakker's) directorate, dsk.
     assert dossier["penvoerder"] == "dsk"
-    assert dossier["involved"] == "dv; c-visser"
+    assert dossier["involved"] == '["dv", "c-visser"]'
     collab = dict(zip(t["collaborations"][0], t["collaborations"][1][0], strict=True))
     assert collab["evaluations"] == 2
     assert str(collab["latest_evaluation"]) == "2025-06-01" and collab["latest_worthwhile"] == 5
+
+
+def test_processes_table(tiny):
+    header, rows = tables(tiny)["processes"]
+    (row,) = [dict(zip(header, r, strict=True)) for r in rows]
+    assert row["id"] == "kennisproces" and row["penvoerder"] == "dsk"
+    assert row["penvoerder_name"] == "Directie Strategie en Kennis"
+    # 'involve: all' is every directorate (none is staff here), spelt out
+    assert row["involve_all"] is True and json.loads(row["must_involve"]) == ["dsk", "dv"]
+    assert json.loads(row["dossiers"]) == ["kennisagenda"]
+    assert str(row["iri"]) == "https://tvb.example.org/id/kennisproces"
+
+
+def test_list_cells_are_unambiguous(tmp_path):
+    tasks = ["Beleid; plannen", 'Een "citaat", met komma', "[geen lijst]", "=1+1"]
+    reg = make_registry("schema: 1\ndirectorates:\n  - id: dsk\n    name: DSK\n"
+                        "    axis: integrating\n    tasks: " + json.dumps(tasks) + "\n")
+    write_csv(reg, tmp_path)
+    (unit,) = _read_csv((tmp_path / "units.csv").read_bytes())
+    assert json.loads(unit["tasks"]) == tasks  # every item back, exactly
+    reg2 = make_registry("schema: 1\ndirectorates: [{id: dsk, name: DSK, axis: staff}]\n")
+    (row,) = tables(reg2)["units"][1]
+    assert row[tables(reg2)["units"][0].index("tasks")] == "[]"
 
 
 def test_memberships_table(tiny):
@@ -285,7 +312,7 @@ def test_cli_export_csv_zip(tmp_path):
                                        "-o", str(tmp_path / "t.zip")])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "t.zip") as zf:
-        assert len(zf.namelist()) == 5
+        assert len(zf.namelist()) == len(TABLES) == 6
 
 
 def test_cli_export_graphml(tmp_path):

@@ -384,7 +384,8 @@ def _pages(app) -> list[str]:
     searches for the payloads, and the SPARQL form and result table."""
     reg = app.extensions["tvb.snapshots"].current.registry
     pages = ["/", "/organisation", "/integrator", "/integrator?show=all", "/network",
-             "/network?view=directorates", "/lessons", "/status", "/sparql",
+             "/network?view=directorates", "/lessons", "/status", "/sparql", "/def/tvb",
+             "/toegankelijkheid",
              "/sparql?query=" + quote(_LITERALS),
              "/sparql?query=" + quote("# </textarea><script>alert(1)</script>\nASK {}")]
     pages += [f"/network?directorate={u.id}" for u in reg.directorates]
@@ -432,10 +433,36 @@ def test_pages_cover_every_route(tmp_path):
             if p:
                 reached.add(adapter.match(p.split("?")[0])[0])
     routes = {r.endpoint for r in app.url_map.iter_rules()}
-    missing = routes - reached - {"static", "entities.by_id", "entities.organisation_by_id",
-                                  "status.health", "status.health_json", "openapi.openapi",
-                                  "sparql.sparql_json"}
+    # RDF documents are no pages: test_rdf_documents_of_every_entity_parse reads them
+    rdf = {"linkeddata.entity_document", "linkeddata.ontology_document", "linkeddata.void"}
+    missing = routes - reached - rdf - {"static", "linkeddata.by_id",
+                                        "entities.organisation_by_id", "status.health",
+                                        "status.health_json", "openapi.openapi",
+                                        "sparql.sparql_json"}
     assert missing == set()
+
+
+def test_rdf_documents_of_every_entity_parse(inert):
+    """The linked-data documents of hostile data are RDF that parses, holding each text as
+    written (no markup or Turtle syntax in the data can break out of its literal)."""
+    from rdflib import Graph
+
+    name, app, reg = inert
+    client = app.test_client()
+    ids = [*reg.units, *reg.people, *reg.dossiers, *reg.processes, *reg.collaborations]
+    for id_ in ids:
+        for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"),
+                         ("rdf", "xml")):
+            r = client.get(f"/id/{id_}.{ext}")
+            assert r.status_code == 200, (id_, ext)
+            g = Graph().parse(data=r.data, format=fmt)
+            assert len(g) > 2, (id_, ext)
+    for p in reg.people.values():
+        g = Graph().parse(data=client.get(f"/id/{p.id}.ttl").data, format="turtle")
+        assert p.name in {str(o) for o in g.objects()}, p.id
+    for path in ("/.well-known/void", "/def/tvb.ttl"):
+        r = client.get(path)
+        assert r.status_code == 200 and len(Graph().parse(data=r.data, format="turtle")) > 10
 
 
 def test_every_page_is_inert(inert):

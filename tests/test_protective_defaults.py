@@ -71,7 +71,7 @@ def test_serve_listens_on_127_0_0_1_by_default(served):
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.10.5", "tvb.intranet.example"])
 def test_a_warning_when_bound_elsewhere(served, host):
-    _, kw, err = served("--host", host)
+    _, kw, err = served("--host", host, "--no-auth")
     assert kw["host"] == host
     assert f"warning: listening on {host}" in err and "no login" in err
     assert "access control" in err

@@ -19,12 +19,10 @@ from graph.sparql import (
     QueryRefused,
     QuerySyntaxError,
     check_query,
-    format_result,
     prologue,
     run_query,
-    to_csv,
-    to_json,
 )
+from render.sparql_results import format_result, to_csv, to_json
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 

@@ -145,6 +145,16 @@ CASES = [
     ("listed twice", edit("    members: [a-jansen, b-bakker]",
                           "    members: [a-jansen, b-bakker, a-jansen]"),
      "W106", 50, 35, "'a-jansen' is listed twice in 'members'"),
+    # YAML 1.1 reads 0701234567 as the octal number 117782903: the number is not kept
+    ("phone as a number", edit("    unit: cio\n", "    unit: cio\n    phone: 0701234567\n"),
+     "E007", 27, 12, "'phone' must be text in quotes: YAML read it as the number 117782903"),
+    ("email as a number", edit("    unit: cio\n", "    unit: cio\n    email: 12345\n"),
+     "E007", 27, 12, "'email' must be text in quotes"),
+    ("phone not RFC 3966", edit("    unit: cio\n",
+                                '    unit: cio\n    phone: "070-1234567 toestel 12"\n'),
+     "W120", 27, 12, "phone '070-1234567 toestel 12' is no international number"),
+    ("email syntax", edit("    unit: cio\n", "    unit: cio\n    email: a.jansen(at)example.org\n"),
+     "W121", 27, 12, "email 'a.jansen(at)example.org' is not a valid e-mail address"),
     ("synonym in two sets", edit("  stale_after_days: 180\n", "  stale_after_days: 180\n"
                                  "synonyms:\n  - [cao, loon]\n  - [lonen, salaris]\n"),
      "W108", 9, 6, "synonym term 'lonen' is also in another set (at test.yaml:8:11)"),

@@ -68,11 +68,20 @@ def test_serves_with_waitress_on_localhost_by_default(served):
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::"])
-def test_warns_when_bound_beyond_this_machine(served, host):
-    r = _run("--no-watch", "--host", host, "--port", "8080")
+def test_warns_when_bound_beyond_this_machine_with_no_auth(served, host):
+    r = _run("--no-watch", "--host", host, "--port", "8080", "--no-auth")
     assert r.exit_code == 0
     assert "warning: listening on " + host in r.stderr
     assert served[0][1]["host"] == host
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::"])
+def test_refuses_to_serve_beyond_this_machine_without_sign_in(served, host):
+    r = _run("--no-watch", "--host", host)
+    assert r.exit_code == 2 and served == []
+    line, = r.stderr.strip().splitlines()
+    assert f"refusing to serve the register on {host} without sign-in" in line
+    assert "TVB_OIDC_ISSUER" in line and "TVB_PROXY_TRUSTED" in line and "--no-auth" in line
 
 
 def test_no_sparql_switches_the_endpoint_off(served):

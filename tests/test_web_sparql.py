@@ -83,7 +83,11 @@ def test_ask_and_construct(client):
     assert ttl.mimetype == "text/turtle" and "foaf:name" in ttl.text
     nt = client.get("/sparql", query_string={"query": q, "format": "ntriples"})
     assert nt.mimetype == "application/n-triples" and len(nt.text.strip().splitlines()) == 3
-    _error(client.get("/sparql", query_string={"query": PEOPLE, "format": "turtle"}), 406)
+    # Turtle for a SELECT fits nothing: 406, and the error is plain text (the client
+    # asked for no JSON)
+    wrong = client.get("/sparql", query_string={"query": PEOPLE, "format": "turtle"})
+    assert wrong.status_code == 406 and wrong.mimetype == "text/plain"
+    assert "CONSTRUCT or DESCRIBE" in wrong.text or "does not fit" in wrong.text
 
 
 def test_the_form_page(client):

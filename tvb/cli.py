@@ -15,6 +15,7 @@ from tvb.commands import (
     generate,
     import_,
     new,
+    publish,
     query,
     report,
     schema,
@@ -47,6 +48,7 @@ main.add_command(search.command)
 main.add_command(serve.command)
 main.add_command(report.command)
 main.add_command(import_.command)
+main.add_command(publish.command)
 
 
 if __name__ == "__main__":  # pragma: no cover

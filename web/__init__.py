@@ -27,7 +27,30 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SERVER_REQUEST_TIMEOUT``  seconds a client has to send a whole request (60)
 ``SERVER_MAX_PER_CLIENT``   open connections from one address, 0 for no bound (64);
                             behind a reverse proxy every client has the proxy's address
+``OIDC_ISSUER``             sign in with this OpenID provider (its issuer URL); with
+``OIDC_CLIENT_ID``          the client's id and
+``OIDC_CLIENT_SECRET``      secret (``TVB_OIDC_CLIENT_SECRET`` or a file named by
+                            ``TVB_OIDC_CLIENT_SECRET_FILE``; never a command-line argument)
+``OIDC_GROUPS_CLAIM``       the ID token claim that lists the user's groups (``groups``)
+``OIDC_SCOPE``              scopes asked for (``openid profile email``)
+``OIDC_LEEWAY``             seconds of clock skew allowed on ``exp``/``iat`` (60)
+``OIDC_REDIRECT_URI``       the public callback URL (``https://<host>/auth/callback``) when
+                            the viewer sits behind a proxy; else built from the request
+``PROXY_TRUSTED``           trust a reverse proxy's user headers from these addresses or
+                            networks (comma-separated or a list)
+``PROXY_USER_HEADER``       the proxy's user header (``X-Remote-User``)
+``PROXY_GROUPS_HEADER``     the proxy's groups header, comma-separated (``X-Remote-Groups``)
+``ROLES``                   group → role (``lezer``, ``integrator``, ``beheerder``), e.g.
+                            ``TVB_ROLES='{"tvb-lezers": "lezer"}'``
+``HIDE_PHONES``             hide phone numbers from ``lezer`` (False)
+``SESSION_LIFETIME``        seconds a sign-in lasts (8 hours)
+``SECRET_KEY``              signs the session cookie (``TVB_SECRET_KEY`` or
+                            ``TVB_SECRET_KEY_FILE``; random per process when unset)
 ==========================  ============================================================
+
+The four sign-in values (issuer, client id, client secret, secret key) can also come
+from a file: ``TVB_<NAME>_FILE`` names it, and its content (without the final newline)
+is the value.  See ``web/auth.py`` for the sign-in modes.
 
 The app has no write endpoint: every route answers GET (and HEAD), and ``/sparql`` also
 POST for queries, as the SPARQL protocol asks.
@@ -67,6 +90,20 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_AS_ASCII": False,
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_GROUPS_CLAIM": "groups",
+    "OIDC_SCOPE": "openid profile email",
+    "OIDC_LEEWAY": 60,
+    "OIDC_REDIRECT_URI": None,
+    "PROXY_TRUSTED": None,
+    "PROXY_USER_HEADER": "X-Remote-User",
+    "PROXY_GROUPS_HEADER": "X-Remote-Groups",
+    "ROLES": {},
+    "HIDE_PHONES": False,
+    "SESSION_LIFETIME": 8 * 3600,
+    "SECRET_KEY": None,
 }
 
 #: Headers on every response (the CSP is added per response, see content_security_policy).
@@ -113,11 +150,30 @@ def _cache_setting(value: Any) -> bool | Path:
     return Path(value)
 
 
+#: Settings that may be read from a file named by ``<NAME>_FILE``.
+FILE_SETTINGS = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "SECRET_KEY")
+
+
+def _from_files(config: dict[str, Any]) -> None:
+    """``<NAME>_FILE`` settings: the named file's content becomes ``<NAME>`` (secrets are
+    kept out of the environment and the process list this way)."""
+    for name in FILE_SETTINGS:
+        key = name + "_FILE"
+        if not config.get(key):
+            continue
+        try:
+            config[name] = Path(str(config[key])).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise ValueError(f"TVB_{key}: cannot read {config[key]}: "
+                             f"{exc.strerror or exc}") from None
+
+
 def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("TVB")
     if config:
         app.config.update(config)
+    _from_files(app.config)
     # Debug mode only when the caller's own config asks for it: a FLASK_DEBUG=1 or
     # TVB_DEBUG=1 left in a shell must not reach the intranet server.
     app.config["DEBUG"] = bool((config or {}).get("DEBUG", False))
@@ -130,6 +186,8 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         app.config["TODAY"] = dt.date.fromisoformat(today)
     elif isinstance(today, dt.datetime):
         app.config["TODAY"] = today.date()
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
+        seconds=int(app.config["SESSION_LIFETIME"]))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -138,11 +196,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, config)
 
     from . import (
+        accessibility,
+        auth,
         data,
         entities,
         i18n,
         integrator,
         lessons,
+        linkeddata,
         network,
         openapi,
         render,
@@ -152,11 +213,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import status as status_
 
     i18n.init_app(app)
+    auth.init_app(app)  # before the data: nobody signed out makes the viewer work
     render.init_app(app)
     data.init_app(app)
     status_.init_app(app)
-    for module in (search, entities, integrator, network, lessons, sparql, status_, openapi):
+    for module in (search, entities, integrator, network, lessons, sparql, linkeddata,
+                   status_, openapi, accessibility):
         app.register_blueprint(module.bp)
+    if auth.mode(app) == "oidc":
+        app.register_blueprint(auth.bp)
 
     @app.after_request
     def _headers(resp: Response) -> Response:

@@ -17,7 +17,14 @@ from graph.factors import ALL_FACTORS, factor_score
 from registry.model import Registry
 
 from .data import snapshot
-from .links import contact, entity_url, factor_level, reason_text, ref, refs
+from .links import (
+    contact,
+    factor_level,
+    reason_text,
+    ref,
+    refs,
+    without_findings,
+)
 from .render import page, render
 
 __all__ = ["bp"]
@@ -68,16 +75,6 @@ def _unit_common(reg: Registry, u: Any) -> dict[str, Any]:
 
 
 # -- pages --------------------------------------------------------------------------------------
-@bp.route("/id/<id>")
-def by_id(id: str) -> Response:
-    """Any id: redirect to the page of its kind."""
-    e = snapshot().registry.get(id)
-    url = entity_url(e.kind, id) if e is not None else None
-    if url is None:
-        abort(404, description=f"no entity with id {id[:100]!r}")
-    return redirect(url, code=303)
-
-
 @page(bp, "/organisation", cache=True)
 def organisation() -> Response:
     """The organisation and its directorates: the way into the entity pages."""
@@ -98,7 +95,7 @@ def organisation() -> Response:
             "flags": snap.lookups.flags.get(u.id, []),
         } for u in reg.directorates],
     }
-    return render("organisation.html", data)
+    return render("organisation.html", without_findings(data))
 
 
 @bp.route("/organisation/<id>")
@@ -141,7 +138,7 @@ def directorate(id: str) -> Response:
         "findings": _findings(reg, id),
         **directorate_data(snap, id),  # issue 13: capacity, involvement, tasks
     }
-    return render("directorate.html", data)
+    return render("directorate.html", without_findings(data))
 
 
 @page(bp, "/department/<id>")
@@ -154,7 +151,7 @@ def department(id: str) -> Response:
         "directorate": ref(reg, u.parent),
         "collaborations": refs(reg, reg.collaborations_of(id)),
     }
-    return render("department.html", data)
+    return render("department.html", without_findings(data))
 
 
 @page(bp, "/person/<id>")
@@ -197,7 +194,7 @@ def person(id: str) -> Response:
         "findings": _findings(reg, id),
         "load": person_data(snap, id),  # issue 13
     }
-    return render("person.html", data)
+    return render("person.html", without_findings(data))
 
 
 @page(bp, "/dossier/<id>")
@@ -221,7 +218,7 @@ def dossier(id: str) -> Response:
         "findings": _findings(reg, id),
         **dossier_data(snap, id),  # issue 13: should_involve, late, cover, whose task
     }
-    return render("dossier.html", data)
+    return render("dossier.html", without_findings(data))
 
 
 @page(bp, "/process/<id>")
@@ -239,7 +236,7 @@ def process(id: str) -> Response:
         "reviewed": _date(pr.reviewed),
         "dossiers": refs(reg, snap.lookups.dossiers_following.get(id, [])),
     }
-    return render("process.html", data)
+    return render("process.html", without_findings(data))
 
 
 @page(bp, "/collaboration/<id>")
@@ -269,4 +266,4 @@ def collaboration(id: str) -> Response:
         "evaluations": evaluations,
         "unevaluated": id in snap.report["upkeep"]["unevaluated_collaborations"],
     }
-    return render("collaboration.html", data)
+    return render("collaboration.html", without_findings(data))

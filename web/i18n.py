@@ -250,6 +250,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "sp.true": "waar",
         "sp.examples": "Voorbeelden",
         "sp.false": "onwaar",
+        # the ontology page (/def/tvb)
+        "onto.intro": "De begrippen van het TVB-register die geen standaardwoordenschat "
+                      "kent. Al het andere gebruikt W3C ORG, FOAF, SKOS, DCTERMS en PROV.",
+        "onto.download": "Downloaden",
+        "onto.classes": "Klassen",
+        "onto.properties": "Eigenschappen",
+        "onto.schemes": "Begrippenschema's",
+        "onto.super": "Verfijnt",
+        "onto.domain": "Domein",
+        "onto.range": "Bereik",
         # status
         "st.heading": "Status",
         "st.loaded": "Geladen",
@@ -266,6 +276,61 @@ STRINGS: dict[str, dict[str, str]] = {
         "err.heading": "Fout {status}",
         "err.404": "Niet gevonden",
         "err.back": "Terug naar zoeken",
+        # sign-in, roles, accessibility (web/auth.py, web/accessibility.py)
+        "role.lezer": "lezer",
+        "role.integrator": "integrator",
+        "role.beheerder": "beheerder",
+        "role.none": "geen rol",
+        "auth.signin": "Aanmelden",
+        "auth.signout": "Afmelden",
+        "auth.signed_out": "U bent afgemeld",
+        "auth.signed_out.more": "Uw sessie bij het TVB-register is beëindigd. De "
+                                "aanmelding bij uw organisatie kan nog actief zijn; sluit "
+                                "de browser op een gedeelde computer.",
+        "auth.csrf": "Dit formulier is verlopen of komt niet van deze site. Laad de pagina "
+                     "opnieuw en probeer het nog eens.",
+        "auth.needed.oidc": "Meld u aan om het TVB-register te zien.",
+        "auth.needed.proxy": "Het TVB-register is alleen te zien na aanmelding via het "
+                             "intranetportaal.",
+        "auth.norole": "Uw account heeft geen rol in het TVB-register. Vraag de beheerder "
+                       "om u toe te voegen aan een van de groepen van het register.",
+        "auth.forbidden": "Uw rol geeft geen toegang tot deze pagina.",
+        "auth.refused": "Aanmelden is geweigerd: {reason}. Er is niets van het register "
+                        "getoond; probeer opnieuw of meld dit bij de beheerder.",
+        "auth.not_oidc": "Aanmelden via OpenID Connect staat niet aan.",
+        "auth.idp_down": "De aanmeldvoorziening van de organisatie is niet bereikbaar. "
+                         "Probeer het later opnieuw.",
+        "auth.nogroups": "het ID-token bevat geen groepen (claim '{claim}')",
+        "footer.open": "Open modus: geen aanmelding. Bedoeld voor één persoon op de eigen "
+                       "computer; iedereen die deze pagina bereikt, ziet alles.",
+        "net.table": "Het netwerk als tabel",
+        "net.table.explain": "Dezelfde knopen en bevindingen als in de tekening, met de "
+                             "banden van elke knoop (het gewicht tussen haakjes).",
+        "net.table.node": "Knoop",
+        "net.table.findings": "Bevindingen",
+        "net.table.degree": "Aantal banden",
+        "net.table.ties": "Verbonden met",
+        "a11y.link": "Toegankelijkheid",
+        "a11y.heading": "Toegankelijkheidsverklaring",
+        "a11y.level": "Het TVB-register voldoet aan {standard} niveau {level}, voor zover "
+                      "getest.",
+        "a11y.how": "Hoe dit getest wordt",
+        "a11y.axe": "Elke pagina (elk soort entiteit, het integratordashboard, het netwerk, "
+                    "de lessen, het SPARQL-formulier, de status) wordt in het Nederlands en "
+                    "het Engels met axe-core gecontroleerd op de regels {tags}; er mogen "
+                    "geen overtredingen zijn.",
+        "a11y.keyboard": "Een test doorloopt met alleen het toetsenbord de weg van het "
+                         "zoekveld naar een dossier en naar het e-mailadres van de "
+                         "dossierhouder, en controleert dat de focus steeds zichtbaar is.",
+        "a11y.colour": "De balken van het dashboard, de matrix en de legenda van het "
+                       "netwerk dragen hun betekenis ook in tekst, niet alleen in kleur.",
+        "a11y.network": "De netwerktekening heeft een tabel met dezelfde knopen en "
+                        "bevindingen als alternatief.",
+        "a11y.tests": "De tests staan in",
+        "a11y.contact.h": "Een probleem melden",
+        "a11y.contact": "Loopt u tegen een toegankelijkheidsprobleem aan? Meld het bij de "
+                        "beheerders van het register (zie de README); wij reageren binnen "
+                        "vijf werkdagen.",
         "int.reach": "bereik",
         "int.per_person": "externe banden p.p.",
         "int.sectoral": "sectorale dossiers",
@@ -580,6 +645,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "sp.true": "true",
         "sp.examples": "Examples",
         "sp.false": "false",
+        # the ontology page (/def/tvb)
+        "onto.intro": "The terms of the TVB-register that no standard vocabulary has. "
+                      "Everything else uses W3C ORG, FOAF, SKOS, DCTERMS and PROV.",
+        "onto.download": "Download",
+        "onto.classes": "Classes",
+        "onto.properties": "Properties",
+        "onto.schemes": "Concept schemes",
+        "onto.super": "Refines",
+        "onto.domain": "Domain",
+        "onto.range": "Range",
         "st.heading": "Status",
         "st.loaded": "Loaded",
         "st.sources": "Sources",
@@ -594,6 +669,60 @@ STRINGS: dict[str, dict[str, str]] = {
         "err.heading": "Error {status}",
         "err.404": "Not found",
         "err.back": "Back to search",
+        # sign-in, roles, accessibility (web/auth.py, web/accessibility.py)
+        "role.lezer": "reader",
+        "role.integrator": "integrator",
+        "role.beheerder": "administrator",
+        "role.none": "no role",
+        "auth.signin": "Sign in",
+        "auth.signout": "Sign out",
+        "auth.signed_out": "You are signed out",
+        "auth.signed_out.more": "Your session with the TVB register has ended. Your "
+                                "organisation's sign-in may still be active; close the "
+                                "browser on a shared computer.",
+        "auth.csrf": "This form has expired or did not come from this site. Reload the "
+                     "page and try again.",
+        "auth.needed.oidc": "Sign in to see the TVB register.",
+        "auth.needed.proxy": "The TVB register can only be seen after signing in through "
+                             "the intranet portal.",
+        "auth.norole": "Your account has no role in the TVB register. Ask the "
+                       "administrator to add you to one of the register's groups.",
+        "auth.forbidden": "Your role does not give access to this page.",
+        "auth.refused": "Sign-in refused: {reason}. Nothing of the register was shown; "
+                        "try again or tell the administrator.",
+        "auth.not_oidc": "Sign-in through OpenID Connect is not switched on.",
+        "auth.idp_down": "The organisation's sign-in service cannot be reached. Try again "
+                         "later.",
+        "auth.nogroups": "the ID token carries no groups (claim '{claim}')",
+        "footer.open": "Open mode: no sign-in. Meant for one person on their own "
+                       "computer; anyone who reaches this page sees everything.",
+        "net.table": "The network as a table",
+        "net.table.explain": "The same nodes and findings as in the drawing, with each "
+                             "node's ties (the weight in brackets).",
+        "net.table.node": "Node",
+        "net.table.findings": "Findings",
+        "net.table.degree": "Ties",
+        "net.table.ties": "Tied to",
+        "a11y.link": "Accessibility",
+        "a11y.heading": "Accessibility statement",
+        "a11y.level": "The TVB register meets {standard} level {level}, as far as tested.",
+        "a11y.how": "How this is tested",
+        "a11y.axe": "Every page (each kind of entity, the integrator dashboard, the "
+                    "network, the lessons, the SPARQL form, the status) is checked with "
+                    "axe-core in Dutch and in English against the rules {tags}; no "
+                    "violation is allowed.",
+        "a11y.keyboard": "A test walks with the keyboard alone from the search box to a "
+                         "dossier and on to its owner's e-mail address, and checks that "
+                         "the focus is visible all the way.",
+        "a11y.colour": "The dashboard's bars, the matrix and the network legend carry "
+                       "their meaning in text too, not in colour alone.",
+        "a11y.network": "The network drawing has a table with the same nodes and "
+                        "findings as an alternative.",
+        "a11y.tests": "The tests are in",
+        "a11y.contact.h": "Report a problem",
+        "a11y.contact": "Do you run into an accessibility problem? Tell the register's "
+                        "maintainers (see the README); we answer within five working "
+                        "days.",
         "int.reach": "reach",
         "int.per_person": "external ties per person",
         "int.sectoral": "sectoral dossiers",

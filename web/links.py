@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import g, url_for
+from flask import current_app, g, url_for
 
 from graph.factors import scale_level
 from graph.reasons import missing_link_reason
 from registry.model import Registry
 
-__all__ = ["entity_url", "ref", "refs", "contact", "factor_level", "reason_text"]
+__all__ = ["entity_url", "ref", "refs", "contact", "phones_shown", "findings_shown",
+           "without_findings", "factor_level", "reason_text"]
+
+#: What an entity page shows only to those who may see the integrator's pages.
+FINDING_KEYS = {"findings": [], "flags": [], "silo": None, "broker": None, "separates": []}
 
 _ENDPOINT = {"directorate": "entities.directorate", "department": "entities.department",
              "person": "entities.person", "dossier": "entities.dossier",
@@ -65,13 +69,32 @@ def refs(reg: Registry, ids: Any) -> list[dict[str, Any]]:
     return [r for r in (ref(reg, i) for i in ids) if r]
 
 
+def phones_shown() -> bool:
+    """Whether this user sees phone numbers (``HIDE_PHONES`` hides them from ``lezer``)."""
+    return not (current_app.config.get("HIDE_PHONES") and g.get("role") == "lezer")
+
+
+def findings_shown() -> bool:
+    """Whether this user sees the integrator's findings (``integrator`` and up; everyone
+    in open mode): a reader learns who owns what, not who is a silo or a weak link."""
+    return g.get("role", "beheerder") in ("integrator", "beheerder")
+
+
+def without_findings(data: dict[str, Any]) -> dict[str, Any]:
+    """*data* of an entity page, its findings emptied for a user below ``integrator``."""
+    if findings_shown():
+        return data
+    return {**data, **{k: v for k, v in FINDING_KEYS.items() if k in data}}
+
+
 def contact(reg: Registry, pid: str | None) -> dict[str, Any] | None:
     """A person's reference with what it takes to reach them."""
     r = ref(reg, pid)
     p = reg.people.get(pid) if pid else None
     if r is None or p is None:
         return r
-    return {**r, "function": p.function, "email": p.email, "phone": p.phone,
+    return {**r, "function": p.function, "email": p.email,
+            "phone": p.phone if phones_shown() else None,
             "unit": ref(reg, p.unit), "directorate": ref(reg, reg.directorate_of(p.id))}
 
 

@@ -54,4 +54,20 @@ def network() -> Response:
     }
     directorates = [{"id": u.id, "label": u.label, "name": u.name, "color": c}
                     for u, c in zip(reg.directorates, colours(snap.registry).values(), strict=True)]
-    return render("network.html", data, highlighted=highlighted, directorates=directorates)
+    return render("network.html", data, highlighted=highlighted, directorates=directorates,
+                  table=_table(data, {d["id"]: d["label"] for d in directorates}))
+
+
+def _table(data: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The drawing as rows (its text alternative): each node with its directorate, its
+    findings and whom it is tied to, heaviest tie first."""
+    names = {n["id"]: n for n in data["nodes"]}
+    ties: dict[str, list[tuple[str, int]]] = {n: [] for n in names}
+    for e in data["edges"]:
+        if e["from"] in ties and e["to"] in ties:
+            ties[e["from"]].append((e["to"], e["value"]))
+            ties[e["to"]].append((e["from"], e["value"]))
+    return [{"node": n, "directorate": labels.get(n["group"], n["group"]), "flags": n["flags"],
+             "ties": [{"label": names[o]["label"], "url": names[o]["url"], "weight": w}
+                      for o, w in sorted(ties[n["id"]], key=lambda ow: (-ow[1], ow[0]))]}
+            for n in sorted(data["nodes"], key=lambda n: n["label"])]

@@ -57,7 +57,18 @@ def _ref(name: str) -> dict:
 _DATE = {"type": "string", "format": "date"}
 _REFS = _arr(_ref("Ref"))
 
+_TERM = _obj({"iri": _STR, "name": _STR, "curie": _STR,
+              "label": {"type": "object", "additionalProperties": _STR},
+              "comment": {"type": "object", "additionalProperties": _STR},
+              "types": _arr(_STR), "super": _arr(_STR), "domain": _arr(_STR),
+              "range": _arr(_STR)})
+
 _SCHEMAS: dict[str, dict] = {
+    "Ontology": _obj({"iri": _STR, "title": {"type": "object", "additionalProperties": _STR},
+                      "description": {"type": "object", "additionalProperties": _STR},
+                      "version": _STR, "classes": _arr(_TERM), "properties": _arr(_TERM),
+                      "schemes": _arr(_TERM), "formats": {"type": "object",
+                                                          "additionalProperties": _STR}}),
     "Error": {
         "type": "object", "required": ["ok", "error", "status"], "additionalProperties": False,
         "description": "The one error shape of every JSON answer.",
@@ -205,6 +216,9 @@ _SCHEMAS: dict[str, dict] = {
         "edges": _arr(_obj({"from": _STR, "to": _STR, "value": _NUM},
                            {"title": _STR, "gap": _BOOL})),
         "physics_off_after_stabilisation": _BOOL}),
+    "Accessibility": _obj({
+        "standard": _STR, "level": _STR, "status": _STR, "tests": _arr(_STR),
+        "axe_tags": _arr(_STR), "contact": _STR}),
     "Lessons": _obj({
         "query": _STR,
         "evaluations": _arr(_obj({"collaboration": _ref("Ref"), "type": _STR,
@@ -328,19 +342,25 @@ def _page(op_id: str, summary: str, schema: str, params: list[dict] | None = Non
 
 
 def _sparql_ops(max_chars: int) -> dict[str, dict]:
-    formats = ["json", "csv", "tsv", "xml", "turtle", "ntriples", "html"]
+    formats = ["json", "csv", "tsv", "xml", "turtle", "ntriples", "rdfxml", "jsonld", "n3",
+               "html"]
     query = {"type": "string", "description": f"At most {max_chars:,} characters (else 413)."}
     tables = {m: {"schema": _STR} for m in (
         "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
-        "text/turtle", "application/n-triples", "text/html")}
-    ok = {"description": "The result, in the format asked for (Accept or ?format=).",
+        "text/turtle", "application/n-triples", "application/rdf+xml", "text/n3",
+        "text/html")}
+    ok = {"description": "The result, in the format asked for (Accept or ?format=); "
+                         "without a query and with an RDF Accept, the service description.",
           "content": {"application/sparql-results+json": {"schema": _ref("SparqlResults")},
+                      "application/ld+json": {"schema": {"type": "object"}},
                       **tables}}
-    err = {"application/json": {"schema": _ref("Error")}, "text/html": {"schema": _STR}}
+    err = {"application/json": {"schema": _ref("Error")}, "text/html": {"schema": _STR},
+           "text/plain": {"schema": _STR}}
     responses = {"200": ok, **{code: {"description": text, "content": err} for code, text in (
-        ("400", "A syntax error, or a query this read-only endpoint refuses (updates, LOAD, "
-                "SERVICE, FROM)."),
-        ("406", "Turtle or N-Triples asked for a query that gives a table."),
+        ("400", "A syntax error, a query this read-only endpoint refuses (updates, LOAD, "
+                "SERVICE, FROM), or two queries."),
+        ("406", "No format the client accepts fits the result (Turtle for a SELECT, CSV "
+                "for a CONSTRUCT)."),
         ("413", "The query is longer than allowed."),
         ("415", "A POST body of another type than a SPARQL query or a form."),
         ("503", "The query hit its time or memory limit, or too many queries run at "
@@ -437,9 +457,13 @@ def spec(app: Any = None) -> dict:
                    "Which network (default people)."),
             _query("directorate", _choice(directorates) if directorates else _STR,
                    "Show this directorate and its neighbours.")]),
+        "/def/tvb.json": _page("ontology", "The TVB ontology's classes, properties and "
+                               "concept schemes (the page of /def/tvb).", "Ontology"),
         "/lessons.json": _page("lessons", "The lessons book and the factor profile.",
                                "Lessons", [_query("q", _STR, "Words every listed evaluation "
                                                   "holds (cut at 200 characters).")]),
+        "/toegankelijkheid.json": _page("statement", "The accessibility statement.",
+                                        "Accessibility"),
     }
     if app.config.get("SPARQL_ENABLED", True):
         paths.update(_sparql_ops(int(app.config["SPARQL_MAX_QUERY_LENGTH"])))

@@ -21,7 +21,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.exceptions import BadRequest, HTTPException
 
 __all__ = [
@@ -132,8 +142,11 @@ def _cached(view: Callable) -> Callable:
         cache = current_app.extensions.get("tvb.responses")
         if snap is None or cache is None or request.method != "GET":
             return view(**kwargs)
+        # Who asks matters too: links and phone numbers depend on the role, the header
+        # names the user, and the sign-out form carries the session's CSRF token.
         key = (snap.data_version, snap.built_at, snap.today, len(h.errors), g.get("lang"),
-               wants_json(), request.full_path)
+               wants_json(), request.full_path, g.get("role"), (g.get("user") or {}).get("sub"),
+               session.get("csrf"))
         hit = cache.get(key)
         if hit is not None:
             return Response(hit[0], status=200, mimetype=hit[1])

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from .data import snapshot
-from .links import entity_url, ref
+from .links import entity_url, phones_shown, ref
 from .render import arg_int, arg_text, page, render
 
 __all__ = ["bp", "MAX_QUERY_CHARS"]
@@ -30,13 +30,17 @@ def _hit_kind(hit: dict[str, Any]) -> str:
 
 def _with_urls(value: Any) -> Any:
     """Add ``url`` (and ``label``) to every ``{"id", "kind"}`` mapping of a search result,
-    at any depth, in place: the result is fresh for each request, and copying its
-    thousand small mappings cost more than the search itself."""
+    at any depth, and drop phone numbers this user may not see; in place: the result is
+    fresh for each request, and copying its thousand small mappings cost more than the
+    search itself."""
+    hide_phones = not phones_shown()
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             stack.extend(v for v in item.values() if isinstance(v, dict | list))
+            if hide_phones and item.get("phone"):
+                item["phone"] = None
             if "id" in item and "kind" in item:
                 kind = _hit_kind(item) if "tier" in item else item["kind"]
                 item["url"] = entity_url(kind, item["id"])

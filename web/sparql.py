@@ -4,9 +4,15 @@ row-capped.
 * **Protocol**: ``GET ?query=``, ``POST`` form-encoded ``query=``, or ``POST`` with
   ``Content-Type: application/sparql-query``.  Dataset parameters
   (``default-graph-uri``, ``named-graph-uri``) and updates are refused.
-* **Formats** by ``Accept`` (or ``?format=``): SPARQL results JSON, CSV, TSV or XML;
-  Turtle or N-Triples for CONSTRUCT/DESCRIBE; an HTML form with a result table for
-  browsers.  ``/sparql.json`` always answers JSON.
+* **Formats** by ``Accept`` (or ``?format=``, with SPARQLWrapper's values), chosen and
+  written by :mod:`render.sparql_results`: SPARQL results JSON, XML, CSV or TSV for
+  SELECT/ASK; Turtle, N-Triples, RDF/XML, JSON-LD or N3 for CONSTRUCT/DESCRIBE; 406 when
+  the client accepts none of them; an HTML form with a result table for browsers.
+  ``/sparql.json`` always answers JSON (JSON-LD for a graph).
+* **Service description**: without a query, a request for RDF (``Accept: text/turtle``
+  …) gets the SPARQL 1.1 Service Description of the endpoint.
+* **Errors** in the type asked for: the JSON error shape, the HTML form with the
+  message, or ``text/plain``.  Two ``query`` parameters are a 400.
 * **Refusals**: the checks of :mod:`graph.sparql` (the same as ``tvb query``): updates,
   ``LOAD``, ``SERVICE``, ``FROM``/``FROM NAMED``, over-long text.
 * **Engine**: the snapshot's Oxigraph store (:mod:`graph.store`, the same triples and
@@ -26,22 +32,19 @@ row-capped.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import pickle
-import re
 import select
 import signal
 import sys
 import threading
 import time
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, ServiceUnavailable
 
 from graph.sparql import (
@@ -51,38 +54,29 @@ from graph.sparql import (
     QueryRefused,
     QueryResult,
     QuerySyntaxError,
-    to_csv,
-    to_json,
+)
+from render.sparql_results import (
+    MIMETYPES,
+    NotAcceptable,
+    UnknownFormat,
+    negotiate,
+    render_result,
+    serialize_graph,
 )
 
 from .data import snapshot
 from .i18n import t
 from .render import error_response, render
 
-__all__ = ["bp", "QueryTimeout", "execute", "isolate_network", "MIMETYPES", "to_tsv",
-           "to_xml"]
+__all__ = ["bp", "QueryTimeout", "execute", "isolate_network"]
 
 log = logging.getLogger("tvb.sparql")
 
 bp = Blueprint("sparql", __name__)
 
-MIMETYPES = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "html": "text/html",
-}
-# Accept values understood for each format, in order of preference for "*/*".
-_TABLE_OFFERS = [("json", "application/sparql-results+json"), ("json", "application/json"),
-                 ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                 ("xml", "application/sparql-results+xml"), ("xml", "application/xml"),
-                 ("xml", "text/xml")]
-_GRAPH_OFFERS = [("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
-                 ("ntriples", "text/plain")]
 _DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+# Names of the result-format parameter: SPARQLWrapper sends all three.
+_FORMAT_PARAMS = ("format", "output", "results")
 
 EXAMPLE = """\
 SELECT ?dossier ?titel ?houder WHERE {
@@ -273,75 +267,6 @@ def execute(run: Callable[[], QueryResult], timeout: float,
     raise RuntimeError(outcome[1])
 
 
-# -- formats not in graph.sparql ---------------------------------------------------------------
-def _n3(term: Any) -> str:
-    if term is None:
-        return ""
-    text = term.n3()
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def to_tsv(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results TSV: ``?var`` headers, terms in Turtle syntax."""
-    if result.kind == "ASK":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
-    lines += ["\t".join(_n3(t_) for t_ in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-# Characters XML 1.0 cannot hold at all, not even as references (C0 controls but tab and
-# line breaks, lone surrogates, U+FFFE/U+FFFF): ElementTree would write them raw.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(value: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(value))
-
-
-def to_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML Format (second edition).  Characters XML cannot carry
-    are shown as U+FFFD, so the document stays well-formed."""
-    ns = "http://www.w3.org/2005/sparql-results#"
-    root = ET.Element("sparql", xmlns=ns)
-    head = ET.SubElement(root, "head")
-    if result.kind == "ASK":
-        ET.SubElement(root, "boolean").text = "true" if result.boolean else "false"
-    else:
-        for v in result.vars:
-            ET.SubElement(head, "variable", name=v)
-        results = ET.SubElement(root, "results")
-        for row in result.rows:
-            r = ET.SubElement(results, "result")
-            for v, term in zip(result.vars, row, strict=True):
-                if term is None:
-                    continue
-                b = ET.SubElement(r, "binding", name=v)
-                if isinstance(term, URIRef):
-                    ET.SubElement(b, "uri").text = _xml_text(term)
-                elif isinstance(term, BNode):
-                    ET.SubElement(b, "bnode").text = _xml_text(term)
-                else:
-                    attrs = {}
-                    if term.language:
-                        attrs["xml:lang"] = term.language
-                    elif term.datatype:
-                        attrs["datatype"] = str(term.datatype)
-                    ET.SubElement(b, "literal", attrs).text = _xml_text(term)
-    out = io.BytesIO()
-    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-    return out.getvalue().decode("utf-8") + "\n"
-
-
-def _to_graph_text(result: QueryResult, fmt: str, namespaces: Mapping[str, str]) -> str:
-    g_ = Graph(bind_namespaces="none")
-    for p, n in namespaces.items():
-        g_.bind(p, n)
-    for s, p, o in result.rows:
-        g_.add((s, p, o))
-    return g_.serialize(format="nt" if fmt == "ntriples" else "turtle")
-
-
 # -- the endpoint -------------------------------------------------------------------------------
 def _query_text() -> str | None:
     """The query of a GET or POST, per the SPARQL 1.1 Protocol; None for the bare form."""
@@ -349,19 +274,31 @@ def _query_text() -> str | None:
         if p in request.values:
             raise QueryRefused(f"the {p} parameter is not allowed: the query always runs "
                                "on the register's own graph")
+    given = request.args.getlist("query")
     if request.method == "POST":
         if "update" in request.form:
             raise QueryRefused("updates are not allowed: this endpoint is read-only; the "
                                "register changes through its YAML file")
         ctype = request.mimetype
         if ctype == "application/sparql-query":
+            if given:
+                raise _Ambiguous()
             return request.get_data(as_text=True)
         if ctype == "application/x-www-form-urlencoded" or ctype == "multipart/form-data":
-            return request.form.get("query")
-        raise _Unsupported(ctype)
-    if "update" in request.args:
+            given = given + request.form.getlist("query")
+        else:
+            raise _Unsupported(ctype)
+    elif "update" in request.args:
         raise QueryRefused("updates are not allowed: this endpoint is read-only")
-    return request.args.get("query")
+    if len(given) > 1:
+        raise _Ambiguous()
+    return given[0] if given else None
+
+
+class _Ambiguous(BadRequest):
+    def __init__(self) -> None:
+        super().__init__("the request has more than one query; send exactly one 'query' "
+                         "parameter (or the query as the request body)")
 
 
 class _Unsupported(HTTPException):
@@ -372,36 +309,73 @@ class _Unsupported(HTTPException):
                          "application/sparql-query or a form with query=")
 
 
+def _format_values() -> list[str]:
+    try:
+        values = request.values
+    except HTTPException:  # a body that cannot be read (too large): the URL's only
+        values = request.args
+    return [v for p in _FORMAT_PARAMS for v in values.getlist(p)]
+
+
 def _requested_format(kind: str | None) -> str:
-    """The format from ``?format=``, the ``.json`` URL, or ``Accept``."""
+    """The format from the ``.json`` URL, a ``format``/``output`` parameter, or
+    ``Accept`` (:func:`render.sparql_results.negotiate`)."""
+    if g.get("fmt") == "json":
+        return "jsonld" if kind in ("CONSTRUCT", "DESCRIBE") else "json"
+    try:
+        return negotiate(kind, request.accept_mimetypes, _format_values())
+    except UnknownFormat as exc:
+        raise BadRequest(str(exc)) from None
+    except NotAcceptable as exc:
+        raise _NotAcceptable(str(exc)) from None
+
+
+class _NotAcceptable(HTTPException):
+    code = 406
+
+
+def _error_format() -> str:
+    """How to send an error: JSON when the client asked for JSON (or named nothing), the
+    form for a browser, plain text otherwise (CSV, XML or RDF clients)."""
     if g.get("fmt") == "json":
         return "json"
-    asked = request.values.get("format")
-    if asked:
-        if asked not in MIMETYPES:
-            raise BadRequest(f"parameter 'format' must be one of: {', '.join(MIMETYPES)}")
-        return asked
-    accept = request.accept_mimetypes
-    graph_result = kind in ("CONSTRUCT", "DESCRIBE")
-    offers = (_GRAPH_OFFERS + _TABLE_OFFERS) if graph_result else _TABLE_OFFERS
-    mimes = [m for _, m in offers]
-    best = accept.best_match(mimes)
-    html_q = accept.quality("text/html")
-    best_q = accept.quality(best) if best else 0
-    if html_q and html_q >= best_q and "text/html" in accept.values():
+    try:
+        fmt = negotiate(None, request.accept_mimetypes, _format_values())
+    except (UnknownFormat, NotAcceptable):
+        fmt = "text"
+    if fmt == "html":
         return "html"
-    if best is None:
-        return "html" if html_q else ("turtle" if graph_result else "json")
-    return dict((m, f) for f, m in offers)[best]
+    accept = request.accept_mimetypes
+    if fmt == "json" or accept.best_match(["application/json", "application/ld+json",
+                                           "text/plain"]) in ("application/json",
+                                                              "application/ld+json"):
+        return "json"
+    return "text"
+
+
+def _wants_description() -> bool:
+    """Whether a request without a query asks for RDF (the service description)."""
+    values = _format_values()
+    if values:
+        # only a name that means RDF whatever the query (not 'json' or 'xml')
+        return negotiate("RDF", None, values[:1]) != "html" if values[0].lower() in (
+            "turtle", "ttl", "nt", "ntriples", "n-triples", "rdfxml", "rdf+xml", "rdf",
+            "jsonld", "json-ld", "n3", "text/turtle", "application/n-triples",
+            "application/rdf+xml", "application/ld+json", "text/n3") else False
+    accept = request.accept_mimetypes
+    rdf = [m for m in ("text/turtle", "application/rdf+xml", "application/ld+json",
+                       "application/n-triples", "text/n3") if m in accept.values()]
+    best = accept.best_match(rdf + ["text/html"])
+    return best is not None and best != "text/html"
 
 
 def _explicit_format() -> bool:
-    """Whether the client named a result format (a URL, ``?format=`` or an ``Accept``
+    """Whether the client named a result format (a URL, ``format=`` or an ``Accept``
     other than HTML or anything), rather than just opening the page."""
-    if g.get("fmt") == "json" or request.values.get("format"):
+    if g.get("fmt") == "json" or _format_values():
         return True
-    named = {m for _, m in _TABLE_OFFERS + _GRAPH_OFFERS}
-    return any(m in named for m in request.accept_mimetypes.values())
+    named = set(MIMETYPES.values()) | {"application/json", "application/xml", "text/xml"}
+    return any(m in named and m != "text/html" for m in request.accept_mimetypes.values())
 
 
 def _cell(term: Any, namespaces: list[tuple[str, str]], base: str) -> dict[str, Any]:
@@ -415,7 +389,7 @@ def _cell(term: Any, namespaces: list[tuple[str, str]], base: str) -> dict[str, 
         if s.startswith(base) and "/" not in s[len(base):] and s[len(base):]:
             from flask import url_for
 
-            url = url_for("entities.by_id", id=s[len(base):])
+            url = url_for("linkeddata.by_id", id=s[len(base):])
         for prefix, ns in namespaces:
             if s.startswith(ns) and len(s) > len(ns) and "/" not in s[len(ns):]:
                 return {"text": f"{prefix}:{s[len(ns):]}", "url": url}
@@ -427,10 +401,22 @@ def _cell(term: Any, namespaces: list[tuple[str, str]], base: str) -> dict[str, 
     return {"text": str(term), "url": None}
 
 
-def _error(status: int, message: str, fmt: str) -> Response:
-    if fmt != "html":
+def _error(status: int, message: str, fmt: str | None = None) -> Response:
+    """An error in the type the client asked for: the JSON error shape, the HTML page,
+    or ``text/plain`` for clients of the other formats (CSV, XML, RDF)."""
+    fmt = fmt if fmt in ("html", "json", "text") else _error_format()
+    if fmt == "text":
+        resp = Response(message + "\n", status=status, mimetype="text/plain")
+        resp.charset = "utf-8"
+        return resp
+    if fmt == "json":
         g.fmt = "json"
     return error_response(status, message)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return _error(exc.code or 500, exc.description or exc.name)
 
 
 def _form(data: dict[str, Any], status: int = 200) -> Response:
@@ -450,20 +436,22 @@ def sparql(_json: bool = False) -> Response:
         g.fmt = "json"
     if not cfg["SPARQL_ENABLED"]:
         raise NotFound(t("sp.disabled") if not _json else "the SPARQL endpoint is switched off")
-    fmt = _requested_format(None)
     try:
         text = _query_text()
     except QueryRefused as exc:
-        return _error(400, str(exc), fmt)
+        return _error(400, str(exc))
+    if text is None and not _json and _wants_description():
+        return _service_description()
+    fmt = _requested_format(None)
     if text is None or not text.strip():
         if fmt == "html" or not _explicit_format():
             return _form({"query": EXAMPLE if text is None else "", "result": None,
                           "error": None, "format": "html"})
-        return _error(400, "missing the 'query' parameter", fmt)
+        return _error(400, "missing the 'query' parameter")
     max_chars = int(cfg["SPARQL_MAX_QUERY_LENGTH"])
     if len(text) > max_chars:
         return _error(413, f"the query is {len(text):,} characters long; the limit is "
-                           f"{max_chars:,}", fmt)
+                           f"{max_chars:,}")
     snap = snapshot()
     from graph.rdf import prefixes
     from graph.store import run_query
@@ -482,13 +470,13 @@ def sparql(_json: bool = False) -> Response:
     except QueryError as exc:
         if fmt == "html":
             return _form({"query": text, "result": None, "error": str(exc), "format": fmt}, 400)
-        return _error(400, str(exc), fmt)
+        return _error(400, str(exc))
     except QueryTimeout as exc:
         if fmt == "html":
             return _form({"query": text, "result": None, "error": str(exc), "format": fmt}, 503)
-        return _error(503, str(exc), fmt)
+        return _error(503, str(exc))
     except RuntimeError as exc:
-        return _error(500, str(exc), fmt)
+        return _error(500, str(exc))
     finally:
         slots.release()
     fmt = _requested_format(result.kind)
@@ -497,25 +485,10 @@ def sparql(_json: bool = False) -> Response:
 
 def _respond(result: QueryResult, fmt: str, text: str, namespaces: dict[str, str],
              snap: Any) -> Response:
-    import json
-
     headers = {}
     if result.truncated:
         headers["X-Result-Truncated"] = f"max-rows={result.max_rows}"
-    graph_result = result.kind in ("CONSTRUCT", "DESCRIBE")
-    if fmt == "json":
-        body = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "csv":
-        body = to_csv(result)
-    elif fmt == "tsv":
-        body = to_tsv(result)
-    elif fmt == "xml":
-        body = to_xml(result)
-    elif fmt in ("turtle", "ntriples"):
-        if not graph_result:
-            return _error(406, f"{fmt} needs a CONSTRUCT or DESCRIBE query", "json")
-        body = _to_graph_text(result, fmt, namespaces)
-    else:
+    if fmt == "html":
         from graph.rdf import base_uri
 
         nss = sorted(namespaces.items(), key=lambda pn: -len(pn[1]))
@@ -524,8 +497,47 @@ def _respond(result: QueryResult, fmt: str, text: str, namespaces: dict[str, str
                  "truncated": result.truncated, "max_rows": result.max_rows,
                  "rows": [[_cell(x, nss, base) for x in row] for row in result.rows]}
         return _form({"query": text, "result": table, "error": None, "format": "html"})
-    mimetype = MIMETYPES[fmt]
+    try:
+        body, mimetype = render_result(result, fmt, namespaces)
+    except NotAcceptable as exc:
+        return _error(406, str(exc))
     resp = Response(body, mimetype=mimetype, headers=headers)
-    if fmt in ("csv", "tsv", "turtle", "ntriples"):
+    if mimetype.startswith("text/") or mimetype in ("application/n-triples",):
         resp.charset = "utf-8"
+    return resp
+
+
+# -- the service description ------------------------------------------------------------------
+def _service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint (W3C Recommendation, 2013):
+    what it speaks, which formats it gives, and its one default graph with its size."""
+    from rdflib import RDF, Graph
+    from rdflib.namespace import DCTERMS, Namespace
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    formats = Namespace("http://www.w3.org/ns/formats/")
+    void = Namespace("http://rdfs.org/ns/void#")
+    fmt = negotiate("RDF", request.accept_mimetypes, _format_values(), html=False)
+    snap = snapshot()
+    endpoint = URIRef(request.base_url)
+    g_ = Graph(bind_namespaces="none")
+    g_.bind("sd", sd)
+    g_.bind("formats", formats)
+    g_.bind("void", void)
+    g_.bind("dcterms", DCTERMS)
+    g_.add((endpoint, RDF.type, sd.Service))
+    g_.add((endpoint, sd.endpoint, endpoint))
+    g_.add((endpoint, sd.supportedLanguage, sd.SPARQL11Query))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3"):
+        g_.add((endpoint, sd.resultFormat, formats[name]))
+    g_.add((endpoint, DCTERMS.title, Literal("TVB-register SPARQL endpoint", lang="en")))
+    dataset, graph_ = BNode(), BNode()
+    g_.add((endpoint, sd.defaultDataset, dataset))
+    g_.add((dataset, RDF.type, sd.Dataset))
+    g_.add((dataset, sd.defaultGraph, graph_))
+    g_.add((graph_, RDF.type, sd.Graph))
+    g_.add((graph_, void.triples, Literal(len(snap.store))))
+    resp = Response(serialize_graph(g_, fmt), mimetype=MIMETYPES[fmt])
+    resp.charset = "utf-8"
     return resp

@@ -23,15 +23,21 @@ from tvb.writing import WriteFailed, write_or_exit
 @click.option("-o", "--output", type=click.Path(), default=None,
               help="Write here instead of standard output; for csv (required) a folder, or a "
               "file ending in .zip.")
+@click.option("--network", type=click.Choice(["typed", "people", "directorates"]),
+              default="typed", show_default=True,
+              help="For graphml: the typed graph of everything, or the people or directorate "
+              "network the findings use.")
 @loading_options
-def command(fmt, output, data, today, max_bytes) -> None:
+def command(fmt, output, network, data, today, max_bytes) -> None:
     """Export the register as linked data, a network file or spreadsheet tables.
 
     RDF, GraphML and the network page go to standard output unless -o is given.  CSV
-    tables (people, units, dossiers, collaborations, memberships) are written into a
+    tables (people, units, dossiers, processes, collaborations, memberships) are written into a
     folder or zip; cells that a spreadsheet would run as a formula get a leading
     apostrophe.
     """
+    if network != "typed" and fmt != "graphml":
+        raise click.UsageError("--network applies to --format graphml only")
     if fmt == "csv" and not output:
         raise click.UsageError("--format csv writes several tables: give -o FOLDER or "
                                "-o FILE.zip")
@@ -57,7 +63,8 @@ def command(fmt, output, data, today, max_bytes) -> None:
         elif fmt == "graphml":
             from graph.network import write_graphml
 
-            write_graphml(reg, target)
+            # the networks the findings are computed on, as of --today
+            write_graphml(reg, target, network, as_date(today) or dt.date.today())
         else:
             from graph.export import write_rdf
 

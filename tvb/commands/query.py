@@ -30,7 +30,8 @@ def command(sparql, fmt, max_rows, data, today, max_bytes) -> None:
     """
     if sparql == "-":
         sparql = sys.stdin.read()
-    from graph.sparql import QueryError, check_query, format_result, run_query
+    from graph.sparql import QueryError, check_query, run_query
+    from render.sparql_results import format_result
 
     try:
         check_query(sparql)  # refuse before spending time on loading the register

@@ -16,7 +16,11 @@ _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 @loading_options
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1/localhost/::1 makes the "
-              "viewer reachable from other machines (a warning is printed).")
+              "viewer reachable from other machines, which needs sign-in (TVB_OIDC_* or "
+              "TVB_PROXY_TRUSTED) or --no-auth.")
+@click.option("--no-auth", is_flag=True,
+              help="Serve on a non-loopback address without sign-in: everyone who reaches "
+              "the port sees everything (a warning is printed).")
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
               help="Port to listen on.")
 @click.option("--no-watch", is_flag=True,
@@ -27,12 +31,16 @@ _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 @click.option("--get", "get_path", metavar="PATH", default=None,
               help="Answer one request for PATH (e.g. '/integrator.json'), print the body "
               "and exit (1 if the status is 400 or more), without starting a server.")
-def command(data, today, max_bytes, host, port, no_watch, no_sparql, threads,
+def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, threads,
             get_path) -> None:
     """Serve the viewer with waitress (no debug server), by default on 127.0.0.1:5000.
 
     The data file is watched: a valid change is live within a few seconds; a change with
     errors keeps the last good version online and shows the diagnostics on /status.
+
+    Sign-in is configured in the environment (never by arguments): TVB_OIDC_ISSUER,
+    TVB_OIDC_CLIENT_ID, TVB_OIDC_CLIENT_SECRET(_FILE) and TVB_ROLES for OpenID Connect,
+    or TVB_PROXY_TRUSTED and TVB_ROLES behind an authenticating proxy.
     """
     if not Path(data).exists():
         click.echo(f"{data}: no such file or folder", err=True)
@@ -46,7 +54,21 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, threads,
         config["MAX_BYTES"] = max_bytes
     if no_sparql:
         config["SPARQL_ENABLED"] = False
-    app = create_app(config)
+    from web.auth import AuthSettingsError, mode
+
+    try:
+        app = create_app(config)
+    except (AuthSettingsError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    auth = mode(app)
+    if host not in _LOCAL_HOSTS and get_path is None and auth == "open" and not no_auth:
+        app.extensions["tvb.snapshots"].stop()
+        click.echo(f"error: refusing to serve the register on {host} without sign-in; set "
+                   "TVB_OIDC_ISSUER, TVB_OIDC_CLIENT_ID, TVB_OIDC_CLIENT_SECRET and "
+                   "TVB_ROLES (or TVB_PROXY_TRUSTED and TVB_ROLES), or pass --no-auth",
+                   err=True)
+        sys.exit(2)
     holder = app.extensions["tvb.snapshots"]
     if holder.current is None:
         from registry.diagnostics import format_text
@@ -60,15 +82,15 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, threads,
         resp = app.test_client().get(get_path)
         click.echo(resp.get_data(as_text=True), nl=False)
         sys.exit(0 if resp.status_code < 400 else 1)
-    if host not in _LOCAL_HOSTS:
-        click.echo(f"warning: listening on {host}: the viewer is reachable from other "
-                   "machines and has no login; put it behind the intranet's own access "
-                   "control", err=True)
+    if host not in _LOCAL_HOSTS and auth == "open":
+        click.echo(f"warning: listening on {host} with --no-auth: the viewer has no login "
+                   "here and anyone who reaches the port sees every name and finding; put "
+                   "it behind the intranet's own access control", err=True)
     from web import server
 
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}); Ctrl+C stops it",
-               err=True)
+    click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}, sign-in: {auth}); "
+               "Ctrl+C stops it", err=True)
     # waitress behind a thin layer: header timeout, connections per client, security
     # headers on its own errors, no Content-Length with Transfer-Encoding (web/server.py)
     server.serve(app, host=host, port=port, **server.server_options(app, threads))
