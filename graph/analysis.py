@@ -63,6 +63,7 @@ __all__ = [
     "isolated_dossier_holders",
     "integration_matrix",
     "missing_links",
+    "process_gaps",
     "overlap_keys",
     "single_points_of_failure",
     "upkeep",
@@ -307,6 +308,39 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     return rows + overlap_rows
 
 
+def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
+    """The ``process`` rows of :func:`missing_links`, one row per dossier.
+
+    A process with ``involve: all`` makes one row per (dossier, missing directorate):
+    at a government's size that is almost a million rows, far more than anyone reads.
+    This compact form keeps one row per dossier, ``{kind: "process-gap", dossier,
+    directorate, people, process, missing, reason}``, where ``missing`` lists every
+    directorate it lacks in the order of the rows and ``directorate`` is the dossier's
+    own (None when it has none).  Nothing is lost: expanding each row over ``missing``
+    gives the ``process`` rows back.
+
+    Notes
+    -----
+    One pass over *links*: :math:`O(n)` for :math:`n` rows.
+    """
+    out: dict[str, dict] = {}
+    for row in links:
+        if row["kind"] != "process":
+            continue
+        did = row["dossiers"][0]
+        gap = out.get(did)
+        if gap is None:
+            dirs = row["directorates"]
+            gap = out[did] = {"kind": "process-gap", "dossier": did,
+                              "directorate": dirs[0] if len(dirs) == 2 else None,
+                              "people": list(row["people"]), "process": row["process"],
+                              "missing": []}
+        gap["missing"].append(row["directorates"][-1])
+    for gap in out.values():
+        gap["reason"] = missing_link_reason(gap, lambda i: display_name(reg, i))
+    return list(out.values())
+
+
 # -- single points of failure -----------------------------------------------------------------
 def single_points_of_failure(reg: Registry, people: nx.Graph | None = None) -> list[dict]:
     """People whose departure disconnects two directorates.
@@ -520,6 +554,7 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
     (:func:`graph.levels.by_level`) and ``factor_profile``
     (:func:`graph.factors.factor_profile`).  Every tie is a current one
     (``settings.tie_window_days``).  Extras: ``settings`` (the thresholds in force),
+    ``process_gaps`` (:func:`process_gaps`, the ``process`` links one row per dossier),
     ``people_network`` (size), ``integration_matrix`` (:func:`integration_matrix`) and
     ``names`` (id → display name for every id used).
     """
@@ -563,6 +598,7 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
         "silos": silo_all,
         "isolated_dossier_holders": isolated,
         "missing_links": missing,
+        "process_gaps": process_gaps(reg, missing),
         "single_points_of_failure": spof,
         "upkeep": upkeep(reg, today),
         "factors": latest_means(reg),

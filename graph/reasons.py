@@ -16,7 +16,8 @@ __all__ = ["MISSING_LINK_REASONS", "missing_link_reason"]
 #: functional) or the two dossiers, ``{dossier}``, ``{process}`` and ``{need}`` the
 #: dossier, its process and the directorate it lacks; for an overlap ``{da}``/``{db}``
 #: are the dossiers' directorates, ``{pa}``/``{pb}`` their owners and ``{shared}`` the
-#: shared words.
+#: shared words; ``process-gap`` is the compact form of a dossier's ``process`` rows
+#: (:func:`graph.analysis.process_gaps`), ``{need}`` every directorate it lacks.
 MISSING_LINK_REASONS: dict[str, dict[str, str]] = {
     "en": {
         "integration-model": "{a} (integrating) and {b} (functional) share no person tie, "
@@ -25,6 +26,8 @@ MISSING_LINK_REASONS: dict[str, dict[str, str]] = {
                    "{need} is not involved",
         "overlap": "'{a}' ({da}) and '{b}' ({db}) share {shared}, but their owners "
                    "{pa} and {pb} are not tied: possible duplicate",
+        "process-gap": "'{dossier}' follows process '{process}', which requires {need}; "
+                       "not involved: {need}",
     },
     "nl": {
         "integration-model": "{a} (integrerend) en {b} (functioneel) delen geen "
@@ -33,6 +36,8 @@ MISSING_LINK_REASONS: dict[str, dict[str, str]] = {
                    "{need} is niet betrokken",
         "overlap": "'{a}' ({da}) en '{b}' ({db}) delen {shared}, maar hun "
                    "dossierhouders {pa} en {pb} hebben geen band: mogelijk dubbel werk",
+        "process-gap": "'{dossier}' volgt proces '{process}', dat {need} vereist; "
+                       "niet betrokken: {need}",
     },
 }
 
@@ -73,6 +78,10 @@ def missing_link_reason(row: Mapping, name: Callable[[str], str], lang: str = "e
     if kind == "process" and dirs and dossiers and row.get("process"):
         return templates[kind].format(dossier=name(dossiers[0]), process=name(row["process"]),
                                       need=name(dirs[-1]))
+    if kind == "process-gap" and row.get("dossier") and row.get("process"):
+        need = ", ".join(name(m) for m in row.get("missing") or ()) or "…"
+        return templates[kind].format(dossier=name(row["dossier"]),
+                                      process=name(row["process"]), need=need)
     people = row.get("people") or ()
     if kind == "overlap" and len(dossiers) == 2 and len(dirs) == 2 and len(people) == 2:
         shared = ", ".join(f"'{word(w)}'" for w in row.get("shared") or ()) or "…"

@@ -99,18 +99,19 @@ class Snapshot:
 
     def ntriples(self) -> bytes:
         """The compiled graph with the ontology as N-Triples (what :attr:`store` holds),
-        from the disk cache when it has them, else compiled once and cached."""
-        with self._lock:
-            if "_ntriples" not in self.__dict__:
-                data = self.cache[0].load_rdf(self.cache[1]) if self.cache else None
-                if data is None:
-                    from .store import to_ntriples
+        from the disk cache when it has them, else compiled (and written to the cache).
 
-                    data = to_ntriples(self.registry, with_ontology=True)
-                    if self.cache:
-                        self.cache[0].save_rdf(self.cache[1], data)
-                self.__dict__["_ntriples"] = data
-            return self.__dict__["_ntriples"]
+        Not kept in memory: the Oxigraph store is the one copy of the RDF a running
+        viewer holds (the N-Triples are a tenth of a GB at 100,000 people)."""
+        with self._lock:
+            data = self.cache[0].load_rdf(self.cache[1]) if self.cache else None
+            if data is None:
+                from .store import to_ntriples
+
+                data = to_ntriples(self.registry, with_ontology=True)
+                if self.cache:
+                    self.cache[0].save_rdf(self.cache[1], data)
+            return data
 
     @cached_property
     def store(self):

@@ -213,3 +213,64 @@ def test_a_damaged_part_is_rebuilt_not_unpickled(data, tmp_path):
     assert second.report == first.report and second.lookups == first.lookups
     assert second.search.search("cyber").hits == first.search.search("cyber").hits
     assert not entry.exists()
+
+
+# -- issue 18: one entry per file however it is typed, two versions kept, compact ------------
+def test_relative_and_absolute_paths_are_one_entry(data, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.chdir(data.parent)
+    first = _build("tvb.yaml", folder)
+    second = _build(data.resolve(), folder)
+    third = _build(f"../{data.parent.name}/./{data.name}", folder)
+    assert not first.from_cache and second.from_cache and third.from_cache
+    assert len(_entries(folder)) == 1
+
+
+def test_at_most_two_versions_are_kept(data, tmp_path):
+    folder = tmp_path / "cache"
+    kept = []
+    for name in ("A. Jansan", "A. Jansin", "A. Janson"):
+        data.write_text(BASE.replace("A. Jansen", name), encoding="utf-8")
+        snap = _build(data, folder)
+        snap.ntriples()  # the RDF entry of this version too
+        kept.append(snap.cache[0]._path(snap.cache[1], ".snap"))
+        os.utime(kept[-1], (len(kept), len(kept)))  # mtimes one second apart, in order
+    # Pruning ran on the third write; it keeps the two newest of each kind.
+    assert len(_entries(folder)) == 2 and len(_entries(folder, ".nt")) == 2
+    snap = _build(data, folder)
+    assert snap.from_cache and snap.registry.people["a-jansen"].name == "A. Janson"
+
+
+def test_entries_are_stored_compressed(data, tmp_path):
+    import pickle
+    import zlib
+
+    from graph.cache import _HEADER
+
+    folder = tmp_path / "cache"
+    snap = _build(data, folder)
+    nt = snap.ntriples()
+    raw = _entries(folder, ".nt")[0].read_bytes()
+    length = _HEADER.unpack(raw[:_HEADER.size])[3]
+    stored = raw[_HEADER.size:_HEADER.size + length]
+    assert zlib.decompress(stored) == nt and len(stored) < len(nt) / 3
+    raw = _entries(folder)[0].read_bytes()
+    length = _HEADER.unpack(raw[:_HEADER.size])[3]
+    index = pickle.loads(zlib.decompress(raw[_HEADER.size:_HEADER.size + length]))
+    assert index["parts"]  # each part is a zlib stream of its pickle
+    offset, n, _ = index["parts"]["report"]
+    start = _HEADER.size + length
+    kind, report = pickle.loads(zlib.decompress(raw[start + offset:start + offset + n]))
+    assert kind == "value" and report == snap.report
+
+
+def test_the_store_is_the_one_copy_of_the_rdf(data, tmp_path):
+    """Issue 18: production holds one RDF store (Oxigraph); neither the N-Triples it was
+    loaded from nor an rdflib graph stay in the snapshot."""
+    import rdflib
+
+    for cache in (False, tmp_path / "cache"):
+        snap = build_snapshot([data], TODAY, cache=cache)
+        assert len(snap.store) > 0
+        held = list(vars(snap).values())
+        assert not any(isinstance(v, bytes | rdflib.Graph) for v in held)

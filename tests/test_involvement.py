@@ -601,17 +601,19 @@ def test_directorate_page_shows_capacity_involvement_and_tasks(client):
     assert "Overlappende taken van verschillende directies" in html
 
 
-def test_dashboard_lists_are_cut_like_the_others(monkeypatch):
-    import web.integrator
+def test_dashboard_lists_are_cut_like_the_others():
     from tests.conftest import SAMPLE, _viewer
 
-    monkeypatch.setattr(web.integrator, "LIST_LIMIT", 2)
-    client = _viewer(SAMPLE).test_client()
+    client = _viewer(SAMPLE, MAX_RETURNED_ROWS=2).test_client()
     html = client.get("/integrator").text
     section = html[html.index('id="should-h"'):html.index('id="late-h"')]
-    # 5 rows, 2 shown, "3 more" with a link to all of them.
+    # 5 rows, 2 shown, "3 more" with a link to the next page.
     assert section.count("zou betrokken moeten zijn") == 2
-    assert "En nog 3." in section and "show=all" in section
-    html = client.get("/integrator?show=all").text
-    section = html[html.index('id="should-h"'):html.index('id="late-h"')]
-    assert section.count("zou betrokken moeten zijn") == 3 and "ontbrak aan tafel" in section
+    assert "En nog 3." in section and "page=2" in section
+    rows = []
+    for n in (2, 3):
+        html = client.get(f"/integrator?page={n}").text
+        section = html[html.index('id="should-h"'):html.index('id="late-h"')]
+        rows.append(section.count("zou betrokken moeten zijn")
+                    + section.count("ontbrak aan tafel"))
+    assert rows == [2, 1] and "(5)" in section

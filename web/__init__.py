@@ -26,6 +26,8 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``HISTORY_COMMITS``         commits of the data's git history read for "eerder" and
                             "Recente wijzigingen" (30; 0 turns history off)
 ``HISTORY_CHECK``           seconds between looks at the repository's HEAD (10)
+``MAX_RETURNED_ROWS``       rows of each list on one page of the dashboard and its JSON
+                            twin (100); ``?page=`` gives the rest
 ``SERVER_HEADER_TIMEOUT``   seconds a client has to send a request's headers (10)
 ``SERVER_REQUEST_TIMEOUT``  seconds a client has to send a whole request (60)
 ``SERVER_MAX_PER_CLIENT``   open connections from one address, 0 for no bound (64);
@@ -89,6 +91,7 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGE": "nl",
     "HISTORY_COMMITS": 30,
     "HISTORY_CHECK": 10.0,
+    "MAX_RETURNED_ROWS": 100,
     "SERVER_HEADER_TIMEOUT": 10.0,
     "SERVER_REQUEST_TIMEOUT": 60.0,
     "SERVER_MAX_PER_CLIENT": 64,

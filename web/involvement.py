@@ -52,9 +52,16 @@ def _rows(reg: Any, rows: list[dict], text: Any, names: dict[str, str],
             for r in rows[:limit]]
 
 
-def dashboard_data(reg: Any, report: dict, limit: int | None) -> dict[str, Any]:
-    """The dashboard's four sections, each list cut at *limit* rows (None: all)."""
+def dashboard_data(reg: Any, report: dict, limit: int | None,
+                   counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """The dashboard's four sections, each list cut at *limit* rows (None: all); the
+    totals come from *counts* (full lengths by dotted path, for a paged *report*) when
+    given."""
     names = report.get("names", {})
+
+    def total(path: str, rows: list) -> int:
+        return counts.get(path, len(rows)) if counts is not None else len(rows)
+
     c = report["cover"]
     tc = report["task_clarity"]
     unclear = [{**r, "text": t("inv.task.unclear.row", dossier=_name(names, r["dossiers"][0]),
@@ -66,9 +73,9 @@ def dashboard_data(reg: Any, report: dict, limit: int | None) -> dict[str, Any]:
                 "unit_refs": refs(reg, r["units"])} for r in tc["overlapping_tasks"][:limit]]
     return {
         "should": _rows(reg, report["should_involve"], should_text, names, limit),
-        "should_total": len(report["should_involve"]),
+        "should_total": total("should_involve", report["should_involve"]),
         "late": _rows(reg, report["late_involvement"], late_text, names, limit),
-        "late_total": len(report["late_involvement"]),
+        "late_total": total("late_involvement", report["late_involvement"]),
         "late_after_days": report["settings"].get("late_after_days"),
         "cover": {
             "directorates": [{**r, "ref": ref(reg, r["directorate"])} for r in c["directorates"]],
@@ -78,14 +85,18 @@ def dashboard_data(reg: Any, report: dict, limit: int | None) -> dict[str, Any]:
                                     deputy=_name(names, r["deputy"]))}
                          for r in c["deputy_problems"][:limit]],
             "without_deputy": refs(reg, [r["dossier"] for r in c["without_deputy"][:limit]]),
-            "without_deputy_total": len(c["without_deputy"]),
+            "overloaded_total": total("cover.overloaded", c["overloaded"]),
+            "problems_total": total("cover.deputy_problems", c["deputy_problems"]),
+            "without_deputy_total": total("cover.without_deputy", c["without_deputy"]),
             "max": c["max_active_dossiers"],
         },
         "uncovered": [{**r, "unit_ref": ref(reg, r["unit"])}
                       for r in tc["uncovered_tasks"][:limit]],
-        "uncovered_total": len(tc["uncovered_tasks"]),
-        "unclear": unclear, "unclear_total": len(tc["unclear_owner"]),
-        "overlap": overlap, "overlap_total": len(tc["overlapping_tasks"]),
+        "uncovered_total": total("task_clarity.uncovered_tasks", tc["uncovered_tasks"]),
+        "unclear": unclear, "unclear_total": total("task_clarity.unclear_owner",
+                                                    tc["unclear_owner"]),
+        "overlap": overlap, "overlap_total": total("task_clarity.overlapping_tasks",
+                                                      tc["overlapping_tasks"]),
     }
 
 

@@ -247,6 +247,10 @@ _SCHEMAS: dict[str, dict] = {
             "missing_links": _arr(_obj({"kind": _STR, "directorates": _arr(_STR),
                                         "dossiers": _arr(_STR), "people": _arr(_STR),
                                         "reason": _STR})),
+            "process_gaps": _arr(_obj({"kind": _STR, "dossier": _STR,
+                                       "directorate": _opt(_STR), "people": _arr(_STR),
+                                       "process": _STR, "missing": _arr(_STR),
+                                       "reason": _STR})),
             "single_points_of_failure": _arr(_obj({"person": _STR})),
             "upkeep": {"type": "object"},
             "factors": {"type": "object", "additionalProperties": _obj(
@@ -329,7 +333,8 @@ _LANG = _query("lang", {"type": "string", "enum": ["nl", "en"]},
 
 
 def _page(op_id: str, summary: str, schema: str, params: list[dict] | None = None,
-          *, entity: str | None = None, example: str | None = None) -> dict:
+          *, entity: str | None = None, example: str | None = None,
+          paged: bool = False) -> dict:
     parameters = list(params or []) + [_LANG]
     responses = {"200": _json(schema, summary), **_ERRORS}
     if entity:
@@ -339,6 +344,8 @@ def _page(op_id: str, summary: str, schema: str, params: list[dict] | None = Non
             p["examples"] = {"existing": {"value": example}}
         parameters.insert(0, p)
         responses.update(_NOT_FOUND)
+    if paged:
+        responses["404"] = _json("Error", "A page past the last.")
     return {"get": {"operationId": op_id, "summary": summary, "parameters": parameters,
                     "responses": responses, "tags": ["pages"]}}
 
@@ -449,8 +456,11 @@ def spec(app: Any = None) -> dict:
             "collaboration", "A collaboration.", "Collaboration", entity="collaboration",
             example=first(reg.collaborations) if reg else None),
         "/integrator.json": _page("integrator", "Every finding for the integrator.", "Report", [
+            _query("page", {"type": "integer", "minimum": 1, "maximum": 10**9},
+                   "Which page of every list (MAX_RETURNED_ROWS rows each; "
+                   "pagination.next links the next one)."),
             _query("show", _choice(["all"]),
-                   "Only changes the HTML page (every row is always in the JSON).")]),
+                   "Accepted for old links; pages replaced it.")], paged=True),
         "/network.json": _page("network", "Nodes and edges of a network view.", "Network", [
             _query("view", _choice(["people", "directorates"]),
                    "Which network (default people)."),

@@ -29,19 +29,24 @@ def _hit_kind(hit: dict[str, Any]) -> str:
 
 
 def _with_urls(value: Any) -> Any:
-    """Add ``url`` to every ``{"id", "kind"}`` mapping of a search result, recursively
-    (and drop phone numbers this user may not see)."""
-    if isinstance(value, dict):
-        out = {k: _with_urls(v) for k, v in value.items()}
-        if out.get("phone") and not phones_shown():
-            out["phone"] = None
-        if "id" in out and "kind" in out:
-            kind = _hit_kind(out) if "tier" in out else out["kind"]
-            out["url"] = entity_url(kind, out["id"])
-            out.setdefault("label", out.get("name") or out.get("title") or out["id"])
-        return out
-    if isinstance(value, list):
-        return [_with_urls(v) for v in value]
+    """Add ``url`` (and ``label``) to every ``{"id", "kind"}`` mapping of a search result,
+    at any depth, and drop phone numbers this user may not see; in place: the result is
+    fresh for each request, and copying its thousand small mappings cost more than the
+    search itself."""
+    hide_phones = not phones_shown()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+            if hide_phones and item.get("phone"):
+                item["phone"] = None
+            if "id" in item and "kind" in item:
+                kind = _hit_kind(item) if "tier" in item else item["kind"]
+                item["url"] = entity_url(kind, item["id"])
+                item.setdefault("label", item.get("name") or item.get("title") or item["id"])
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
     return value
 
 
@@ -63,12 +68,12 @@ def _search_data() -> dict[str, Any]:
     return data
 
 
-@page(bp, "/")
+@page(bp, "/", cache=True)
 def home() -> Response:
     return render("search.html", _search_data())
 
 
-@page(bp, "/search")
+@page(bp, "/search", cache=True)
 def search() -> Response:
     return render("search.html", _search_data())
 
