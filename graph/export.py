@@ -19,7 +19,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from rdflib import RDF, BNode, Graph, URIRef
@@ -32,6 +32,7 @@ from .terms import iri_ref, string_literal
 
 __all__ = [
     "RDF_FORMATS",
+    "rewritten",
     "TABLES",
     "serialize",
     "write_rdf",
@@ -74,13 +75,20 @@ def _without_invalid_iris(graph: Graph) -> Graph:
     bad |= {p for p in graph.predicates(unique=True) if not valid_iri(str(p))}
     if not bad:
         return graph
-    kept = Graph(bind_namespaces="none")
+    return rewritten(graph, lambda triple: None if bad.intersection(triple) else triple)
+
+
+def rewritten(graph: Graph, change: Callable[[tuple], tuple | None]) -> Graph:
+    """A copy of *graph* with its prefixes, each triple passed through *change*, which
+    returns the triple to keep (itself or a replacement) or None to leave it out."""
+    out = Graph(bind_namespaces="none")
     for prefix, ns in graph.namespaces():
-        kept.bind(prefix, ns)
+        out.bind(prefix, ns)
     for triple in graph:
-        if not bad.intersection(triple):
-            kept.add(triple)
-    return kept
+        kept = change(triple)
+        if kept is not None:
+            out.add(kept)
+    return out
 
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")

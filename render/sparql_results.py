@@ -365,18 +365,17 @@ def _xml_safe(graph: Graph) -> Graph:
     :func:`to_xml`), so that RDF/XML stays well-formed; the graph itself when it has none."""
     from rdflib import Literal
 
-    bad = [t for t in graph if isinstance(t[2], Literal) and _NOT_XML.search(str(t[2]))]
-    if not bad:
+    from graph.export import rewritten
+
+    def safe(triple: tuple) -> tuple:
+        s, p, o = triple
+        if isinstance(o, Literal) and _NOT_XML.search(str(o)):
+            return s, p, Literal(_xml_text(o), lang=o.language, datatype=o.datatype)
+        return triple
+
+    if not any(isinstance(o, Literal) and _NOT_XML.search(str(o)) for o in graph.objects()):
         return graph
-    out = Graph(bind_namespaces="none")
-    for p, n in graph.namespaces():
-        out.bind(p, n)
-    for t in graph:
-        out.add(t)
-    for s, p, o in bad:
-        out.remove((s, p, o))
-        out.add((s, p, Literal(_xml_text(o), lang=o.language, datatype=o.datatype)))
-    return out
+    return rewritten(graph, safe)
 
 
 # -- one entry point ----------------------------------------------------------------------
