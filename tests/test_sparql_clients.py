@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from tests.conftest import SAMPLE, _viewer
-from tests.loopback import serve
+from tests.servers import serve
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 
