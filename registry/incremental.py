@@ -381,16 +381,26 @@ class _SplicingChecker(_Checker):
 def _moved(obj: object, old: tuple[str, str, int, int], new: tuple[str, str, int, int]):
     """*obj* (an entity, involvement or evaluation) with every location inside its entry
     moved from *old* (file, section, index, line) to *new*."""
-    changes = {}
-    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
-        value = getattr(obj, f.name)
+    cls = obj.__class__
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    values = [getattr(obj, n) for n in names]
+    changed = False
+    for i, value in enumerate(values):
         if value.__class__ is Loc:
             if value.file == old[0] and value.path[:2] == (old[1], old[2]):
-                changes[f.name] = Loc(new[0], (new[1], new[2], *value.path[2:]),
-                                      value.line + new[3] - old[3], value.column)
+                values[i] = Loc(new[0], (new[1], new[2], *value.path[2:]),
+                                value.line + new[3] - old[3], value.column)
+                changed = True
         elif value.__class__ is tuple and value and dataclasses.is_dataclass(value[0]):
-            changes[f.name] = tuple(_moved(v, old, new) for v in value)
-    return dataclasses.replace(obj, **changes) if changes else obj  # type: ignore[type-var]
+            values[i] = tuple(_moved(v, old, new) for v in value)
+            changed = True
+    # Every field of the model's classes is an argument of its constructor, in order.
+    return cls(*values) if changed else obj
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class IncrementalLoader:
@@ -406,6 +416,11 @@ class IncrementalLoader:
         self._entries: dict[tuple[str, str], _Entry] = {}
         self._plans: dict[str, _FilePlan] = {}
         self.stats: dict[str, int | bool] = {}
+
+    @property
+    def primed(self) -> bool:
+        """Whether a version was loaded through it (the next one reuses its entries)."""
+        return bool(self.stats)
 
     def load(self, paths: str | os.PathLike | Iterable[str | os.PathLike], *,
              today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
