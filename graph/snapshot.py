@@ -501,14 +501,20 @@ class SnapshotHolder:
             store.save_snapshot(key, snap)
             snap.cache = (store, key)
 
+    @property
+    def busy(self) -> bool:
+        """True while the background worker has work: findings to compute, or the
+        incremental loader to prime after a start from the disk cache."""
+        snap = self.current
+        return self._pending is not None or bool(snap and snap.findings_pending) or (
+            snap is not None and self.loader is not None and not self.loader.primed)
+
     def wait_for_findings(self, timeout: float | None = None) -> bool:
         """Block until the snapshot served has its own findings (tests, benchmarks);
         False on timeout."""
         end = None if timeout is None else time.monotonic() + timeout
         while True:
-            snap = self.current
-            if snap is not None and not snap.findings_pending and self._pending is None \
-                    and (self.loader is None or self.loader.primed):
+            if self.current is not None and not self.busy:
                 return True
             if end is not None and time.monotonic() > end:
                 return False

@@ -38,7 +38,7 @@ def init_app(app: Flask) -> SnapshotHolder:
     app.extensions[_KEY] = h
     app.context_processor(lambda: {"findings_state": findings_state(g.get("snapshot"))})
     if app.config.get("WATCH"):
-        h.start_watching(float(app.config.get("WATCH_INTERVAL", 2.0)))
+        h.start_watching(float(app.config.get("WATCH_INTERVAL", 0.5)))
     return h
 
 
