@@ -299,6 +299,11 @@ def build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
                     findings_of=(findings.findings_version, findings.findings_built_at))
     for name in _FINDINGS:
         snap.__dict__[name] = getattr(findings, name)
+    # The search index of the version before, with the changed documents replaced (or
+    # built anew when that cannot give the same index: registry.search).
+    search = findings.search.updated(registry)
+    if search is not None:
+        snap.__dict__["search"] = search
     _ = snap.search, snap.lookups
     return snap
 

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .diagnostics import MAX_PER_CODE, Loc
+from .fastyaml import available as _fast_available
 from .load import (
     DEFAULT_MAX_BYTES,
     AliasBudget,
@@ -61,12 +62,21 @@ __all__ = ["IncrementalLoader", "split_entries", "Chunk"]
 # cost a whole parse.
 _NODE_PROPERTY = re.compile(r"[\s\[{,][&*!]")
 _MARKER = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
-_TOP_LINE = re.compile(r"^[^ \n#][^\n]*", re.MULTILINE)  # content at column 1
+#: A line at column 1 that is no comment and no list item: a top-level key.
+_KEY_LINE = re.compile(r"^[^ \n#-][^\n]*", re.MULTILINE)
 _HEADER = re.compile(r"([a-z_]+)[ ]*:[ ]*(?:#[^\n]*)?")  # a bare `section:` line
 _FIRST_CONTENT = re.compile(r"^(?![ ]*(?:#|$))( *)(\S)(\S?)", re.MULTILINE)
 #: Above this share of changed entries a file is parsed whole (one parse is faster than
 #: many small ones).
 WHOLE_PARSE_SHARE = 0.25
+
+
+def fastyaml_accepts(text: str) -> bool:
+    """Whether the fast parser takes *text* up (else the load counts its values first)."""
+    from . import fastyaml
+
+    refused = getattr(fastyaml, "_refused", None)
+    return _fast_available() and refused is not None and not refused(text)
 
 
 class NeedFull(Exception):
@@ -91,27 +101,24 @@ def split_entries(text: str) -> tuple[list[Chunk], str, list[int]] | None:
     if (not text or text[0] == "\ufeff" or "\t" in text or "\r" in text
             or _MARKER.search(text) or _NODE_PROPERTY.search(text)):
         return None
-    tops = [(m.start(), m.end()) for m in _TOP_LINE.finditer(text)]
     found: list[tuple[str, int, int, int]] = []  # section, start, end, column of each item
     spans: list[tuple[int, int]] = []  # (start, end) of each split list's entries
-    n = 0
-    while n < len(tops):
-        start, end = tops[n]
+    pos = 0
+    while (key := _KEY_LINE.search(text, pos)) is not None:
+        start, end = key.span()
+        pos = end
         header = _HEADER.fullmatch(text, start, end)
-        n += 1
         if header is None or header.group(1) not in KIND_OF_SECTION:
             continue
-        body = end + 1
-        first = _FIRST_CONTENT.search(text, body)
-        if first is None or first.group(2) != "-" or first.group(3) not in ("",):
+        first = _FIRST_CONTENT.search(text, end + 1)
+        if first is None or first.group(2) != "-" or first.group(3) != "":
             continue  # not a block sequence here (empty, a flow list, something else)
         indent = len(first.group(1))
-        if indent == 0:  # items at column 1: the list ends at the next other top line
-            while n < len(tops) and re.match(r"-(?: |$)", text[tops[n][0]:tops[n][1]]):
-                n += 1
-        stop = tops[n][0] if n < len(tops) else len(text)
+        after = _KEY_LINE.search(text, first.start())  # the next top-level key ends it
+        stop = after.start() if after is not None else len(text)
         if first.start() >= stop:
             continue
+        pos = stop
         item = re.compile(rf"^ {{{indent}}}-(?: |$)", re.MULTILINE)
         starts = [m.start() for m in item.finditer(text, first.start(), stop)]
         # Every line indented no deeper than the items must be an item: anything else
@@ -258,7 +265,7 @@ class _Entry:
     placed: tuple[str, str, int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """An entry of the version being loaded: reused (``entry``) or to check (``item``,
     parsed, with its positions)."""
@@ -361,11 +368,9 @@ class _SplicingChecker(_Checker):
                 i += 1
                 continue
             flush()
+            # A duplicate id is an error (E012): such a version is loaded in full, so the
+            # reused entry's records need no look-up in *ids* here.
             entry, slot = got
-            for rec in entry.records:
-                rid = rec.values.get("id")
-                if rid is not None and ids.get(rid) is not rec:
-                    raise NeedFull(("duplicate", rid))  # an error: the full path reports it
             place = (slot.file, slot.section, slot.index, slot.line)
             if entry.placed != place:
                 entry.entities = {k: [_moved(e, entry.placed, place) for e in v]
@@ -517,7 +522,8 @@ class IncrementalLoader:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if "\x00" in text or _too_many_values(text):
+        if "\x00" in text or (not (fast and fastyaml_accepts(text)) and _too_many_values(text)):
+            # Only what PyYAML parses counts its values (registry.load): the same here.
             return None
         split = split_entries(text)
         if split is None:

@@ -447,14 +447,105 @@ class SearchIndex:
             conn.execute("COMMIT")
             conn.execute("INSERT INTO docs(docs) VALUES('optimize')")
             units = sum(1 for kind, _ in docs if kind == "unit")
-            return cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
-                       decompounder, synonyms, units)
+            index = cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
+                        decompounder, synonyms, units)
+            index._decompound = decompound
+            return index
         except BaseException:
             conn.close()
             raise
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    def updated(self, registry: Registry) -> SearchIndex | None:
+        """An index of *registry* made from this one (an index of an earlier version) by
+        replacing only the documents that changed; None when that cannot give exactly
+        what :meth:`build` gives, and the caller builds in full.
+
+        Exact when the documents are the same in number, kind and order (their rowids,
+        hence the order in which a capped tier is cut) and the vocabulary is unchanged (a
+        new word, or the last of one gone, changes how compounds are split everywhere):
+        a hand-over, a move, a new function or task.  Adding or removing an entity, or a
+        title of another length, moves rowids: built in full.  This index is not changed
+        (readers of the old version go on using it).
+
+        Notes
+        -----
+        $O(n)$ comparisons of the documents' texts, plus $O(k)$ FTS5 deletes and inserts
+        for $k$ changed documents, plus a copy of the database (``serialize``) and a
+        re-read of the vocabulary's document counts.
+        """
+        if registry.synonyms != self.registry.synonyms or not hasattr(self, "_decompound"):
+            return None
+        old = list(_documents(self.registry))
+        new = list(_documents(registry))
+        if len(old) != len(new):
+            return None
+        changed = []
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a[0] != b[0]:
+                return None
+            if a[1] != b[1] or a[2] != b[2]:
+                changed.append(i)
+        findall = TOKEN.findall
+
+        def words(fields: tuple[tuple[str, ...], ...]) -> list[str]:
+            return [" ".join(findall(fold(" ".join(texts)))) for texts in fields]
+
+        vocabulary = self._words
+        rows = [(i, words(old[i][2]), words(new[i][2])) for i in changed]
+        gone: set[str] = set()
+        for _, was, now in rows:
+            now_words = {w for text in now for w in text.split()}
+            if not now_words <= vocabulary.keys():
+                return None  # a new word: the compounds would split otherwise
+            gone.update(w for text in was for w in text.split() if w not in now_words)
+        split = self._decompounder.split if self._decompound else (lambda _w: ())
+        analysed: dict[str, str] = {}
+
+        def stemmed(text: str) -> str:
+            out = []
+            for w in text.split():
+                a = analysed.get(w)
+                if a is None:
+                    a = analysed[w] = " ".join(dict.fromkeys((stem(w), *map(stem, split(w)))))
+                out.append(a)
+            return " ".join(out)
+
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            with self._lock:
+                conn.deserialize(self._conn.serialize())
+            cols = ", ".join(_COLUMNS)
+            marks = ", ".join("?" * (len(_COLUMNS) + 1))
+            conn.execute("BEGIN")
+            for i, was, now in rows:
+                # A contentless table forgets a document only when told its old values.
+                conn.execute(f"INSERT INTO docs(docs, rowid, {cols}) VALUES ('delete', {marks})",
+                             (i + 1, *was, *map(stemmed, was)))
+                conn.execute(f"INSERT INTO docs(rowid, {cols}) VALUES ({marks})",
+                             (i + 1, *now, *map(stemmed, now)))
+            conn.execute("COMMIT")
+            if gone:
+                conn.execute("CREATE VIRTUAL TABLE temp.vocab_col USING "
+                              "fts5vocab(main, docs, 'col')")
+                for w in gone:
+                    left = conn.execute("SELECT count(*) FROM temp.vocab_col WHERE term = ? "
+                                        "AND col IN ('title', 'keywords', 'body')",
+                                        (w,)).fetchone()[0]
+                    if not left:
+                        conn.close()
+                        return None  # the last of a word is gone
+                conn.execute("DROP TABLE temp.vocab_col")
+            index = SearchIndex(registry, conn, [(kind, eid) for kind, eid, _ in new],
+                                frozenset(vocabulary), self._stems, self._decompounder,
+                                self._synonyms, self._units)
+        except BaseException:
+            conn.close()
+            raise
+        index._decompound = self._decompound
+        return index
 
     def _load_vocabulary(self, words_made: frozenset[str], stems_made: frozenset[str]
                          ) -> None:
