@@ -46,6 +46,7 @@ from .load import (
 )
 from .schema import KIND_OF_SECTION
 from .validate import (
+    _REF_FIELDS,
     LoadResult,
     _Checker,
     _make_entities,
@@ -294,9 +295,13 @@ class _FilePlan:
 class _SplicingChecker(_Checker):
     """The validator's checker, taking reused entries whole and keeping new ones."""
 
-    def __init__(self, entries: dict[tuple[str, str], _Entry]):
+    def __init__(self, entries: dict[tuple[str, str], _Entry],
+                 kinds: dict[str, str] | None = None):
         super().__init__()
         self.old = entries
+        self.old_kinds = kinds  # id → kind of the version before (loaded without errors)
+        self.kinds: dict[str, str] = {}
+        self.reused_records: set[int] = set()
         self.new: dict[tuple[str, str], _Entry] = {}
         self.runs: dict[int, tuple[_Entry, _Slot]] = {}  # id(first record) → entry, slot
         self.reused = self.checked = 0
@@ -310,6 +315,7 @@ class _SplicingChecker(_Checker):
             return None
         if slot.entry is not None:
             self.reused += 1
+            self.reused_records.update(map(id, entry.records))
         file, section, index, line = slot.file, slot.section, slot.index, slot.line
         for rel, dline, col, severity, code, message in entry.warnings:
             self.add(Loc(file, (section, index, *rel), line + dline, col), code, message,
@@ -339,13 +345,31 @@ class _SplicingChecker(_Checker):
                 ids.setdefault(rid, rec)
         entities = _make_entities(sub.records, ids)
         for rec in sub.records:
-            rec.positions = _NOWHERE
+            # Kept for what spans the register (ids, references); the rest of the values
+            # lives on in the model objects.
             for ev in rec.values.get("_evaluations", ()):
                 ev.positions = _NOWHERE
+                ev.values = _slim(ev)
+            rec.positions = _NOWHERE
+            rec.values = _slim(rec)
         warnings = [(d.loc.path[2:], d.loc.line - slot.line, d.loc.column, d.severity, d.code,
                      d.message) for d in sub.diagnostics]
         return _Entry(sub.records, warnings, {k: v for k, v in entities.items() if v},
                       (slot.file, slot.section, slot.index, slot.line))
+
+    def check_references(self, ids: dict[str, _Record]) -> None:
+        """As the validator's, but when every id is still there with its kind, a reused
+        entry's references resolve as they did in the version before (which loaded
+        without errors): only the other records are checked."""
+        self.kinds = {rid: rec.kind for rid, rec in ids.items()}
+        if self.kinds != self.old_kinds:
+            return super().check_references(ids)
+        everything = self.records
+        self.records = [r for r in everything if id(r) not in self.reused_records]
+        try:
+            return super().check_references(ids)
+        finally:
+            self.records = everything
 
     def make_entities(self, records: list[_Record], ids: dict[str, _Record]) -> dict[str, list]:
         """As :func:`registry.validate._make_entities`, the reused entries' objects moved to
@@ -381,6 +405,19 @@ class _SplicingChecker(_Checker):
             i += len(entry.records)
         flush()
         return out
+
+
+def _slim(rec: _Record) -> dict:
+    """The values of *rec* the checks on the whole register read: its id, its references
+    and its evaluations."""
+    keep = _KEEP.get(rec.kind)
+    if keep is None:
+        keep = _KEEP[rec.kind] = frozenset(
+            ("id", "_evaluations", *(f.name for f in _REF_FIELDS[rec.kind])))
+    return {k: v for k, v in rec.values.items() if k in keep}
+
+
+_KEEP: dict[str, frozenset[str]] = {}
 
 
 def _moved(obj: object, old: tuple[str, str, int, int], new: tuple[str, str, int, int]):
@@ -420,6 +457,7 @@ class IncrementalLoader:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], _Entry] = {}
         self._plans: dict[str, _FilePlan] = {}
+        self._kinds: dict[str, str] | None = None
         self.stats: dict[str, int | bool] = {}
 
     @property
@@ -441,12 +479,12 @@ class IncrementalLoader:
             except NeedFull:
                 result = None
             if result is None or not result.ok:
-                self._entries, self._plans = {}, {}
+                self._entries, self._plans, self._kinds = {}, {}, None
                 self.stats = {"reused": 0, "checked": 0, "files_split": 0, "files_whole": 0,
                               "full": True}
                 return load_registry(files, today=today, max_bytes=max_bytes, skip=skip,
                                      fast=fast)
-            self._entries, self._plans = ck.new, plans
+            self._entries, self._plans, self._kinds = ck.new, plans, ck.kinds
             self.stats = {"reused": ck.reused, "checked": ck.checked,
                           "files_split": len(plans), "files_whole": len(files) - len(plans),
                           "full": False}
@@ -465,7 +503,7 @@ class IncrementalLoader:
             raw = read_bytes(f, max_bytes)
             src = self._source(name, raw, fast, budget, plans)
             sources.append(src)
-        ck = _SplicingChecker(self._entries)
+        ck = _SplicingChecker(self._entries, self._kinds)
         result = build_registry(sources, today=today, skip=skip, checker=ck,
                                 make_entities=ck.make_entities)
         return result, ck, plans
