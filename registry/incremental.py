@@ -36,6 +36,7 @@ from .diagnostics import MAX_PER_CODE, Loc
 from .fastyaml import available as _fast_available
 from .load import (
     DEFAULT_MAX_BYTES,
+    MAX_VALUES,
     AliasBudget,
     PathT,
     Positions,
@@ -99,8 +100,20 @@ def split_entries(text: str) -> tuple[list[Chunk], str, list[int]] | None:
     top-level keys, ``settings``, ``organisation``, ``synonyms`` … with each split list
     left empty) and the original line of each line of the head; None when the text is not
     plain block style that splits safely.  $O(n)$ in the length of the text."""
-    if (not text or text[0] == "\ufeff" or "\t" in text or "\r" in text
-            or _MARKER.search(text) or _NODE_PROPERTY.search(text)):
+    got = _split(text)
+    return None if got is None else ([p for p in got[0] if p.section], got[1], got[2])
+
+
+def _unsafe(text: str) -> bool:
+    """Whether *text* (whole lines) holds what makes a split unsafe."""
+    return ("\t" in text or "\r" in text or _MARKER.search(text) is not None
+            or _NODE_PROPERTY.search("\n" + text) is not None)
+
+
+def _split(text: str) -> tuple[list[Chunk], str, list[int]] | None:
+    """As :func:`split_entries`, with the head's parts among the entries (as pieces of
+    section ``""``), every piece of the text in order."""
+    if not text or text[0] == "\ufeff" or _unsafe(text):
         return None
     found: list[tuple[str, int, int, int]] = []  # section, start, end, column of each item
     spans: list[tuple[int, int]] = []  # (start, end) of each split list's entries
@@ -141,6 +154,7 @@ def split_entries(text: str) -> tuple[list[Chunk], str, list[int]] | None:
     for a, b in spans:
         part = text[pos:a]
         head_parts.append(part)
+        chunks.append(Chunk("", part, line, 0))
         breaks = part.count("\n")
         line_map.extend(range(line, line + breaks))
         line += breaks
@@ -153,8 +167,70 @@ def split_entries(text: str) -> tuple[list[Chunk], str, list[int]] | None:
         pos = b
     tail = text[pos:]
     head_parts.append(tail)
+    chunks.append(Chunk("", tail, line, 0))
     line_map.extend(range(line, line + tail.count("\n") + 1))
     return chunks, "".join(head_parts), line_map
+
+
+def _values_estimate(text: str) -> int:
+    """What :func:`registry.load._too_many_values` counts first (additive over pieces)."""
+    return 2 * sum(text.count(c) for c in ",:-\n[{")
+
+
+def _resplit(plan: _FilePlan, text: str, fast: bool) -> _FilePlan | None:
+    """*plan* brought to *text* by splitting only the part that changed: the pieces the
+    old and new text share at the start and at the end are kept (compared in place,
+    $O(n)$ in C), the rest must be whole entries of one list; None otherwise (the text is
+    split anew).  Entries below the change move by the lines it added or removed."""
+    pieces = plan.pieces
+    off, i = 0, 0
+    while i < len(pieces) and text.startswith(pieces[i].text, off):
+        off += len(pieces[i].text)
+        i += 1
+    end, j = len(text), len(pieces) - 1
+    while j >= i and end - len(pieces[j].text) >= off and \
+            text.endswith(pieces[j].text, off, end):
+        end -= len(pieces[j].text)
+        j -= 1
+    old = pieces[i:j + 1]
+    near = [p.section for p in (*old, *pieces[max(i - 1, 0):i], *pieces[j + 1:j + 2])
+            if p.section]
+    if not near or any(p.section != near[0] for p in old) or i == 0:
+        return None
+    section = near[0]
+    indent = plan.indents[section]
+    region = text[off:end]
+    if region:
+        item = re.compile(rf"^ {{{indent}}}-(?: |$)", re.MULTILINE)
+        if not item.match(region) or _unsafe(region) or _KEY_LINE.search(region):
+            return None
+        starts = [m.start() for m in item.finditer(region)]
+        shallow = re.compile(rf"^ {{0,{indent}}}[^ \n#]", re.MULTILINE)
+        if sum(1 for _ in shallow.finditer(region)) != len(starts):
+            return None
+    else:
+        starts = []
+    estimate = plan.estimate - sum(_values_estimate(p.text) for p in old) + \
+        _values_estimate(region)
+    fast_ok = plan.fast_ok and fast and fastyaml_accepts("\n" + region)
+    if estimate + 2 > MAX_VALUES and not fast_ok:
+        return None
+    line = pieces[i].line if i < len(pieces) else pieces[-1].line + pieces[-1].text.count("\n")
+    first = line
+    new: list[Chunk] = []
+    for a, b in zip(starts, [*starts[1:], len(region)][:len(starts)], strict=True):
+        chunk = region[a:b]
+        new.append(Chunk(section, chunk, line, indent + 1))
+        line += chunk.count("\n")
+    shift = line - first - sum(p.text.count("\n") for p in old)
+    after = pieces[j + 1:]
+    if shift:
+        after = [Chunk(p.section, p.text, p.line + shift, p.column) for p in after]
+        line_map = [n + shift if n >= first else n for n in plan.line_map]
+    else:
+        line_map = plan.line_map
+    return _FilePlan("", plan.head, line_map, [*pieces[:i], *new, *after], indents=plan.indents,
+                     estimate=estimate, fast_ok=fast_ok)
 
 
 class _Nowhere(Positions):
@@ -288,8 +364,18 @@ class _FilePlan:
     sha256: str
     head: SourceFile
     line_map: list[int]
-    chunks: list[Chunk]
+    pieces: list[Chunk]  # the head's parts (section "") and the entries, in file order
+    indents: dict[str, int] = field(default_factory=dict)  # of each split list's items
+    estimate: int = 0  # see _values_estimate
+    fast_ok: bool = False  # the fast parser takes the whole text up
     lists: dict[str, tuple[int, int]] = field(default_factory=dict)
+    chunks: list[Chunk] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.chunks = [p for p in self.pieces if p.section]
+        self.lists = {}
+        for c in self.chunks:
+            self.lists.setdefault(c.section, (c.line, c.column))
 
 
 class _SplicingChecker(_Checker):
@@ -450,7 +536,8 @@ class IncrementalLoader:
 
     :meth:`load` returns what :func:`registry.validate.load_registry` returns for the same
     files; :attr:`stats` says what the last load reused (``reused``, ``checked`` entries,
-    ``files_split``, ``files_whole``, ``full``: whether it fell back to a full load).
+    ``files_split``, ``files_whole``, ``files_resplit``: changed files of which only the
+    changed part was split again, ``full``: whether it fell back to a full load).
     Not thread-safe: one load at a time (the snapshot holder serialises them).
     """
 
@@ -458,6 +545,7 @@ class IncrementalLoader:
         self._entries: dict[tuple[str, str], _Entry] = {}
         self._plans: dict[str, _FilePlan] = {}
         self._kinds: dict[str, str] | None = None
+        self._resplit = 0
         self.stats: dict[str, int | bool] = {}
 
     @property
@@ -481,13 +569,13 @@ class IncrementalLoader:
             if result is None or not result.ok:
                 self._entries, self._plans, self._kinds = {}, {}, None
                 self.stats = {"reused": 0, "checked": 0, "files_split": 0, "files_whole": 0,
-                              "full": True}
+                              "files_resplit": 0, "full": True}
                 return load_registry(files, today=today, max_bytes=max_bytes, skip=skip,
                                      fast=fast)
             self._entries, self._plans, self._kinds = ck.new, plans, ck.kinds
             self.stats = {"reused": ck.reused, "checked": ck.checked,
                           "files_split": len(plans), "files_whole": len(files) - len(plans),
-                          "full": False}
+                          "files_resplit": self._resplit, "full": False}
             return result
         finally:
             if collecting:
@@ -496,6 +584,7 @@ class IncrementalLoader:
     def _load(self, files: list, today: dt.date | None, max_bytes: int, skip: Iterable[str],
               fast: bool) -> tuple[LoadResult, _SplicingChecker, dict[str, _FilePlan]]:
         budget = AliasBudget()
+        self._resplit = 0
         sources: list[SourceFile] = []
         plans: dict[str, _FilePlan] = {}
         for f in files:
@@ -514,6 +603,8 @@ class IncrementalLoader:
         when it cannot be split safely, parsed whole as :func:`load_registry` does."""
         sha = hashlib.sha256(raw).hexdigest()
         plan = self._plans.get(name)
+        if plan is not None and plan.sha256 != sha:
+            plan = self._replan(plan, raw, sha, fast)
         if plan is None or plan.sha256 != sha:
             plan = self._plan(name, raw, sha, fast)
         if plan is None:
@@ -554,29 +645,45 @@ class IncrementalLoader:
                           positions=_Head(name, head.positions, plan.line_map, plan.lists),
                           parser="incremental")
 
+    def _replan(self, plan: _FilePlan, raw: bytes, sha: str, fast: bool) -> _FilePlan | None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in text:
+            return None
+        new = _resplit(plan, text, fast)
+        if new is not None:
+            new.sha256 = sha
+            self._resplit += 1
+        return new
+
     def _plan(self, name: str, raw: bytes, sha: str, fast: bool) -> _FilePlan | None:
         """Split a changed file; None when it must be parsed whole."""
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if "\x00" in text or (not (fast and fastyaml_accepts(text)) and _too_many_values(text)):
-            # Only what PyYAML parses counts its values (registry.load): the same here.
+        if "\x00" in text:
             return None
-        split = split_entries(text)
+        estimate = _values_estimate(text)
+        fast_ok = fast and fastyaml_accepts(text)
+        # Only what PyYAML parses counts its values (registry.load): the same here.
+        if estimate + 2 > MAX_VALUES and not fast_ok and _too_many_values(text):
+            return None
+        split = _split(text)
         if split is None:
             return None
-        chunks, head_text, line_map = split
+        pieces, head_text, line_map = split
         head = parse_bytes(head_text.encode(), name, fast=fast)
         if head.diagnostics or not isinstance(head.data, dict):
             return None
-        lists: dict[str, tuple[int, int]] = {}
-        for c in chunks:
-            if c.section not in lists:
-                if head.data.get(c.section, ...) is not None:
-                    return None  # the list's key is not where the split put it
-                lists[c.section] = (c.line, c.column)
-        return _FilePlan(sha, head, line_map, chunks, lists)
+        plan = _FilePlan(sha, head, line_map, pieces, estimate=estimate, fast_ok=fast_ok)
+        for section in plan.lists:
+            if head.data.get(section, ...) is not None:
+                return None  # the list's key is not where the split put it
+        plan.indents = {c.section: c.column - 1 for c in plan.chunks}
+        return plan
 
 
 def _fits(data: object, lists: dict[str, list[_Slot]]) -> bool:

@@ -180,11 +180,12 @@ def test_an_edit_reuses_every_other_entry(tmp_path):
     paths = _write(tmp_path, data, "indented", False)
     _same(loader.load(paths, today=TODAY), load_registry(paths, today=TODAY))
     assert loader.stats == {"reused": entries - 1, "checked": 1, "files_split": 1,
-                            "files_whole": 0, "full": False}
+                            "files_whole": 0, "files_resplit": 1, "full": False}
     data = _apply(data, ("add-person", 0, 1))  # first in the list: every entry below moves
     paths = _write(tmp_path, data, "indented", False)
     _same(loader.load(paths, today=TODAY), load_registry(paths, today=TODAY))
     assert (loader.stats["reused"], loader.stats["checked"]) == (entries, 1)
+    assert loader.stats["files_resplit"] == 1  # only the new entry's text was split
 
 
 def test_an_unchanged_file_of_a_split_register_is_not_split_again(tmp_path):
