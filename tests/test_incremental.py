@@ -141,11 +141,13 @@ def _apply(data: dict, edit: tuple) -> dict:
     elif kind == "hand-over":
         d = dossiers[a % len(dossiers)]
         d["owner"] = people[b % len(people)]["id"]
+    elif kind == "settings":  # outside the entity lists: the head is parsed anew
+        data["settings"]["stale_after_days"] = 30 + b % 400
     return data
 
 
 EDITS = st.tuples(st.sampled_from(("add-person", "add-dossier", "remove", "rename", "move",
-                                   "hand-over")),
+                                   "hand-over", "settings")),
                   st.integers(0, 10_000), st.integers(0, 10_000))
 
 
