@@ -388,6 +388,12 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 STALLED_AFTER = 300.0
 
 
+#: Seconds after a start from the disk cache before the incremental loader reads the data
+#: once (in the background: about 20 s at 100,000 people), so that it does not slow the
+#: first requests; an edit before then is loaded in full, and primes it.
+PRIME_AFTER = 20.0
+
+
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
@@ -406,6 +412,8 @@ class SnapshotHolder:
         self._wake = threading.Condition()
         #: What went wrong in the background worker the last time, if anything.
         self.findings_error: str | None = None
+        #: Seconds after a start from the disk cache before the loader is primed.
+        self.prime_after = PRIME_AFTER
         self.max_bytes = max_bytes
         self.fast = fast
         self.fixed_today = today
@@ -498,7 +506,10 @@ class SnapshotHolder:
     def _complete(self, snap: Snapshot) -> None:
         if not snap.findings_pending:
             # Read from the disk cache: load once through the loader, so that the next
-            # edit reuses the entries (its result is not served: the cached one is).
+            # edit reuses the entries (its result is not served: the cached one is) —
+            # after a while, so that the first requests after a restart are not slowed.
+            if self._stop.wait(self.prime_after):
+                return
             with self._lock:
                 if self.current is snap and self.loader is not None and not self.loader.primed:
                     try:
@@ -510,9 +521,10 @@ class SnapshotHolder:
         full = complete(snap)
         with self._lock:
             # Only the version still served is completed; a newer one has its own job.
-            if self.current is snap:
-                self.current = full
-                self._save(full)
+            if self.current is not snap:
+                return
+            self.current = full
+        self._save(full)  # outside the lock: the next edit need not wait for the disk
 
     def _save(self, snap: Snapshot) -> None:
         """Write a completed snapshot to the disk cache (when the holder has one)."""

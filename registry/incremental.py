@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .diagnostics import MAX_PER_CODE, Loc
+from .diagnostics import Loc
 from .fastyaml import available as _fast_available
 from .load import (
     DEFAULT_MAX_BYTES,
@@ -388,6 +388,7 @@ class _SplicingChecker(_Checker):
         self.old_kinds = kinds  # id → kind of the version before (loaded without errors)
         self.kinds: dict[str, str] = {}
         self.reused_records: set[int] = set()
+        self.pending: list[_Entry] = []  # checked here, their model objects still to make
         self.new: dict[tuple[str, str], _Entry] = {}
         self.runs: dict[int, tuple[_Entry, _Slot]] = {}  # id(first record) → entry, slot
         self.reused = self.checked = 0
@@ -396,52 +397,70 @@ class _SplicingChecker(_Checker):
         if item.__class__ is not _Slot:
             return super().check_entity(kind, item, path, pos, parent)
         slot = item
-        entry = slot.entry if slot.entry is not None else self._fresh(kind, slot)
+        entry = slot.entry
         if entry is None:
-            return None
-        if slot.entry is not None:
+            entry = self._fresh(kind, slot)
+        else:
             self.reused += 1
             self.reused_records.update(map(id, entry.records))
-        file, section, index, line = slot.file, slot.section, slot.index, slot.line
-        for rel, dline, col, severity, code, message in entry.warnings:
-            self.add(Loc(file, (section, index, *rel), line + dline, col), code, message,
-                     severity)
-        if entry.records:
-            self.runs[id(entry.records[0])] = (entry, slot)
+            file, section, index, line = slot.file, slot.section, slot.index, slot.line
+            for rel, dline, col, severity, code, message in entry.warnings:
+                self.add(Loc(file, (section, index, *rel), line + dline, col), code, message,
+                         severity)
             self.records.extend(entry.records)
-        self.new[slot.key] = entry
+        if entry is not None:
+            if entry.records:
+                self.runs[id(entry.records[0])] = (entry, slot)
+            self.new[slot.key] = entry
         return None
 
     def _fresh(self, kind: str, slot: _Slot) -> _Entry | None:
-        """Check a new entry on its own; None (and checked here, not kept) when it has an
-        error or more diagnostics of a code than are kept."""
+        """Check a new entry; it is kept for the next version unless it has an error or
+        a diagnostic that was not kept (over the limit of a code)."""
         self.checked += 1
         path = (slot.section, slot.index)
-        sub = _Checker()
-        sub.check_entity(kind, slot.item, path, slot.positions)
-        if (any(d.severity == "error" or d.related or d.loc.path[:2] != path
-                or d.loc.file != slot.file for d in sub.diagnostics)
-                or any(n >= MAX_PER_CODE for n in sub.counts.values())):
-            super().check_entity(kind, slot.item, path, slot.positions)
-            return None
-        ids: dict[str, _Record] = {}
-        for rec in sub.records:
-            rid = rec.values.get("id")
-            if rid is not None:
-                ids.setdefault(rid, rec)
-        entities = _make_entities(sub.records, ids)
-        for rec in sub.records:
-            # Kept for what spans the register (ids, references); the rest of the values
-            # lives on in the model objects.
-            for ev in rec.values.get("_evaluations", ()):
-                ev.positions = _NOWHERE
-                ev.values = _slim(ev)
-            rec.positions = _NOWHERE
-            rec.values = _slim(rec)
+        d0, r0, c0 = len(self.diagnostics), len(self.records), sum(self.counts.values())
+        super().check_entity(kind, slot.item, path, slot.positions)
+        made = self.diagnostics[d0:]
+        if (sum(self.counts.values()) - c0 != len(made)
+                or any(d.severity == "error" or d.related or d.loc.path[:2] != path
+                       or d.loc.file != slot.file for d in made)):
+            return None  # checked as the validator does; its records stay plain
         warnings = [(d.loc.path[2:], d.loc.line - slot.line, d.loc.column, d.severity, d.code,
-                     d.message) for d in sub.diagnostics]
-        return _Entry(sub.records, warnings, {k: v for k, v in entities.items() if v},
-                      (slot.file, slot.section, slot.index, slot.line))
+                     d.message) for d in made]
+        entry = _Entry(self.records[r0:], warnings, {},
+                       (slot.file, slot.section, slot.index, slot.line))
+        self.pending.append(entry)  # its objects are made with the others' (make_entities)
+        return entry
+
+    def _make_pending(self, ids: dict[str, _Record]) -> None:
+        """The model objects of the entries checked in this load, made in one call (the
+        validator makes one object per record with a unique id, in order), then given to
+        their entries; the records keep only what later versions need."""
+        if not self.pending:
+            return
+        made = _make_entities([r for e in self.pending for r in e.records], ids)
+        objects = {k: iter(v) for k, v in made.items()}
+        try:
+            for entry in self.pending:
+                for rec in entry.records:
+                    rid = rec.values.get("id")
+                    if rid is None or ids.get(rid) is not rec:
+                        raise NeedFull(("id", rid))  # an error: the full path reports it
+                    entry.entities.setdefault(_ENTITY_KIND[rec.kind], []).append(
+                        next(objects[_ENTITY_KIND[rec.kind]]))
+        except (StopIteration, KeyError):
+            raise NeedFull(("entities",)) from None
+        for entry in self.pending:
+            for rec in entry.records:
+                # Kept for what spans the register (ids, references); the rest of the
+                # values lives on in the model objects.
+                for ev in rec.values.get("_evaluations", ()):
+                    ev.positions = _NOWHERE
+                    ev.values = _slim(ev)
+                rec.positions = _NOWHERE
+                rec.values = _slim(rec)
+        self.pending = []
 
     def check_references(self, ids: dict[str, _Record]) -> None:
         """As the validator's, but when every id is still there with its kind, a reused
@@ -463,6 +482,7 @@ class _SplicingChecker(_Checker):
         out: dict[str, list] = {"unit": [], "person": [], "dossier": [], "process": [],
                                 "collaboration": [], "organisation": [], "theme": [],
                                 "external": []}
+        self._make_pending(ids)
         i, plain = 0, []
 
         def flush() -> None:
@@ -491,6 +511,11 @@ class _SplicingChecker(_Checker):
             i += len(entry.records)
         flush()
         return out
+
+
+_ENTITY_KIND = {"directorate": "unit", "department": "unit", "person": "person",
+                "dossier": "dossier", "process": "process", "collaboration": "collaboration",
+                "theme": "theme", "external": "external"}
 
 
 def _slim(rec: _Record) -> dict:
@@ -667,7 +692,8 @@ class IncrementalLoader:
         if "\x00" in text:
             return None
         estimate = _values_estimate(text)
-        fast_ok = fast and fastyaml_accepts(text)
+        # Asked only where it matters (it is a scan of the whole text).
+        fast_ok = estimate + 2 > MAX_VALUES and fast and fastyaml_accepts(text)
         # Only what PyYAML parses counts its values (registry.load): the same here.
         if estimate + 2 > MAX_VALUES and not fast_ok and _too_many_values(text):
             return None

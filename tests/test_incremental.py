@@ -314,6 +314,7 @@ def test_the_holder_primes_the_loader_after_a_start_from_the_cache(tmp_path):
     assert first.wait_for_findings(120)  # written to the cache by then
     first.stop()
     again = SnapshotHolder([path], TODAY, cache=cache)
+    again.prime_after = 0.1
     again.refresh(force=True)
     assert again.current.from_cache
     assert again.wait_for_findings(120) and again.loader.primed
