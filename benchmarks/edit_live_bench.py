@@ -3,7 +3,8 @@
 ``python -m benchmarks.edit_live_bench DATA [--cache DIR]`` starts ``tvb serve`` on *DATA*
 (watching it, the default poll interval), waits until it is warm — ``/health`` answers,
 ``/integrator.json`` is ready and ``/health`` says no background work is left (findings
-computed, the incremental loader primed) — then changes one dossier's owner in the file
+computed, ``incremental_ready``: the loader has read the data, ``PRIME_AFTER`` seconds
+after the start) — then changes one dossier's owner in the file
 (a temporary file in the same folder, renamed over it) and measures
 
 * ``live_s``: until ``/dossier/ID.json`` shows the new owner;
@@ -150,9 +151,12 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
         if status != 200 or report is None:
             raise RuntimeError(f"/integrator.json answered {status}")
         old_version = report["data_version"]
-        out["warm_s"] = round(out["health_s"] + _wait(
-            lambda: not _get_json(port, "/health", timeout=30)[1]["findings_pending"],
-            limit, "the background work", interval=0.25), 2)
+        def settled() -> bool:
+            got = _get_json(port, "/health", timeout=30)[1]
+            return not got["findings_pending"] and got["incremental_ready"]
+
+        out["warm_s"] = round(out["health_s"] + _wait(settled, limit, "the background work",
+                                                      interval=0.25), 2)
         log(f"  warm after {out['warm_s']} s; handing {dossier} from {old_owner} to {new_owner}")
         edit_at = time.perf_counter()
         _write_atomically(data, edited)

@@ -388,9 +388,9 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 STALLED_AFTER = 300.0
 
 
-#: Seconds after a start from the disk cache before the incremental loader reads the data
-#: once (in the background: about 20 s at 100,000 people), so that it does not slow the
-#: first requests; an edit before then is loaded in full, and primes it.
+#: Seconds after a start before the incremental loader reads the data once (in the
+#: background: about 20 s at 100,000 people), so that it slows neither the start nor
+#: the first requests; an edit before then is loaded in full, and primes it.
 PRIME_AFTER = 20.0
 
 
@@ -452,9 +452,11 @@ class SnapshotHolder:
                                       max_bytes=self.max_bytes, fast=self.fast,
                                       loader=self.loader)
                 else:
+                    # The first version is built as ever (a start is no slower); the
+                    # loader reads the data in the background afterwards (_complete).
                     snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
                                           max_bytes=self.max_bytes, fast=self.fast,
-                                          loader=self.loader)
+                                          loader=self.loader if old is not None else None)
                 # The files may have changed while we read them (an editor's save): keep
                 # the old fingerprint then, so the next refresh reads them again.
                 same = fingerprint(self.paths) == fp[0]
@@ -505,9 +507,9 @@ class SnapshotHolder:
 
     def _complete(self, snap: Snapshot) -> None:
         if not snap.findings_pending:
-            # Read from the disk cache: load once through the loader, so that the next
-            # edit reuses the entries (its result is not served: the cached one is) —
-            # after a while, so that the first requests after a restart are not slowed.
+            # The first version: load it once more through the loader, so that the next
+            # edit reuses the entries (its result is not served) — after a while, so
+            # that the first requests after a start are not slowed.
             if self._stop.wait(self.prime_after):
                 return
             with self._lock:
@@ -544,11 +546,17 @@ class SnapshotHolder:
 
     @property
     def busy(self) -> bool:
-        """True while the background worker has work: findings to compute, or the
-        incremental loader to prime after a start from the disk cache."""
+        """True while findings are being computed: the snapshot served has an earlier
+        version's, or the worker has a job waiting."""
         snap = self.current
-        return self._pending is not None or bool(snap and snap.findings_pending) or (
-            snap is not None and self.loader is not None and not self.loader.primed)
+        return (self._pending is not None and self._pending.findings_pending) or \
+            bool(snap and snap.findings_pending)
+
+    @property
+    def incremental_ready(self) -> bool:
+        """Whether the next edit reuses the entries of the version served (the loader
+        read it; see :data:`PRIME_AFTER`)."""
+        return self.loader is not None and self.loader.primed
 
     def wait_for_findings(self, timeout: float | None = None) -> bool:
         """Block until the snapshot served has its own findings (tests, benchmarks);

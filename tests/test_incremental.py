@@ -272,13 +272,28 @@ def test_live_and_completed_snapshots_equal_a_fresh_build(tmp_path_factory, edit
         snap = done
 
 
-def test_the_holder_serves_live_first_then_the_findings(app_copy):
+def _until(condition, limit: float = 120) -> bool:
+    import time
+
+    end = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_the_holder_serves_live_first_then_the_findings(tmp_path):
     """The dashboard says "worden bijgewerkt" while the findings are an earlier version's,
     its JSON carries both versions, and both clear once the worker is done."""
-    app, path = app_copy
+    from .conftest import _viewer
+
+    path = tmp_path / "tvb.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    app = _viewer(path, PRIME_AFTER=0)
     holder = app.extensions["tvb.snapshots"]
     client = app.test_client()
-    assert holder.wait_for_findings(120)
+    assert _until(lambda: holder.incremental_ready)
     first = holder.current.data_version
     page = client.get("/integrator?lang=nl").get_data(as_text=True)
     assert "worden bijgewerkt" not in page
@@ -302,6 +317,7 @@ def test_the_holder_serves_live_first_then_the_findings(app_copy):
     assert got["data_version"] == got["registry_version"] == live.data_version
     assert got["findings"]["pending"] is False
     assert "worden bijgewerkt" not in client.get("/integrator?lang=nl").get_data(as_text=True)
+    holder.stop()
 
 
 def test_the_holder_primes_the_loader_after_a_start_from_the_cache(tmp_path):
@@ -310,14 +326,13 @@ def test_the_holder_primes_the_loader_after_a_start_from_the_cache(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
     first = SnapshotHolder([path], TODAY, cache=cache)
-    first.refresh(force=True)
-    assert first.wait_for_findings(120)  # written to the cache by then
+    first.refresh(force=True)  # built and written to the cache
     first.stop()
     again = SnapshotHolder([path], TODAY, cache=cache)
     again.prime_after = 0.1
     again.refresh(force=True)
-    assert again.current.from_cache
-    assert again.wait_for_findings(120) and again.loader.primed
+    assert again.current.from_cache and not again.incremental_ready
+    assert _until(lambda: again.incremental_ready)
     _atomic(path, path.read_text(encoding="utf-8").replace("reviewed: 2026-10-01",
                                                            "reviewed: 2026-10-03", 1))
     assert again.refresh()

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> SnapshotHolder:
     paths = [data] if isinstance(data, str) or not hasattr(data, "__iter__") else list(data)
     h = SnapshotHolder(paths, today=app.config.get("TODAY"), cache=app.config["CACHE"],
                        max_bytes=app.config["MAX_BYTES"], fast=app.config["YAML"] != "pyyaml")
+    h.prime_after = float(app.config.get("PRIME_AFTER", h.prime_after))
     h.refresh(force=True)
     app.extensions[_KEY] = h
     app.context_processor(lambda: {"findings_state": findings_state(g.get("snapshot"))})

@@ -41,7 +41,9 @@ def health_data() -> dict:
         "checked_at": _when(watcher["checked_at"]),
         # The findings served may be an earlier version's while the new ones are computed.
         "findings_version": snap.findings_version if snap else None,
-        "findings_pending": bool(snap and snap.findings_pending) or h.busy,
+        "findings_pending": h.busy,
+        # whether the next edit is loaded incrementally (the loader has read the data)
+        "incremental_ready": h.incremental_ready,
     }
 
 
