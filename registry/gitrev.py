@@ -81,10 +81,11 @@ def load_at_revision(path: str | os.PathLike, rev: str, *, today: dt.date | None
         size = int(_git(["cat-file", "-s", f"{rev}:{name}"], cwd).decode().strip())
         label = f"{rev}:{name}"
         if size > max_bytes:
-            from .diagnostics import Diagnostic, Loc
+            from .diagnostics import Diagnostic, Loc, text
 
-            raise ReadError(Diagnostic(Loc(label), "error", "E003",
-                                       f"file is {size / 2**20:.1f} MiB, over the limit"))
+            raise ReadError(Diagnostic(Loc(label), "error", "E003", text(
+                "diag.rev_too_large", "file is {size} MiB, over the limit",
+                size=f"{size / 2**20:.1f}")))
         sources.append(parse_bytes(_git(["cat-file", "blob", f"{rev}:{name}"], cwd), label))
     return build_registry(sources, today=today)
 
