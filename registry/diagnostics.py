@@ -195,9 +195,11 @@ def cap(diagnostics: Sequence[Diagnostic], per_code: int = MAX_PER_CODE,
         d = last.get(code)
         if d is None or not n:
             continue
-        kept.append(Diagnostic(d.loc, d.severity, code, text(
-            f"diag.more_{d.severity}s", "and {n} more " + d.severity + "s [{code}] like this, "
-            "not shown", n=f"{n:,}", code=code), hidden=n))
+        more = text("diag.more_errors", "and {n} more errors [{code}] like this, not shown",
+                    n=f"{n:,}", code=code) if d.severity == "error" else text(
+            "diag.more_warnings", "and {n} more warnings [{code}] like this, not shown",
+            n=f"{n:,}", code=code)
+        kept.append(Diagnostic(d.loc, d.severity, code, more, hidden=n))
     return kept
 
 

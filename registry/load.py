@@ -255,7 +255,8 @@ def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
         # the reader; what was opened is then checked, not the name.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise ReadError(_diag(name, 1, 1, "E003", msg(NOT_FOUND, "file not found"))) from None
+        raise ReadError(_diag(name, 1, 1, "E003",
+                              msg("diag.not_found", "file not found"))) from None
     except IsADirectoryError:
         raise ReadError(_diag(name, 1, 1, "E003", _IS_FOLDER)) from None
     except OSError as exc:
@@ -425,10 +426,13 @@ def _indentation_hint(source: str, line: int, problem: str) -> tuple[int, int, T
             continue
         col, key = here
         want = above[0]
-        fix = (msg("diag.indent.remove", "remove {n} space" + ("s" if col - want > 1 else ""),
-                    n=col - want) if col > want else
-               msg("diag.indent.add", "add {n} space" + ("s" if want - col > 1 else ""),
-                    n=want - col))
+        n = abs(col - want)
+        if col > want:
+            fix = msg("diag.indent.remove", "remove {n} spaces", n=n) if n > 1 else \
+                msg("diag.indent.remove_one", "remove 1 space")
+        else:
+            fix = msg("diag.indent.add", "add {n} spaces", n=n) if n > 1 else \
+                msg("diag.indent.add_one", "add 1 space")
         return (i + 1, col, msg(
             "diag.indentation", "indentation: '{key}:' starts at column {col}, but the keys "
             "of the entry above start at column {want} (line {line}): {fix}", key=key,

@@ -199,14 +199,19 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
     return str(_hint(suggestion(word, choices, cutoff)))
 
 
+#: The English word of a kind where it is not the kind itself.
+_KIND_NAMES = {"external": "external unit"}
+
+
 def _a(kind: str) -> Text:
     """"a person", "an evaluation": the kind of a mapping, for "unknown key … in …"."""
-    return text(f"diag.a.{kind}", ("an " if kind[0] in "aeiou" else "a ") + kind)
+    word = _KIND_NAMES.get(kind, kind)
+    return text(f"diag.a.{kind}", ("an " if word[0] in "aeiou" else "a ") + word)
 
 
 def _kind(kind: str) -> Text:
     """The word for a kind of entity (the viewer's ``kind.*`` words)."""
-    return text(f"kind.{kind}", kind)
+    return text(f"kind.{kind}", _KIND_NAMES.get(kind, kind))
 
 
 @dataclass
@@ -513,11 +518,12 @@ class _Checker:
     def _control_error(self, loc: Loc, f: Field, value: str) -> None:
         char = _has_control(f, value)
         code = ord(char.group()) if char else 0
+        shown = f"U+{code:04X}"
         self.add(loc, "E007", text(
-            "diag.control" if f.name in _MULTILINE else "diag.control.one_line",
-            "'{field}' holds a control character ({char}); write text without it"
-            + ("" if f.name in _MULTILINE else " on one line"), field=f.name,
-            char=f"U+{code:04X}"))
+            "diag.control", "'{field}' holds a control character ({char}); write text "
+            "without it", field=f.name, char=shown) if f.name in _MULTILINE else text(
+            "diag.control_one_line", "'{field}' holds a control character ({char}); write "
+            "text without it on one line", field=f.name, char=shown))
         return None
 
     def _type_error(self, loc: Loc, f: Field, want: Text) -> None:
