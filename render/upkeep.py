@@ -59,7 +59,7 @@ def upkeep_text(reg: Registry, groups: list[tuple[str, list[Task]]], by: str,
         out.append(_heading(reg, key, by, lang))
         for t in ts:
             kind = translate(f"kind.{t.kind}", lang)
-            out.append(f"  {_action(t, lang):<18}{kind:<14}{t.entry:<32}{_when(t, lang):<28}"
+            out.append(f"  {_action(t, lang):<18}{kind:<14}{t.entry:<32}{_when(t, lang):<32}"
                        f"{t.file}:{t.line}")
         touch = _touch_line(ts, touch_command)
         if touch:

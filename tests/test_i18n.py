@@ -5,6 +5,7 @@ when the reader chooses it (remembered in a cookie) or with ``tvb --lang en``.""
 from __future__ import annotations
 
 import re
+import string
 from html.parser import HTMLParser
 
 import pytest
@@ -32,8 +33,14 @@ def test_both_catalogues_have_the_same_keys_and_plurals():
     assert {"org.vacancies", "les.count", "sp.rows", "cli.n_people"} <= plural_keys()
     for lang in LANGUAGES:
         for key in plural_keys():  # every plural word has both forms filled in
-            one, two = (translate(key, lang, n=n, start="x", max=1, d=0) for n in (1, 2))
+            values = dict.fromkeys(_fields(catalogue(lang)[key]), "x")
+            one, two = (translate(key, lang, **{**values, "n": n}) for n in (1, 2))
             assert one != two, (lang, key)
+
+
+def _fields(template: str) -> set[str]:
+    """The ``{names}`` of a template."""
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
 
 
 def test_an_unknown_key_or_language_falls_back():

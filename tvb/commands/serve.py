@@ -55,6 +55,13 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
         config["MAX_BYTES"] = max_bytes
     if no_sparql:
         config["SPARQL_ENABLED"] = False
+    from click.core import ParameterSource
+
+    # `tvb --lang en serve` (or TVB_LANG=en): English for readers who have not chosen;
+    # without it the viewer keeps its own LANGUAGE setting (Dutch by default).
+    if click.get_current_context().find_root().get_parameter_source("lang") in (
+            ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+        config["LANGUAGE"] = lang()
     from web.auth import AuthSettingsError, mode
 
     try:
