@@ -4,8 +4,11 @@ when the reader chooses it (remembered in a cookie) or with ``tvb --lang en``.""
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import re
 import string
+from pathlib import Path
 from html.parser import HTMLParser
 
 import pytest
@@ -148,3 +151,141 @@ def test_the_cli_speaks_dutch_by_default_and_english_on_request():
     assert "9 directies" in nl and "waarschuwingen" in nl
     assert _found(nl, OLD_ENGLISH) == []
     assert "9 directorates" in en and _found(en, OLD_DUTCH) == []
+
+
+# -- the validator's messages in the catalogue ------------------------------------------------------
+REGISTRY = Path(__file__).resolve().parent.parent / "registry"
+#: Every code the validator emits (registry/validate.py's table): each must have keyed messages.
+CODES = [*(f"E{i:03d}" for i in range(1, 16)), *(f"W{i}" for i in range(101, 110)),
+         "W120", "W121", "W122"]
+#: Functions that make a key from a value (the kinds, what a field must be, the reference
+#: kinds); their keys are enumerated in :func:`_message_keys`.
+_DYNAMIC = {"_a", "_kind", "_want", "_check_ref"}
+
+
+def _message_keys() -> tuple[dict[str, str], list[str]]:
+    """Every (key → English template) the registry modules can put in a diagnostic, read
+    from their source, and the places that make a key this test cannot enumerate."""
+    from registry import validate
+    from registry.schema import KIND_OF_SECTION, SPECS
+
+    keys: dict[str, str] = {}
+    unknown: list[str] = []
+
+    def visit(node: ast.AST, where: str, function: str | None) -> None:
+        if isinstance(node, ast.FunctionDef):
+            function = node.name
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("text", "msg", "_want"):
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and len(node.args) > 1:
+                prefix = "diag.want." if node.func.id == "_want" else ""
+                keys[prefix + first.value] = ast.literal_eval(node.args[1])
+            elif function not in _DYNAMIC:
+                unknown.append(f"{where}:{node.lineno}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, where, function)
+
+    for path in sorted(REGISTRY.rglob("*.py")):
+        visit(ast.parse(path.read_text(encoding="utf-8")), path.name, None)
+    kinds = {*KIND_OF_SECTION.values(), "department", "organisation"}
+    for kind in {*kinds, "involvement", "evaluation"} - {"organisation"}:
+        t = validate._a(kind)
+        keys[t.key] = t.template
+    for kind in kinds:
+        t = validate._kind(kind)
+        keys[t.key] = t.template
+    for refs in {f.refs for fields in SPECS.values() for f in fields if f.refs}:
+        keys["diag.refs." + "-".join(refs)] = validate._KIND_WORDS.get(refs, " or ".join(refs))
+    return keys, sorted(set(unknown))
+
+
+def _catalogue_problems(keys: dict[str, str], nl: dict[str, str],
+                        en: dict[str, str]) -> list[str]:
+    """What is wrong with the catalogues for these message keys: a key missing from a
+    language, placeholders that differ from the code's template, or an English text that
+    is not the code's (then ``--lang en`` would say something else than ``str()``)."""
+    problems = []
+    for key, template in sorted(keys.items()):
+        for lang, cat in (("nl", nl), ("en", en)):
+            if key not in cat:
+                problems.append(f"{key}: missing in {lang}")
+            elif _fields(cat[key]) != _fields(template):
+                problems.append(f"{key}: {lang} has {sorted(_fields(cat[key]))}, the code "
+                                f"{sorted(_fields(template))}")
+        if key in en and en[key] != template:
+            problems.append(f"{key}: en differs from the code: {en[key]!r} != {template!r}")
+    return problems
+
+
+def test_every_validator_message_has_nl_and_en_texts_with_the_same_placeholders():
+    keys, unknown = _message_keys()
+    assert unknown == [], "keys made from values this test cannot enumerate"
+    assert len(keys) > 100 and {"diag.unknown_key", "diag.hint", "diag.W122"} <= set(keys)
+    assert _catalogue_problems(keys, catalogue("nl"), catalogue("en")) == []
+    # every code of the validator is emitted somewhere in the registry modules' source
+    source = "\n".join(p.read_text(encoding="utf-8") for p in REGISTRY.rglob("*.py"))
+    assert [c for c in CODES if f'"{c}"' not in source] == []
+
+
+def test_the_catalogue_check_finds_a_missing_key_and_a_wrong_placeholder():
+    keys = {"diag.x": "unknown key '{key}'{hint}", "diag.y": "no owner"}
+    nl = {"diag.x": "onbekende sleutel '{sleutel}'{hint}"}
+    en = {"diag.x": "unknown key '{key}'{hint}", "diag.y": "has no owner"}
+    assert _catalogue_problems(keys, nl, en) == [
+        "diag.x: nl has ['hint', 'sleutel'], the code ['hint', 'key']",
+        "diag.y: missing in nl",
+        "diag.y: en differs from the code: 'has no owner' != 'no owner'"]
+
+
+def _bad_registers() -> list[str]:
+    """Registers with a problem of (nearly) every kind."""
+    from tests.conftest import register
+
+    return [
+        register(people=["{id: a, name: A, unit: dsk, telefoon: '+31 70 000 0000'}",
+                         "{id: b, name: B, unit: dks, emial: x, phone: 0612, reviewed: 2026-02-30}",
+                         "{id: A!, name: '', unit: dsk, reviewed: 2026-01-01}", "{id: a, name: C}"],
+                 directorates=["{id: dsk, name: DSK, axis: sideways, head: dsk, reviewed: 2020-01-01}"],
+                 dossiers=["{id: d, title: D, owner: dsk, involved: [dsk, dsk], status: active}"],
+                 collaborations=["{id: c, name: C, start: 2026-01-01, end: 2025-01-01, "
+                                 "members: [a], lead: a}"],
+                 synonyms=[["cao", "cao"], [], ["!!!"]]),
+        "schema: 1\npeople:\n  - id: a\n     name: A\n",  # one space too many
+        "schema: 1\npeople:\n  - id: a\n    name: A\n    name: B\n",  # duplicate key
+        "schema: 1\nsettings: {stale_after_days: -3}\n",
+        "[1, 2]\n", "",
+    ]
+
+
+@pytest.mark.parametrize("text", _bad_registers())
+def test_every_diagnostic_has_a_key_and_says_the_same_in_english(text):
+    from registry.validate import registry_from_text
+    from render.diagnostics import line, message
+
+    result = registry_from_text(text, name="t.yaml", today=dt.date(2026, 11, 29))
+    assert result.diagnostics
+    for d in result.diagnostics:
+        assert d.key, str(d)
+        assert message(d, "en") == d.message  # the catalogue's English is the code's
+        nl = line(d, "nl")
+        assert "\n" not in nl and nl.startswith("t.yaml:") and d.code in nl
+        assert message(d, "nl") != d.message or d.key in ("diag.a.field",), nl
+
+
+@pytest.mark.parametrize("text, nl", [
+    ("schema: 1\npeople:\n  - {id: a, name: A, telefoon: '+31 70 000 0000'}\n",
+     "t.yaml:3:22: fout[E005]: onbekende sleutel 'telefoon' in een persoon (bedoelde u "
+     "'phone'? sleutels worden in het Engels geschreven)"),
+    ("schema: 1\npeople:\n  - id: a\n     name: A\n",
+     "t.yaml:4:6: fout[E001]: inspringing: 'name:' begint in kolom 6, maar de sleutels van het "
+     "item erboven beginnen in kolom 5 (regel 3): haal 1 spatie weg"),
+    ("schema: 1\npeople:\n  - {id: a, name: A, unit: x, reviewed: 2026-02-30}\n",
+     "t.yaml:3:41: fout[E011]: 'reviewed' is '2026-02-30', geen geldige datum (JJJJ-MM-DD)"),
+])
+def test_maintainer_messages_in_dutch(text, nl):
+    from registry.validate import registry_from_text
+    from render.diagnostics import line
+
+    result = registry_from_text(text, name="t.yaml", today=dt.date(2026, 11, 29))
+    assert nl in [line(d, "nl") for d in result.diagnostics]
