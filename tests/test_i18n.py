@@ -7,10 +7,13 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+import socket
 import string
+from collections.abc import Callable
 from pathlib import Path
 from html.parser import HTMLParser
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -99,9 +102,17 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self.hidden = 0  # inside <script> or <style>
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style") and self.hidden > 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def _visible(html: str) -> str:
@@ -289,3 +300,221 @@ def test_maintainer_messages_in_dutch(text, nl):
 
     result = registry_from_text(text, name="t.yaml", today=dt.date(2026, 11, 29))
     assert nl in [line(d, "nl") for d in result.diagnostics]
+
+
+# -- every command in both languages -----------------------------------------------------------
+SMALL = """\
+schema: 1
+organisation: {id: org, name: Testorganisatie}
+directorates:
+  - {id: dsk, name: Directie Strategie, abbreviation: DSK, axis: integrating, head: a-de-vries,
+     reviewed: 2026-10-01, departments: [{id: dsk-a, name: Afdeling A, reviewed: 2026-10-01}]}
+  - {id: dv, name: Directie Veiligheid, abbreviation: DV, axis: functional, head: b-bakker,
+     reviewed: 2025-01-01}
+people:
+  - {id: a-de-vries, name: A. de Vries, unit: dsk, email: a@example.org, reviewed: 2026-10-01}
+  - {id: b-bakker, name: B. Bakker, unit: dv, reviewed: 2026-10-01}
+  - {id: c-visser, name: C. Visser, unit: dsk-a}
+dossiers:
+  - {id: cyber, title: Cyberstrategie, keywords: [cyber], owner: c-visser, involved: [dv],
+     reviewed: 2026-10-01}
+  - {id: vastgoed, title: Vastgoed, owner: b-bakker, reviewed: 2026-10-01}
+collaborations:
+  - {id: werkgroep, name: Werkgroep cyber, kind: werkgroep, lead: a-de-vries,
+     members: [b-bakker, c-visser], start: 2025-01-01, end: 2026-01-01}
+"""
+#: The small register edited: a move, a hand-over, an evaluation (so the findings change).
+EDITED = (SMALL.replace("unit: dsk-a}", "unit: dv}")
+          .replace("owner: b-bakker, reviewed", "owner: a-de-vries, reviewed")
+          .replace("end: 2026-01-01}", "end: 2026-01-01,\n     evaluations: [{date: 2026-02-01, "
+                   "worthwhile: 4, lessons: [Vaker samen]}]}"))
+#: ... and with errors, for the comment that says why there is no comparison.
+BROKEN = SMALL.replace("owner: b-bakker,", "owner: b-baker,").replace("email:", "emial:")
+
+#: Labels the commands printed in English before they spoke Dutch (collected by running
+#: each of them); none may appear in Dutch output.
+CLI_ENGLISH = [
+    "error", "errors", "warning", "warnings", "found", "unknown key", "did you mean",
+    "Did you mean", "was last reviewed", "days ago", "has no", "must be", "without an evaluation",
+    "Summary", "Findings", "Brokers", "Single points of failure", "single points of failure",
+    "Missing links", "No change in meaning", "No finding appeared", "Changes in the register",
+    "Changes in the findings", "People moved", "other directorate", "owner changed",
+    "changed", "Collaborations evaluated", "New", "Resolved", "separates", "not evaluated",
+    "Upkeep", "re-confirm", "evaluate", "never", "after checking", "groups", "what", "entry",
+    "where", "owner", "involved", "lead", "No results", "Closest", "head", "rows", "under",
+    "added", "fill in", "wrote", "file", "files", "triples", "not imported", "note", "Error",
+    "no such file or folder", "file not found", "cannot listen", "cannot reach",
+    "is another server running", "people network", "Legend", "register has errors",
+    "cannot be compared", "already", "reviewed on", "directorates", "departments",
+    "collaborations", "Organisation", "Search", "Lessons", "Integration report", "Whose task",
+    "Cover and capacity", "Isolated dossier holders", "betweenness", "Success factors",
+]
+#: And the Dutch labels that must not appear in English output.
+CLI_DUTCH = [
+    "fout", "fouten", "waarschuwing", "waarschuwingen", "gevonden", "onbekende sleutel",
+    "Bedoelde u", "bedoelde u", "dagen geleden", "heeft geen", "moet", "zonder evaluatie",
+    "Samenvatting", "Bevindingen", "Makelaars", "Kwetsbare schakels", "kwetsbare schakels",
+    "Ontbrekende verbindingen", "Geen wijziging in betekenis", "Wijzigingen in het register",
+    "Personen verplaatst", "andere directie", "gewijzigd", "Nieuw", "Opgelost", "scheidt",
+    "niet geëvalueerd", "Onderhoud", "bevestigen", "evalueren", "nooit", "na controle",
+    "groepen", "Geen resultaten", "hoofd", "rijen", "onder", "toegevoegd", "geschreven",
+    "bestand", "niet geïmporteerd", "let op", "Fout", "bestaat niet", "niet gevonden",
+    "kan niet luisteren", "kan de store", "personennetwerk", "Legenda", "bevat fouten",
+    "al bevestigd", "directies", "afdelingen", "samenwerkingen", "Organisatie", "Zoeken",
+    "Lessen", "Integratierapport", "Wiens taak", "Vervanging", "Geïsoleerde", "tussenpositie",
+    "Succesfactoren", "Plaatsvervanger", "Betrokken",
+]
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    """Every command of the ``tvb`` group, a subcommand of a group as ``import sheet``."""
+    out = []
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, f"{prefix}{name} ")
+        else:
+            out.append(prefix + name)
+    return sorted(out)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Walk:
+    """The files one command case needs, made fresh in *tmp* for each language."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        tmp.mkdir(parents=True, exist_ok=True)
+        self.data = tmp / "tvb.yaml"
+        self.data.write_text(SMALL, encoding="utf-8")
+        (tmp / "edited.yaml").write_text(EDITED, encoding="utf-8")
+        (tmp / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+
+    def __str__(self) -> str:
+        return str(self.data)
+
+
+T = ("--today", "2026-11-29")
+
+
+def _case_import_sheet(w: _Walk) -> list[list[str]]:
+    sheet, mapping = w.tmp / "staf.csv", w.tmp / "map.yaml"
+    sheet.write_text("Naam;Afdeling\nD. Dekker;DV\n;DV\nE. Eik;Onbekend\n", encoding="utf-8")
+    mapping.write_text("columns: {name: Naam, unit: Afdeling}\nunits: {DV: dv}\n",
+                       encoding="utf-8")
+    return [["import", "sheet", str(sheet), "--map", str(mapping), "--data", str(w), *T],
+            ["import", "sheet", str(sheet), "--map", str(mapping), "--data", str(w),
+             "-o", str(w.tmp / "import.yaml"), *T]]
+
+
+def _case_import_roo(w: _Walk) -> list[list[str]]:
+    from benchmarks.import_bench import write_export
+    from tests.test_import import _export_tree
+
+    export = w.tmp / "exportOO.xml"
+    write_export(export, _export_tree())
+    return [["import", "roo", str(export), "--root", "DGB", "-o", str(w.tmp / "dgb.yaml"), *T],
+            ["import", "roo", str(export), "--root", "DGB", "-o", str(w.tmp / "dgb.yaml"), *T]]
+
+
+def _case_serve(w: _Walk) -> list[list[str]]:
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    w.busy = busy  # closed by the test
+    return [["serve", "--data", str(w), "--get", "/status", *T],
+            ["serve", "--data", str(w), "--port", str(busy.getsockname()[1]), *T],
+            ["serve", "--data", str(w.tmp / "nowhere.yaml")]]
+
+
+#: Each command's invocations: its human outputs on the small register, the edited copy,
+#: and the common failures (a missing file, errors in the data, an unreachable server).
+CASES: dict[str, Callable[[_Walk], list[list[str]]]] = {
+    "validate": lambda w: [["validate", str(w), *T], ["validate", str(w.tmp / "broken.yaml"), *T],
+                           ["validate", str(w.tmp / "nowhere.yaml")]],
+    "schema": lambda w: [["schema", "-o", str(w.tmp / "s.json")],
+                         ["schema", "-o", str(w.tmp / "no" / "s.json")]],
+    "summary": lambda w: [["summary", "--data", str(w), *T],
+                          ["summary", "--data", str(w.tmp / "nowhere.yaml")]],
+    "generate": lambda w: [["generate", "--people", "20", "-o", str(w.tmp / "gen.yaml")],
+                           ["generate", "--people", "20", "--split"]],
+    "diff": lambda w: [["diff", str(w), str(w.tmp / "edited.yaml"), *T],
+                       ["diff", str(w), str(w.tmp / "edited.yaml"), "--format", "md", *T],
+                       ["diff", str(w), str(w), *T],
+                       ["diff", str(w), str(w.tmp / "broken.yaml"), "--format", "md", *T]],
+    "touch": lambda w: [["touch", "c-visser", "--data", str(w), "--date", "2026-11-29"],
+                        ["touch", "c-visser", "--data", str(w), "--date", "2026-11-29"]],
+    "upkeep": lambda w: [["upkeep", "--data", str(w), *T],
+                         ["upkeep", "--data", str(w), "--format", "md", *T]],
+    "new": lambda w: [["new", "person", "--data", str(w), *T],
+                      ["new", "dossier", "--write", "--name", "Klimaat", "--owner", "c-visser",
+                       "--data", str(w), *T],
+                      ["new", "person", "--write", "--data", str(w), *T]],
+    "export": lambda w: [["export", "--format", "csv", "-o", str(w.tmp / "csv"), "--data",
+                          str(w), *T],
+                         ["export", "--format", "turtle", "-o", str(w.tmp / "x.ttl"), "--data",
+                          str(w), *T],
+                         ["export", "--format", "network-html", "--data", str(w), *T]],
+    "query": lambda w: [["query", "SELECT ?n WHERE { ?p foaf:name ?n }", "--data", str(w), *T],
+                        ["query", "ASK { ?s ?p ?o }", "--data", str(w), *T]],
+    "search": lambda w: [["search", "cyber", "--data", str(w), *T],
+                         ["search", "cybre", "--data", str(w), *T],
+                         ["search", "xyzzy", "--data", str(w), *T]],
+    "serve": _case_serve,
+    "report": lambda w: [["report", "--format", "md", "--data", str(w), *T],
+                         ["report", "--format", "html", "--data", str(w), *T]],
+    "import sheet": _case_import_sheet,
+    "import roo": _case_import_roo,
+    "publish": lambda w: [["publish", f"http://127.0.0.1:{_free_port()}/store", "--data",
+                           str(w), *T]],
+}
+
+
+def _human(output: str, walk: _Walk) -> str:
+    """The words of *output* a person reads: no file names, no HTML markup."""
+    text = output.replace(str(walk.tmp), "<dir>")
+    if "<html" in text:
+        text = _visible(text)
+    return text
+
+
+def _cli_words(words: list[str], data: str) -> list[str]:
+    return [w for w in words if not _found(data, [w])]
+
+
+def test_every_command_has_a_case_in_the_language_walk():
+    assert _commands(main) == sorted(CASES)
+
+
+@pytest.mark.parametrize("command", sorted(CASES))
+def test_every_command_speaks_dutch_by_default_and_english_on_request(command, tmp_path):
+    import json
+
+    import yaml
+
+    data = " ".join(json.dumps(yaml.safe_load(t), default=str, ensure_ascii=False)
+                    for t in (SMALL, EDITED, BROKEN))
+    english, dutch = _cli_words(CLI_ENGLISH, data), _cli_words(CLI_DUTCH, data)
+    assert len(english) >= 60 and len(dutch) >= 60  # the check keeps its teeth
+    said = {}
+    for lang in ("nl", "en"):
+        walk = _Walk(tmp_path / lang)
+        outputs = []
+        try:
+            for args in CASES[command](walk):
+                result = CliRunner().invoke(main, ["--lang", lang, *args])
+                assert not isinstance(result.exception, AssertionError | TypeError | KeyError |
+                                      AttributeError | ValueError), result.exception
+                outputs.append(_human(result.output, walk))
+        finally:
+            if hasattr(walk, "busy"):
+                walk.busy.close()
+        said[lang] = "\n".join(outputs)
+    assert said["nl"].strip() and said["en"].strip()
+    assert said["nl"] != said["en"], "the language made no difference"
+    assert _found(said["nl"], english) == []
+    assert _found(said["en"], dutch) == []
