@@ -19,6 +19,7 @@ __all__ = [
     "Loc",
     "Text",
     "text",
+    "TextError",
     "Diagnostic",
     "Severity",
     "format_text",
@@ -108,6 +109,15 @@ class Text:
 def text(key: str, template: str, /, **values: object) -> Text:
     """A :class:`Text`: ``text("diag.no_owner", "active dossier '{id}' has no owner", id=i)``."""
     return Text(key, template, tuple(values.items()))
+
+
+class TextError(Exception):
+    """An error whose one-line message is a :class:`Text`: ``str()`` is the English, the
+    command line says it in the chosen language."""
+
+    def __init__(self, message: Text | str) -> None:
+        super().__init__(str(message))
+        self.text = message if isinstance(message, Text) else None
 
 
 #: The empty words: a hint that there is no hint.

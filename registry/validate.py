@@ -86,7 +86,7 @@ from .upkeep import stale_entries
 
 __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text",
            "registry_from_data", "CHECKS",
-           "did_you_mean", "suggestion"]
+           "did_you_mean", "suggestion", "hint_text", "kind_text"]
 
 _ID_RE = re.compile(ID_PATTERN)  # used with fullmatch: '$' alone would accept "id\n"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -180,7 +180,7 @@ def _key_hint(key: str, fields: Iterable[str]) -> Text:
     if target in fields:
         return text("diag.hint.alias", " (did you mean '{word}'? keys are written in English)",
                     word=target)
-    return _hint(suggestion(key, fields))
+    return hint_text(suggestion(key, fields))
 
 
 def suggestion(word: str, choices: Iterable[str], cutoff: float = 70) -> str | None:
@@ -189,14 +189,14 @@ def suggestion(word: str, choices: Iterable[str], cutoff: float = 70) -> str | N
     return best[0] if best else None
 
 
-def _hint(best: str | None) -> Text:
+def hint_text(best: str | None) -> Text:
     return NOTHING if best is None else text("diag.hint", " (did you mean '{word}'?)",
                                              word=best)
 
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    return str(_hint(suggestion(word, choices, cutoff)))
+    return str(hint_text(suggestion(word, choices, cutoff)))
 
 
 #: The English word of a kind where it is not the kind itself.
@@ -209,7 +209,7 @@ def _a(kind: str) -> Text:
     return text(f"diag.a.{kind}", ("an " if word[0] in "aeiou" else "a ") + word)
 
 
-def _kind(kind: str) -> Text:
+def kind_text(kind: str) -> Text:
     """The word for a kind of entity (the viewer's ``kind.*`` words)."""
     return text(f"kind.{kind}", _KIND_NAMES.get(kind, kind))
 
@@ -452,7 +452,7 @@ class _Checker:
         self.add(pos.loc(path), "E010", text(
             "diag.E010", "'{field}' is '{value}', expected one of: {choices}{hint}",
             field=f.name, value=value, choices=shown,
-            hint=_hint(suggestion(str(value), map(str, f.choices)))))
+            hint=hint_text(suggestion(str(value), map(str, f.choices)))))
         return None
 
     def _check_object(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
@@ -671,9 +671,9 @@ class _Checker:
                 first = ids[rid].loc("id")
                 if ids[rid].kind != rec.kind:
                     kinds = text("diag.kinds", "{first} and {second}",
-                                 first=_kind(ids[rid].kind), second=_kind(rec.kind))
+                                 first=kind_text(ids[rid].kind), second=kind_text(rec.kind))
                 else:
-                    kinds = _kind(rec.kind)
+                    kinds = kind_text(rec.kind)
                 self.add(rec.loc("id"), "E012", text(
                     "diag.E012", "duplicate id '{id}' ({kinds}); first defined at {first}",
                     id=rid, kinds=kinds, first=str(first)), related=(first,))
@@ -718,11 +718,11 @@ class _Checker:
             choices = [i for k in f.refs for i in by_kind.get(k, ())]
             self.add(loc, "E008", text(
                 "diag.E008", "{field} '{ref}' is not a known {want}{hint}", field=f.name,
-                ref=ref, want=want, hint=_hint(suggestion(ref, choices))))
+                ref=ref, want=want, hint=hint_text(suggestion(ref, choices))))
         elif target.kind not in f.refs:
             self.add(loc, "E009", text(
                 "diag.E009", "{field} '{ref}' is a {kind}, not a {want}", field=f.name,
-                ref=ref, kind=_kind(target.kind), want=want))
+                ref=ref, kind=kind_text(target.kind), want=want))
 
 
 def _has_word(text: str) -> bool:
@@ -891,11 +891,11 @@ def check_reviewed(reg: Registry, today: dt.date, ck: _Checker) -> None:
         if e.reviewed is None:
             ck.add(loc, "W102", text(
                 "diag.W102", "{kind} '{id}' has no 'reviewed' date: when was it last "
-                "confirmed?", kind=_kind(e.kind), id=e.id), "warning")
+                "confirmed?", kind=kind_text(e.kind), id=e.id), "warning")
         else:
             ck.add(loc, "W101", text(
                 "diag.W101", "{kind} '{id}' was last reviewed on {date}, {days} days ago "
-                "(limit {limit})", kind=_kind(e.kind), id=e.id, date=str(e.reviewed),
+                "(limit {limit})", kind=kind_text(e.kind), id=e.id, date=str(e.reviewed),
                 days=e.age_days, limit=limit), "warning")
 
 
@@ -910,7 +910,7 @@ def check_heads(reg: Registry, today: dt.date, ck: _Checker) -> None:
         if head.unit != u.id and not in_directorate:
             ck.add(u.loc, "W103", text(
                 "diag.W103", "'{head}' heads {kind} '{id}', but works in '{unit}'",
-                head=head.id, kind=_kind(u.kind), id=u.id, unit=head.unit), "warning")
+                head=head.id, kind=kind_text(u.kind), id=u.id, unit=head.unit), "warning")
 
 
 def check_collaboration_dates(reg: Registry, today: dt.date, ck: _Checker) -> None:
@@ -968,7 +968,7 @@ def check_placeholders(reg: Registry, today: dt.date, ck: _Checker) -> None:
                 ck.add(Loc(loc.file, (*loc.path, name), loc.line, loc.column), "W122", text(
                     "diag.W122", "'{field}' of {kind} '{id}' is still the placeholder "
                     "'{value}' of tvb new: write the real {field}", field=name,
-                    kind=_kind(kind), id=e.id, value=value), "warning")
+                    kind=kind_text(kind), id=e.id, value=value), "warning")
 
 
 CHECKS: dict[str, Check] = {

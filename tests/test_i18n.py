@@ -10,8 +10,8 @@ import re
 import socket
 import string
 from collections.abc import Callable
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 
 import click
 import pytest
@@ -164,14 +164,15 @@ def test_the_cli_speaks_dutch_by_default_and_english_on_request():
     assert "9 directorates" in en and _found(en, OLD_DUTCH) == []
 
 
-# -- the validator's messages in the catalogue ------------------------------------------------------
+# -- the validator's messages in the catalogue -------------------------------------------------
 REGISTRY = Path(__file__).resolve().parent.parent / "registry"
 #: Every code the validator emits (registry/validate.py's table): each must have keyed messages.
 CODES = [*(f"E{i:03d}" for i in range(1, 16)), *(f"W{i}" for i in range(101, 110)),
          "W120", "W121", "W122"]
 #: Functions that make a key from a value (the kinds, what a field must be, the reference
-#: kinds); their keys are enumerated in :func:`_message_keys`.
-_DYNAMIC = {"_a", "_kind", "_want", "_check_ref"}
+#: kinds: registry/validate.py, and scaffold's check_given the reference kinds too); their
+#: keys are enumerated in :func:`_message_keys`.
+_DYNAMIC = {"_a", "kind_text", "_want", "_check_ref", "check_given"}
 
 
 def _message_keys() -> tuple[dict[str, str], list[str]]:
@@ -204,7 +205,7 @@ def _message_keys() -> tuple[dict[str, str], list[str]]:
         t = validate._a(kind)
         keys[t.key] = t.template
     for kind in kinds:
-        t = validate._kind(kind)
+        t = validate.kind_text(kind)
         keys[t.key] = t.template
     for refs in {f.refs for fields in SPECS.values() for f in fields if f.refs}:
         keys["diag.refs." + "-".join(refs)] = validate._KIND_WORDS.get(refs, " or ".join(refs))
@@ -255,9 +256,12 @@ def _bad_registers() -> list[str]:
 
     return [
         register(people=["{id: a, name: A, unit: dsk, telefoon: '+31 70 000 0000'}",
-                         "{id: b, name: B, unit: dks, emial: x, phone: 0612, reviewed: 2026-02-30}",
-                         "{id: A!, name: '', unit: dsk, reviewed: 2026-01-01}", "{id: a, name: C}"],
-                 directorates=["{id: dsk, name: DSK, axis: sideways, head: dsk, reviewed: 2020-01-01}"],
+                         "{id: b, name: B, unit: dks, emial: x, phone: 0612, "
+                         "reviewed: 2026-02-30}",
+                         "{id: A!, name: '', unit: dsk, reviewed: 2026-01-01}",
+                         "{id: a, name: C}"],
+                 directorates=["{id: dsk, name: DSK, axis: sideways, head: dsk, "
+                               "reviewed: 2020-01-01}"],
                  dossiers=["{id: d, title: D, owner: dsk, involved: [dsk, dsk], status: active}"],
                  collaborations=["{id: c, name: C, start: 2026-01-01, end: 2025-01-01, "
                                  "members: [a], lead: a}"],
@@ -342,7 +346,7 @@ CLI_ENGLISH = [
     "changed", "Collaborations evaluated", "New", "Resolved", "separates", "not evaluated",
     "Upkeep", "re-confirm", "evaluate", "never", "after checking", "groups", "what", "entry",
     "where", "owner", "involved", "lead", "No results", "Closest", "head", "rows", "under",
-    "added", "fill in", "wrote", "file", "files", "triples", "not imported", "note", "Error",
+    "added", "fill in", "wrote", "file", "files", "not imported", "note", "Error",
     "no such file or folder", "file not found", "cannot listen", "cannot reach",
     "is another server running", "people network", "Legend", "register has errors",
     "cannot be compared", "already", "reviewed on", "directorates", "departments",
@@ -475,8 +479,13 @@ CASES: dict[str, Callable[[_Walk], list[list[str]]]] = {
 
 
 def _human(output: str, walk: _Walk) -> str:
-    """The words of *output* a person reads: no file names, no HTML markup."""
+    """The words of *output* a person reads: no file names, no HTML markup, none of the
+    placeholder data ``tvb new`` writes ("N. Nieuw")."""
+    from registry.validate import PLACEHOLDERS
+
     text = output.replace(str(walk.tmp), "<dir>")
+    for value in PLACEHOLDERS.values():
+        text = text.replace(value, "<data>")
     if "<html" in text:
         text = _visible(text)
     return text

@@ -12,7 +12,7 @@ import click
 
 __all__ = ["DEFAULT_DATA", "data_option", "today_option", "max_bytes_option",
            "loading_options", "lang", "say", "as_date", "fast_yaml", "load_or_exit", "data_hint",
-           "read_error_line", "diagnostics_text"]
+           "read_error_line", "diagnostics_text", "words"]
 
 DEFAULT_DATA = "data/tvb.yaml"
 
@@ -46,6 +46,17 @@ def read_error_line(diagnostic, argument: bool = False) -> str:
     if diagnostic.key == "diag.not_found":
         text += f" ({data_hint(argument)})"
     return text
+
+
+def words(said) -> str:
+    """*said* in the chosen language: a :class:`registry.diagnostics.Text`, or an error
+    that carries one (``TextError``: a write, touch, scaffold or git error), or else its
+    ``str()``."""
+    from registry.diagnostics import Text
+    from render.diagnostics import say as say_text
+
+    said = getattr(said, "text", said) if not isinstance(said, Text) else said
+    return say_text(said, lang()) if isinstance(said, Text) else str(said)
 
 
 def diagnostics_text(diagnostics) -> str:

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..diagnostics import Text, text
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -67,6 +68,8 @@ class Rejected:
 
     row: int
     reason: str
+    #: The reason as words of the catalogue (``reason`` is their English).
+    said: Text | None = None
 
 
 @dataclass
@@ -371,13 +374,18 @@ def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> Shee
         for fld, col in index.items():
             cell = cells[col] if col < len(cells) else None
             if isinstance(cell, _Formula):
-                problem = (f"column '{mapping.columns[fld]}' holds a formula "
-                           f"({cell[:40]}); type the value instead")
+                problem = text("import.formula", "column '{column}' holds a formula "
+                               "({cell}); type the value instead", column=mapping.columns[fld],
+                               cell=cell[:40])
                 break
             try:
                 values[fld] = clean_cell(cell)
             except ValueError as exc:
-                problem = f"column '{mapping.columns[fld]}' {exc}"
+                problem = text("import.control", "column '{column}' holds a control "
+                               "character", column=mapping.columns[fld]) \
+                    if str(exc) == "holds a control character" else \
+                    text("import.cell", "column '{column}' {problem}",
+                         column=mapping.columns[fld], problem=str(exc))
                 break
         if problem is None and not any(values.values()):
             if not any(clean_cell_or_none(c) for c in cells):
@@ -386,7 +394,7 @@ def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> Shee
         if problem is None:
             problem = _row_problem(values, units, by_email, by_name, seen_email, seen_name)
         if problem:
-            result.rejected.append(Rejected(number, problem))
+            result.rejected.append(Rejected(number, str(problem), problem))
             continue
         unit = units[fold(values["unit"])]
         email = values.get("email")
@@ -462,26 +470,32 @@ def _unit_lookup(registry: Registry, mapping: SheetMap) -> dict[str, str | None]
     return table
 
 
-def _row_problem(values, units, by_email, by_name, seen_email, seen_name) -> str | None:
+def _row_problem(values, units, by_email, by_name, seen_email, seen_name) -> Text | None:
     person_name, unit_cell = values.get("name"), values.get("unit")
     if not person_name:
-        return "empty name"
+        return text("import.empty_name", "empty name")
     if not unit_cell:
-        return f"no unit for '{person_name}'"
+        return text("import.no_unit", "no unit for '{name}'", name=person_name)
     if fold(unit_cell) not in units:
-        return f"unknown unit '{unit_cell}' (add it under 'units:' in the mapping file)"
+        return text("import.unknown_unit", "unknown unit '{unit}' (add it under 'units:' in "
+                    "the mapping file)", unit=unit_cell)
     unit = units[fold(unit_cell)]
     if unit is None:
-        return f"unit '{unit_cell}' maps to an id that is not in the register"
+        return text("import.unit_not_in_register", "unit '{unit}' maps to an id that is not "
+                    "in the register", unit=unit_cell)
     email = values.get("email")
     if email:
         if fold(email) in by_email:
-            return f"'{email}' is already in the register as '{by_email[fold(email)]}'"
+            return text("import.email_known", "'{email}' is already in the register as "
+                        "'{id}'", email=email, id=by_email[fold(email)])
         if fold(email) in seen_email:
-            return f"duplicate of row {seen_email[fold(email)]} (same e-mail {email})"
+            return text("import.duplicate_email", "duplicate of row {row} (same e-mail "
+                        "{email})", row=seen_email[fold(email)], email=email)
     key = (fold(person_name), unit)
     if key in by_name:
-        return f"'{person_name}' is already in the register as '{by_name[key]}'"
+        return text("import.name_known", "'{name}' is already in the register as '{id}'",
+                    name=person_name, id=by_name[key])
     if key in seen_name:
-        return f"duplicate of row {seen_name[key]} (same name in the same unit)"
+        return text("import.duplicate_name", "duplicate of row {row} (same name in the same "
+                    "unit)", row=seen_name[key])
     return None

@@ -18,6 +18,7 @@ from tvb.options import (
     read_error_line,
     say,
     today_option,
+    words,
 )
 
 
@@ -35,7 +36,7 @@ def _load_side(path, rev, today, max_bytes):
         return (load_at_revision(path, rev, today=today, max_bytes=max_bytes),
                 f"{rev}:{repo_path(path)}")
     except GitError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(words(exc)) from None
     except ReadError as exc:
         click.echo(read_error_line(exc.diagnostic), err=True)
         sys.exit(2)

@@ -8,7 +8,7 @@ import sys
 import click
 
 from registry.atomic import WriteError
-from tvb.options import as_date, lang, load_or_exit, loading_options, say
+from tvb.options import as_date, lang, load_or_exit, loading_options, say, words
 from tvb.writing import WriteFailed, write_or_exit
 
 
@@ -78,7 +78,7 @@ def command(fmt, output, network, data, today, max_bytes) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except WriteError as exc:
-        raise WriteFailed(str(exc)) from None
+        raise WriteFailed(words(exc)) from None
     except OSError as exc:
         raise click.ClickException(say("cli.cannot_write", path=output,
                                        reason=exc.strerror or exc)) from None

@@ -17,7 +17,7 @@ import sys
 import click
 
 from registry.atomic import check_yaml
-from tvb.options import as_date, data_option, lang, load_or_exit, max_bytes_option, say
+from tvb.options import as_date, data_option, lang, load_or_exit, max_bytes_option, say, words
 from tvb.writing import write_errors, write_or_exit
 
 __all__ = ["command"]
@@ -32,7 +32,7 @@ def _day(today: dt.datetime | None) -> dt.date:
 
 
 def _fail(exc: Exception, code: int = 2):
-    click.echo(f"{say('cli.error').capitalize()}: {exc}", err=True)
+    click.echo(f"{say('cli.error').capitalize()}: {words(exc)}", err=True)
     sys.exit(code)
 
 
@@ -72,7 +72,8 @@ def sheet(file, map_file, output, dry_run, data, today, max_bytes) -> None:
     except ImportFailed as exc:
         _fail(exc)
     for r in imported.rejected:
-        click.echo(f"{file}:{r.row}: {say('import.rejected', reason=r.reason)}", err=True)
+        reason = words(r.said) if r.said is not None else r.reason
+        click.echo(f"{file}:{r.row}: {say('import.rejected', reason=reason)}", err=True)
     text = imported.yaml(file, day)
     name = output or os.path.join(os.path.dirname(str(data)) or ".", "import.yaml")
     problem = check_beside(result, text, name, day)

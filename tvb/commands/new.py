@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options, say
+from tvb.options import as_date, load_or_exit, loading_options, say, words
 from tvb.writing import write_or_exit
 
 
@@ -58,7 +58,7 @@ def command(kind, entry_id, name, unit, owner, write, data, today, max_bytes) ->
         fields = skeleton_fields(reg, kind, entry_id or default_id(reg, kind), day,
                                  name=name, unit=unit, owner=owner)
     except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(words(exc)) from None
     if not write:
         click.echo(f"# {say('new.under', section=KINDS[kind], file=data)}")
         click.echo("\n".join(render(fields)))
@@ -66,7 +66,7 @@ def command(kind, entry_id, name, unit, owner, write, data, today, max_bytes) ->
     try:
         plan = plan_append(result, kind, fields, day)
     except ScaffoldError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(words(exc)) from None
     from registry.atomic import check_yaml
 
     write_or_exit(plan.file, plan.new, expected=plan.old, check=check_yaml)

@@ -102,7 +102,9 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
 
     def cannot_listen(exc: OSError) -> None:
         holder.stop()
-        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        name = errno.errorcode.get(exc.errno or 0, "")
+        why = say(f"serve.reason.{name}") if name in ("EADDRINUSE", "EADDRNOTAVAIL", "EACCES") \
+            else os.strerror(exc.errno) if exc.errno else str(exc)
         click.echo(say("serve.cannot_listen", address=f"{shown}:{port}", reason=why.lower()),
                    err=True)
         sys.exit(2)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, data_option, load_or_exit, max_bytes_option, say
+from tvb.options import as_date, data_option, load_or_exit, max_bytes_option, say, words
 from tvb.writing import write_errors
 
 
@@ -32,9 +32,9 @@ def command(ids, data, on, dry_run, max_bytes) -> None:
     try:
         plans = plan_touch(result.registry, result.sources, ids, day)
     except UnknownIdError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(words(exc)) from None
     except TouchError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(words(exc)) from None
     if dry_run:
         for p in plans:
             old = p.old.decode("utf-8").splitlines(keepends=True)
