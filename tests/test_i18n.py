@@ -527,3 +527,22 @@ def test_every_command_speaks_dutch_by_default_and_english_on_request(command, t
     assert said["nl"] != said["en"], "the language made no difference"
     assert _found(said["nl"], english) == []
     assert _found(said["en"], dutch) == []
+
+
+def test_status_shows_the_validator_messages_in_the_readers_language(tmp_path):
+    from tests.conftest import _viewer
+
+    path = tmp_path / "tvb.yaml"
+    path.write_text(SMALL.replace("email:", "telefoon:"), encoding="utf-8")
+    app = _viewer(path, CACHE=False)
+    try:
+        client = app.test_client()
+        nl = client.get("/status.json").get_json()["last_errors"]
+        en = client.get("/status.json?lang=en").get_json()["last_errors"]
+        assert [d["code"] for d in nl] == [d["code"] for d in en] == ["E005"]  # keys: the API
+        assert nl[0]["message"].startswith("onbekende sleutel 'telefoon' in een persoon")
+        assert en[0]["message"].startswith("unknown key 'telefoon' in a person")
+        page = _visible(client.get("/status?lang=nl").text)  # the cookie says en by now
+        assert "fout[E005]" in page and "onbekende sleutel 'telefoon'" in page
+    finally:
+        app.extensions["tvb.snapshots"].stop()

@@ -108,11 +108,11 @@ def test_markdown_has_every_section(small_report):
     assert "| DV | 33 % (1/3) | 0,33 | 0 % (0/1) | DSK | -0,500 | 3 | 1 |  |" in note
     assert "| CIO | — (0/0) | — | — (0/0) | DSK, DOBP | — | 0 | 0 |  |" in note
     # Everyone is staff here (nobody heads a unit): management is empty.
-    assert "| management | 0 | 0 | 0 | — (0/0) | 0 | 0 | — |" in note
+    assert "| Management | 0 | 0 | 0 | — (0/0) | 0 | 0 | — |" in note
     # Staff: ties a1-b1 and b2-v1 cross directorates (4 of 12 reach out); isolated h1, k1.
-    assert "| staf | 12 | 8 | 2 | 33 % (4/12) | 2 | 2 | KAB, DSK |" in note
+    assert "| Staf | 12 | 8 | 2 | 33 % (4/12) | 2 | 2 | KAB, DSK |" in note
     # DOBP x DV: c-bridge and the tie b2-v1 (one working context): weak.
-    assert "- DOBP × DV: 1 werkcontext(en) (1 persoonsbanden, 1 samenwerkingen, 0 dossiers)" \
+    assert "- DOBP × DV: 1 werkcontext (1 persoonsbanden, 1 samenwerkingen, 0 dossiers)" \
         in note
     # The integration matrix: DOBP-DV has one person tie, DSK-HDP no link at all.
     assert "| DSK | geen | geen | geen |" in note
