@@ -11,6 +11,7 @@ from tvb.cli import main
 from web import create_app
 from web.auth import AuthSettingsError, mode
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

@@ -15,6 +15,7 @@ from render.diff import changes_markdown, changes_text
 from tests.conftest import TODAY, make_registry
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

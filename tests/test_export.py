@@ -20,6 +20,7 @@ from render.tables import write_csv
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

@@ -34,6 +34,7 @@ from registry.validate import load_registry, registry_from_text
 from tests.conftest import SAMPLE, TODAY, _viewer
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

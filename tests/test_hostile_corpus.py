@@ -47,6 +47,7 @@ from tests import hostile
 from tests.conftest import SAMPLE, TODAY, _viewer
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

@@ -11,6 +11,7 @@ import pytest
 
 from registry.validate import registry_from_text
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

@@ -34,6 +34,7 @@ from graph.involvement import (
 from graph.network import directorate_network, involved_directorates, people_network
 from tests.conftest import TODAY, load_text, make_registry
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

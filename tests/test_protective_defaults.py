@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from tests.conftest import SAMPLE, TODAY, _viewer
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

@@ -25,6 +25,7 @@ from graph.rdf import compile_registry, ontology_graph
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

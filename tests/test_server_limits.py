@@ -20,6 +20,7 @@ import pytest
 from tests.conftest import SAMPLE, _viewer
 from tests.test_sparql_abuse import Served, command_kwargs
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

@@ -15,6 +15,7 @@ from graph.silo import is_silo, level_network, rule_directorates, silo_rows, wea
 from registry.validate import load_registry
 from tests.conftest import SAMPLE, TODAY, make_registry
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

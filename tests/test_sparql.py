@@ -26,6 +26,7 @@ from render.sparql_results import format_result, to_csv, to_json
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

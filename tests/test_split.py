@@ -14,6 +14,7 @@ from registry.validate import load_registry
 from tests.conftest import TODAY
 from tvb.cli import main
 
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);

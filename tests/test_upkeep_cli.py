@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 
 from registry.reconfirm import confirmer_of, group_tasks, upkeep_tasks
 from tests.conftest import TODAY, make_registry
 from tvb.cli import main
+
 
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
