@@ -33,6 +33,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from ..diagnostics import NOTHING, Text, text
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -304,7 +305,7 @@ def to_yaml(tree: RooTree, source: str, today: dt.date,
     """
     taken = set(taken or ())
     root = tree.root
-    notes: list[str] = []
+    notes: list[Text] = []
     lines = [f"# Imported by `tvb import roo` from {Path(source).name} on {today.isoformat()}:",
              f"# {root.label()} and its units in the Register van Overheidsorganisaties.",
              "# 'axis' is not in that register: check it for every directorate.",
@@ -319,7 +320,8 @@ def to_yaml(tree: RooTree, source: str, today: dt.date,
     if tree.parent_uri:
         lines.append(f"  parent_uri: {yaml_scalar(tree.parent_uri)}")
     if not root.children:
-        notes.append(f"{root.label()} has no units below it in the export")
+        notes.append(text("import.roo.no_units", "{root} has no units below it in the export",
+                          root=root.label()))
         lines.append("directorates: []")
     else:
         lines.append("directorates:")
@@ -332,10 +334,12 @@ def to_yaml(tree: RooTree, source: str, today: dt.date,
             lines += _unit_lines(dep, taken, today, "      ", directorate=False)
             deeper += [o.label() for depth, o in dep.walk() if depth]
     if deeper:
-        more = f" and {len(deeper) - 5:,} more" if len(deeper) > 5 else ""
-        notes.append(f"{len(deeper):,} units below the departments are not in the register "
-                     f"format and were left out: {'; '.join(deeper[:5])}{more} (import a "
-                     "directorate with --root to see its lower levels)")
+        more = text("import.roo.more", " and {n} more", n=f"{len(deeper) - 5:,}") \
+            if len(deeper) > 5 else NOTHING
+        notes.append(text("import.roo.deeper", "{n} units below the departments are not in "
+                          "the register format and were left out: {units}{more} (import a "
+                          "directorate with --root to see its lower levels)",
+                          n=f"{len(deeper):,}", units="; ".join(deeper[:5]), more=more))
     return "\n".join(lines) + "\n", notes
 
 
@@ -392,7 +396,7 @@ class Update:
     files: list[FileUpdate] = field(default_factory=list)
     new_in_roo: list[str] = field(default_factory=list)
     not_in_roo: list[str] = field(default_factory=list)
-    tasks_differ: list[str] = field(default_factory=list)  # reported, never changed
+    tasks_differ: list[Text] = field(default_factory=list)  # reported, never changed
 
 
 def _match(reg: Registry, orgs: list[RooOrg]) -> dict[str, RooOrg]:
@@ -460,8 +464,10 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         plan(u, "abbreviation", u.abbreviation, o.abbreviation)
         plan(u, "uri", u.uri, o.uri)
         if o.tasks and list(u.tasks) != o.tasks:
-            update.tasks_differ.append(f"{u.loc.file}:{u.loc.line}: {u.id}: the tasks differ "
-                                       f"from ROO's {len(o.tasks)} (left as they are)")
+            update.tasks_differ.append(text(
+                "import.roo.tasks_differ", "{file}:{line}: {id}: the tasks differ from ROO's "
+                "{n} (left as they are)", file=u.loc.file, line=u.loc.line, id=u.id,
+                n=len(o.tasks)))
     matched_ids = {id(o) for o in matched.values()}
     update.new_in_roo = [o.label() for o in orgs if id(o) not in matched_ids]
     update.not_in_roo += [u.id for u in reg.units.values() if u.id not in matched]

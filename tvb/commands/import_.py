@@ -137,7 +137,7 @@ def roo(file, root, output, write, today) -> None:
             _fail(ImportFailed(say("import.would_not_validate_roo",
                                    problem=line(checked.errors[0], lang()))), 1)
         for n in notes:
-            click.echo(f"{say('cli.note')}: {n}", err=True)
+            click.echo(f"{say('cli.note')}: {words(n)}", err=True)
         units = sum(1 for depth, _ in tree.root.walk() if 1 <= depth <= 2)
         summary = say("import.roo_summary", root=tree.root.label(), n=units,
                       read=f"{tree.organisations_read:,}")
@@ -158,7 +158,7 @@ def roo(file, root, output, write, today) -> None:
     for label in update.new_in_roo:
         click.echo(say("import.new_in_roo", label=label))
     for line in update.tasks_differ:
-        click.echo(line)
+        click.echo(words(line))
     for label in update.not_in_roo:
         click.echo(say("import.not_in_roo", root=tree.root.label(), label=label))
     if not update.changes:
