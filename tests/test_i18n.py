@@ -295,8 +295,15 @@ def test_every_diagnostic_has_a_key_and_says_the_same_in_english(text):
     ("schema: 1\npeople:\n  - id: a\n     name: A\n",
      "t.yaml:4:6: fout[E001]: inspringing: 'name:' begint in kolom 6, maar de sleutels van het "
      "item erboven beginnen in kolom 5 (regel 3): haal 1 spatie weg"),
+    ("schema: 1\npeople:\n  - id: a\n   name: A\n",
+     "t.yaml:4:4: fout[E001]: inspringing: 'name:' begint in kolom 4, maar de sleutels van het "
+     "item erboven beginnen in kolom 5 (regel 3): voeg 1 spatie toe"),
     ("schema: 1\npeople:\n  - {id: a, name: A, unit: x, reviewed: 2026-02-30}\n",
      "t.yaml:3:41: fout[E011]: 'reviewed' is '2026-02-30', geen geldige datum (JJJJ-MM-DD)"),
+    ("schema: 1\ndirectorates:\n  - {id: d, name: D, axis: staff, reviewed: 2026-11-01}\n"
+     "people:\n  - {id: n, name: N. Nieuw, unit: d, reviewed: 2026-11-01}\n",
+     "t.yaml:5:5: waarschuwing[W122]: 'name' van persoon 'n' is nog de plaatshouder 'N. Nieuw' "
+     "van tvb new: vul de echte waarde in"),
 ])
 def test_maintainer_messages_in_dutch(text, nl):
     from registry.validate import registry_from_text

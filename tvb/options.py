@@ -55,7 +55,8 @@ def words(said) -> str:
     from registry.diagnostics import Text
     from render.diagnostics import say as say_text
 
-    said = getattr(said, "text", said) if not isinstance(said, Text) else said
+    if not isinstance(said, Text) and isinstance(getattr(said, "text", None), Text):
+        said = said.text
     return say_text(said, lang()) if isinstance(said, Text) else str(said)
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Text, text
+from ..diagnostics import text as msg
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -111,6 +112,28 @@ def _entry(values: dict) -> list[str]:
     return out
 
 
+def _cannot_read(name: str, exc: OSError) -> Text:
+    return msg("import.cannot_read", "{file}: cannot read: {reason}", file=name,
+               reason=exc.strerror)
+
+
+def _too_large(name: str, size: str) -> Text:
+    return msg("import.too_large", "{file}: {size} MiB is more than a staff list can be (at "
+               "most {max} MiB); nothing was imported", file=name, size=size,
+               max=MAX_BYTES // 2**20)
+
+
+def _too_many_rows(where: str) -> Text:
+    return msg("import.too_many_rows", "{where}: more than {max} rows; a staff list is "
+               "shorter — split the file or remove empty rows", where=where,
+               max=f"{MAX_ROWS:,}")
+
+
+def _not_xlsx(name: str, exc: Exception) -> Text:
+    return msg("import.not_xlsx", "{file}: not a readable .xlsx workbook ({reason})",
+               file=name, reason=_short(exc))
+
+
 # -- the mapping file ---------------------------------------------------------------------------
 def load_map(path: str | os.PathLike) -> SheetMap:
     """Read and check the mapping file; :class:`ImportFailed` (one line) if it is wrong."""
@@ -118,43 +141,59 @@ def load_map(path: str | os.PathLike) -> SheetMap:
     try:
         raw = Path(path).read_bytes()[:1024 * 1024 + 1]
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read the mapping file: {exc.strerror}") from None
+        raise ImportFailed(msg("import.map.cannot_read", "{file}: cannot read the mapping "
+                               "file: {reason}", file=name, reason=exc.strerror)) from None
     if len(raw) > 1024 * 1024:
-        raise ImportFailed(f"{name}: a mapping file of more than 1 MiB is not one")
+        raise ImportFailed(msg("import.map.too_large", "{file}: a mapping file of more than "
+                               "1 MiB is not one", file=name))
     src = parse_bytes(raw, name)  # the register's hardened loader: no tags, no bombs
     if src.diagnostics:
-        raise ImportFailed(str(src.diagnostics[0]))
+        d = src.diagnostics[0]
+        severity = msg("diag.severity.error", "error") if d.severity == "error" else \
+            msg("diag.severity.warning", "warning")
+        raise ImportFailed(msg("import.map.diagnostic", "{where}: {severity}[{code}]: {problem}",
+                               where=str(d.loc), severity=severity, code=d.code,
+                               problem=d.text or d.message))
     data = src.data
     pos = src.positions
 
-    def fail(path: tuple, message: str) -> ImportFailed:
+    def fail(path: tuple, message: Text) -> ImportFailed:
         loc = pos.loc(path)
-        return ImportFailed(f"{name}:{loc.line}:{loc.column}: {message}")
+        return ImportFailed(msg("import.map.at", "{where}: {problem}",
+                                where=f"{name}:{loc.line}:{loc.column}", problem=message))
 
     if not isinstance(data, dict):
-        raise fail((), "the mapping file must be a mapping with 'columns:' (and 'units:')")
+        raise fail((), msg("import.map.not_mapping", "the mapping file must be a mapping "
+                           "with 'columns:' (and 'units:')"))
     unknown = [k for k in data if k not in ("columns", "units", "sheet")]
     if unknown:
-        raise fail((unknown[0],), f"unknown key '{unknown[0]}'; expected columns, units, sheet")
+        raise fail((unknown[0],), msg("import.map.unknown_key", "unknown key '{key}'; "
+                                      "expected columns, units, sheet", key=unknown[0]))
     columns = data.get("columns")
     if not isinstance(columns, dict):
-        raise fail(("columns",), "'columns' must map fields (name, unit, function, email, "
-                   "phone, dossiers) to column headers")
+        raise fail(("columns",), msg("import.map.columns", "'columns' must map fields (name, "
+                                     "unit, function, email, phone, dossiers) to column "
+                                     "headers"))
     for k, v in columns.items():
         if k not in FIELDS:
-            raise fail(("columns", k), f"unknown field '{k}'; choose from {', '.join(FIELDS)}")
+            raise fail(("columns", k), msg("import.map.unknown_field", "unknown field "
+                                           "'{field}'; choose from {choices}", field=k,
+                                           choices=", ".join(FIELDS)))
         if not isinstance(v, str) or not v.strip():
-            raise fail(("columns", k), f"the column header for '{k}' must be text")
+            raise fail(("columns", k), msg("import.map.header", "the column header for "
+                                           "'{field}' must be text", field=k))
     for k in _REQUIRED:
         if k not in columns:
-            raise fail(("columns",), f"'columns' must name the column of '{k}'")
+            raise fail(("columns",), msg("import.map.required", "'columns' must name the "
+                                         "column of '{field}'", field=k))
     units = data.get("units") or {}
     if not isinstance(units, dict) or not all(isinstance(k, str | int) and isinstance(v, str)
                                               for k, v in units.items()):
-        raise fail(("units",), "'units' must map cell values to unit ids")
+        raise fail(("units",), msg("import.map.units", "'units' must map cell values to "
+                                   "unit ids"))
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
-        raise fail(("sheet",), "'sheet' must be the name of a sheet")
+        raise fail(("sheet",), msg("import.map.sheet", "'sheet' must be the name of a sheet"))
     return SheetMap({k: v.strip() for k, v in columns.items()},
                     {str(k).strip(): v.strip() for k, v in units.items()}, sheet)
 
@@ -172,16 +211,14 @@ def read_rows(path: str | os.PathLike, sheet: str | None = None,
     try:
         size = os.stat(path).st_size
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
+        raise ImportFailed(_cannot_read(name, exc)) from None
     if size > MAX_BYTES:
-        raise ImportFailed(f"{name}: {size / 2**20:.0f} MiB is more than a staff list can be "
-                           f"(at most {MAX_BYTES // 2**20} MiB); nothing was imported")
+        raise ImportFailed(_too_large(name, f"{size / 2**20:.0f}"))
     suffix = Path(path).suffix.lower()
     rows = _xlsx_rows(path, sheet) if suffix in (".xlsx", ".xlsm") else _csv_rows(path, info)
     for number, cells in rows:
         if number > MAX_ROWS + 1:
-            raise ImportFailed(f"{name}:{number}: more than {MAX_ROWS:,} rows; a staff list "
-                               "is shorter — split the file or remove empty rows")
+            raise ImportFailed(_too_many_rows(f"{name}:{number}"))
         yield number, cells
 
 
@@ -204,9 +241,11 @@ def _xlsx_precheck(path, name: str) -> None:
                         and info.filename.endswith(".xml")):
                     continue
                 if info.file_size > MAX_BYTES:
-                    raise ImportFailed(f"{name}: a sheet of {info.file_size / 2**20:,.0f} MiB "
-                                       "unpacked is more than a staff list can be (at most "
-                                       f"{MAX_BYTES // 2**20} MiB); nothing was imported")
+                    raise ImportFailed(msg(
+                        "import.too_large_unpacked", "{file}: a sheet of {size} MiB unpacked is "
+                        "more than a staff list can be (at most {max} MiB); nothing was "
+                        "imported", file=name, size=f"{info.file_size / 2**20:,.0f}",
+                        max=MAX_BYTES // 2**20))
                 rows, tail = 0, b""
                 with zf.open(info) as fh:
                     while True:
@@ -219,15 +258,13 @@ def _xlsx_precheck(path, name: str) -> None:
                             rows += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < limit)
                             tail = buf[limit:]
                         if rows > MAX_ROWS + 1:
-                            raise ImportFailed(f"{name}:{MAX_ROWS + 2}: more than "
-                                               f"{MAX_ROWS:,} rows; a staff list is shorter "
-                                               "— split the file or remove empty rows")
+                            raise ImportFailed(_too_many_rows(f"{name}:{MAX_ROWS + 2}"))
                         if not chunk:
                             break
     except ImportFailed:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
+        raise ImportFailed(_not_xlsx(name, exc)) from None
 
 
 def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
@@ -240,8 +277,9 @@ def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
     values = _open_workbook(path, name, data_only=True)
     try:
         if sheet is not None and sheet not in formulas.sheetnames:
-            raise ImportFailed(f"{name}: no sheet '{sheet}'; the sheets are: "
-                               f"{', '.join(formulas.sheetnames)}")
+            raise ImportFailed(msg("import.no_sheet", "{file}: no sheet '{sheet}'; the sheets "
+                                   "are: {sheets}", file=name, sheet=sheet,
+                                   sheets=", ".join(formulas.sheetnames)))
         index = formulas.sheetnames.index(sheet) if sheet is not None else 0
         number = 0
         try:
@@ -259,8 +297,9 @@ def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
         except ImportFailed:
             raise
         except Exception as exc:  # a damaged sheet inside a valid zip
-            raise ImportFailed(f"{name}:{number + 1}: cannot read the sheet "
-                               f"({_short(exc)})") from None
+            raise ImportFailed(msg("import.sheet_unreadable", "{where}: cannot read the sheet "
+                                   "({reason})", where=f"{name}:{number + 1}",
+                                   reason=_short(exc))) from None
     finally:
         formulas.close()
         values.close()
@@ -272,7 +311,7 @@ def _open_workbook(path, name: str, *, data_only: bool):
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises the errors of zipfile, its XML parsers, …
-        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
+        raise ImportFailed(_not_xlsx(name, exc)) from None
 
 
 class _Formula(str):
@@ -301,8 +340,9 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         line = raw.count(b"\n", 0, utf8_error.start) + 1
-        raise ImportFailed(f"{name}:{line}: neither UTF-8 nor Windows-1252 text; save the "
-                           "sheet as 'CSV UTF-8'") from None
+        raise ImportFailed(msg("import.encoding", "{where}: neither UTF-8 nor Windows-1252 "
+                               "text; save the sheet as 'CSV UTF-8'",
+                               where=f"{name}:{line}")) from None
 
 
 def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object]]]:
@@ -310,11 +350,12 @@ def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
+        raise ImportFailed(_cannot_read(name, exc)) from None
     text, encoding = _decode(raw, name)
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
-        raise ImportFailed(f"{name}:{line}: a NUL character; this is not a CSV file")
+        raise ImportFailed(msg("import.nul", "{where}: a NUL character; this is not a CSV "
+                               "file", where=f"{name}:{line}"))
     header = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=lambda d: (header.count(d), d == ";"))
     if info is not None:
@@ -325,7 +366,8 @@ def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object
         for number, cells in enumerate(reader, start=1):
             yield number, [_Formula(c) if c.startswith("=") else c for c in cells]
     except csv.Error as exc:
-        raise ImportFailed(f"{name}:{number + 1}: {exc}") from None
+        raise ImportFailed(msg("import.csv", "{where}: {reason}", where=f"{name}:{number + 1}",
+                               reason=str(exc))) from None
 
 
 # -- the import ---------------------------------------------------------------------------------
