@@ -34,6 +34,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from ..diagnostics import NOTHING, Text, text
+from ..diagnostics import text as msg
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -155,12 +156,14 @@ def read_subtree(path: str | os.PathLike, root: str, *,
         size = os.stat(path).st_size
         fh = open(path, "rb")  # closed by the `with` below
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
+        raise ImportFailed(msg("import.cannot_read", "{file}: cannot read: {reason}",
+                                file=name, reason=exc.strerror)) from None
     if size > max_bytes:
         fh.close()
-        raise ImportFailed(f"{name}: {size / 2**20:,.0f} MiB is more than an export of the "
-                           f"register can be (at most {max_bytes / 2**20:,.0f} MiB); nothing "
-                           "was imported")
+        raise ImportFailed(msg("import.roo.too_large", "{file}: {size} MiB is more than an "
+                                "export of the register can be (at most {max} MiB); nothing "
+                                "was imported", file=name, size=f"{size / 2**20:,.0f}",
+                                max=f"{max_bytes / 2**20:,.0f}"))
     kind, matches_query = _matcher(root)
     matches: list[_Frame] = []
     stack: list[_Frame] = []
@@ -225,22 +228,28 @@ def read_subtree(path: str | os.PathLike, root: str, *,
     except ImportFailed:
         raise
     except DefusedXmlException as exc:
-        raise ImportFailed(f"{name}: refused: {_defused_reason(exc)}; a ROO export declares "
-                           "no DTD or entities, and none is ever expanded or fetched") from None
+        raise ImportFailed(msg("import.roo.refused", "{file}: refused: {reason}; a ROO "
+                                "export declares no DTD or entities, and none is ever "
+                                "expanded or fetched", file=name,
+                                reason=_defused_reason(exc))) from None
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
-        msg = str(exc).split(":")[0]
-        raise ImportFailed(f"{name}:{line}:{col + 1}: malformed XML ({msg})") from None
+        why = str(exc).split(":")[0]
+        raise ImportFailed(msg("import.roo.malformed", "{where}: malformed XML ({reason})",
+                                where=f"{name}:{line}:{col + 1}", reason=why)) from None
     except (OSError, UnicodeError, ValueError, RecursionError, MemoryError) as exc:
-        raise ImportFailed(f"{name}: cannot read the export ({type(exc).__name__}: "
-                           f"{str(exc)[:200]})") from None
+        raise ImportFailed(msg("import.roo.unreadable", "{file}: cannot read the export "
+                                "({reason})", file=name,
+                                reason=f"{type(exc).__name__}: {str(exc)[:200]}")) from None
     if not matches:
-        raise ImportFailed(f"{name}: no organisation '{root}' among the {count:,} in the "
-                           "export; give its systeemId, TOOI URI, name or abbreviation")
+        raise ImportFailed(msg("import.roo.no_root", "{file}: no organisation '{root}' among "
+                                "the {n} in the export; give its systeemId, TOOI URI, name or "
+                                "abbreviation", file=name, root=root, n=f"{count:,}"))
     if len(matches) > 1:
         shown = "; ".join(m.org.label() for m in matches[:10])
-        raise ImportFailed(f"{name}: '{root}' names {len(matches)} organisations ({shown}); "
-                           "give the systeemId instead")
+        raise ImportFailed(msg("import.roo.ambiguous", "{file}: '{root}' names {n} "
+                                "organisations ({shown}); give the systeemId instead",
+                                file=name, root=root, n=len(matches), shown=shown))
     m = matches[0]
     return RooTree(m.org, m.parent.org.name if m.parent else None,
                    m.parent.org.uri if m.parent else None, count)
@@ -479,23 +488,28 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         try:
             raw = Path(file).read_bytes()
         except OSError as exc:
-            raise ImportFailed(f"{file}: cannot read: {exc.strerror}") from None
+            raise ImportFailed(msg("import.cannot_read", "{file}: cannot read: {reason}",
+                                    file=file, reason=exc.strerror)) from None
         if hashlib.sha256(raw).hexdigest() != src.sha256:
-            raise ImportFailed(f"{file}: the file changed on disk while it was read; try again")
+            raise ImportFailed(msg("touch.changed", "{file}: the file changed on disk while "
+                                    "it was read; try again", file=file))
         doc = TextDoc(raw)
         for path, key, _old, new in edits:
             try:
                 set_value(doc, src.positions, src.data, path, key, yaml_scalar(new))
             except EditError as exc:
                 line = src.positions.loc(path).line
-                raise ImportFailed(f"{file}:{line}: cannot set '{key}': {exc}") from None
+                raise ImportFailed(msg("import.roo.cannot_set", "{where}: cannot set '{key}': "
+                                        "{reason}", where=f"{file}:{line}", key=key,
+                                        reason=str(exc))) from None
         new_bytes = doc.result()
         after = parse_bytes(new_bytes, file)
         skip = {(*p, k) for p, k, _o, _n in edits}
         if after.diagnostics or not same_except(src.data, after.data, skip) or \
                 any(value_at(after.data, (*p, k)) != n for p, k, _o, n in edits):
-            raise ImportFailed(f"{file}: the edit would change more than the planned values "
-                               "(an unusual layout); nothing was written — edit by hand")
+            raise ImportFailed(msg("import.roo.layout", "{file}: the edit would change more "
+                                    "than the planned values (an unusual layout); nothing was "
+                                    "written — edit by hand", file=file))
         replaced[file] = after
         update.files.append(FileUpdate(file, raw, new_bytes))
     if replaced:
@@ -503,6 +517,6 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         before = {str(d) for d in result.errors}
         added = [d for d in checked.errors if str(d) not in before]
         if added:
-            raise ImportFailed(f"the update would give an error ({added[0]}); nothing was "
-                               "written")
+            raise ImportFailed(msg("import.roo.would_break", "the update would give an error "
+                                    "({problem}); nothing was written", problem=str(added[0])))
     return update
