@@ -198,9 +198,10 @@ def plan_append(result: LoadResult, kind: str, fields: list[tuple[str, str, bool
     before = {str(d) for d in result.errors}
     added = [d for d in checked.errors if str(d) not in before]
     if added or checked.registry.get(entry_id) is None:
-        why = added[0] if added else "the new entry was not found after adding it"
-        raise ScaffoldError(f"{target.file}: adding the skeleton would give an error ({why}); "
-                            "nothing was written")
+        why = str(added[0]) if added else "the new entry was not found after adding it"
+        raise ScaffoldError(text("new.would_break", "{file}: adding the skeleton would give an "
+                                 "error ({problem}); nothing was written", file=target.file,
+                                 problem=why))
     return Append(target.file, raw, new, checked)
 
 

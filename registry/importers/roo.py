@@ -178,13 +178,15 @@ def read_subtree(path: str | os.PathLike, root: str, *,
                     if not seen_root_element:
                         seen_root_element = True
                         if _local(elem.tag) != "overheidsorganisaties":
-                            raise ImportFailed(f"{name}: the root element is "
-                                               f"<{_local(elem.tag)[:40]}>, not "
-                                               "<overheidsorganisaties>: not a ROO export")
+                            raise ImportFailed(msg(
+                                "import.roo.root", "{file}: the root element is <{tag}>, not "
+                                "<overheidsorganisaties>: not a ROO export", file=name,
+                                tag=_local(elem.tag)[:40]))
                     elems.append(elem)
                     if len(elems) > MAX_DEPTH:
-                        raise ImportFailed(f"{name}: elements nested more than {MAX_DEPTH} "
-                                           "deep; not a ROO export")
+                        raise ImportFailed(msg(
+                            "import.roo.deep", "{file}: elements nested more than {max} deep; "
+                            "not a ROO export", file=name, max=MAX_DEPTH))
                     if _local(elem.tag) == "organisatie":
                         count += 1
                         parent = stack[-1] if stack else None

@@ -399,7 +399,8 @@ def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> Shee
     try:
         _, header = next(rows)
     except StopIteration:
-        raise ImportFailed(f"{name}: the sheet is empty") from None
+        raise ImportFailed(msg("import.empty_sheet", "{file}: the sheet is empty",
+                               file=name)) from None
     index = _header_index(name, header, mapping)
     units = _unit_lookup(registry, mapping)
     taken = {e.id for e in registry}
@@ -494,8 +495,13 @@ def _header_index(name: str, header: list[object], mapping: SheetMap) -> dict[st
         i = found.get(fold(col))
         if i is None:
             shown = ", ".join(repr(str(c)) for c in header if c not in (None, ""))[:300]
-            raise ImportFailed(f"{name}:1: no column '{col}' (for '{fld}') in the header row; "
-                               f"it holds {shown or 'nothing'}")
+            raise ImportFailed(msg("import.no_column", "{where}: no column '{column}' (for "
+                                   "'{field}') in the header row; it holds {shown}",
+                                   where=f"{name}:1", column=col, field=fld, shown=shown)
+                               if shown else msg("import.no_column_empty", "{where}: no column "
+                                                 "'{column}' (for '{field}') in the header "
+                                                 "row; it holds nothing", where=f"{name}:1",
+                                                 column=col, field=fld))
         index[fld] = i
     return index
 
