@@ -31,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["measure", "tree_rss_kb"]
+__all__ = ["measure", "tree_rss_kb", "stop_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-29"
@@ -58,6 +58,16 @@ def tree_rss_kb(pid: int) -> int:
         total += rss.get(p, 0)
         todo.extend(children.get(p, ()))
     return total
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a ``tvb serve`` as Ctrl-C does, killing it when it does not stop in 30 s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _get_json(port: int, path: str, timeout: float = 120) -> tuple[int, dict | None]:
@@ -177,12 +187,7 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
     finally:
         stop.set()
         sampler.join()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
         _write_atomically(data, original)
     out["peak_mb"] = round(max(kb for _, kb in samples) / 1024, 1) if samples else None
     after = [kb for t, kb in samples if t >= edit_at] if "live_s" in out else []

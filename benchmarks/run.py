@@ -34,13 +34,14 @@ import http.client
 import json
 import os
 import platform
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .edit_live_bench import stop_server
 
 __all__ = ["main", "run_size", "machine"]
 
@@ -254,12 +255,7 @@ def _serve(data: Path, cache: Path, *, pages: list[str] | None = None, reps: int
             out["page_p95_ms"] = round(1000 * _pct(times, 95), 2)
             out["pages"] = len(pages)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
     out["rss_mb"] = round(_rss(proc) / 1024, 1)
     return out
 

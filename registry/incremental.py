@@ -671,11 +671,8 @@ class IncrementalLoader:
                           parser="incremental")
 
     def _replan(self, plan: _FilePlan, raw: bytes, sha: str, fast: bool) -> _FilePlan | None:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if "\x00" in text:
+        text = _text(raw)
+        if text is None:
             return None
         new = _resplit(plan, text, fast)
         if new is not None:
@@ -685,11 +682,8 @@ class IncrementalLoader:
 
     def _plan(self, name: str, raw: bytes, sha: str, fast: bool) -> _FilePlan | None:
         """Split a changed file; None when it must be parsed whole."""
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if "\x00" in text:
+        text = _text(raw)
+        if text is None:
             return None
         estimate = _values_estimate(text)
         # Asked only where it matters (it is a scan of the whole text).
@@ -710,6 +704,16 @@ class IncrementalLoader:
                 return None  # the list's key is not where the split put it
         plan.indents = {c.section: c.column - 1 for c in plan.chunks}
         return plan
+
+
+def _text(raw: bytes) -> str | None:
+    """The text of a file, or None when the parser must say what is wrong with it (not
+    UTF-8, a NUL byte)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
 
 
 def _fits(data: object, lists: dict[str, list[_Slot]]) -> bool:
