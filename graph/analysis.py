@@ -38,7 +38,7 @@ from .network import (
     people_network,
     required_directorates,
 )
-from .reasons import missing_link_reason
+from .reasons import MISSING_LINK_REASONS, missing_link_reason
 from .silo import (
     SILO_DEFINITION,
     ei_index,
@@ -207,12 +207,14 @@ def overlap_keys(title: str, keywords: tuple[str, ...] | list[str],
     return keys
 
 
-def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
+def _overlaps(reg: Registry, people: nx.Graph,
+              name: Callable[[str], str] | None = None) -> list[dict]:
     """Possible duplicates: active dossiers owned in different directorates that share a
     keyword or title stem, whose owners are not tied.  An inverted index key → dossiers
     keeps this near-linear; keys shared by more than :data:`MAX_OVERLAP_GROUP` dossiers
     are skipped."""
     stem = text_stem
+    name = name or _namer(reg)
     index: dict[str, list[str]] = defaultdict(list)
     shown: dict[tuple[str, str], str] = {}
     for d in reg.dossiers.values():
@@ -237,7 +239,7 @@ def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
         row = {"kind": "overlap", "directorates": [dir_of[a], dir_of[b]],
                "dossiers": [a, b], "people": [da.owner, db.owner],
                "shared": sorted({shown[a, k] for k in keys})}
-        row["reason"] = missing_link_reason(row, lambda i: display_name(reg, i))
+        row["reason"] = missing_link_reason(row, name)
         rows.append(row)
     return rows
 
@@ -276,10 +278,7 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     directorates = (directorates if directorates is not None
                     else directorate_network(reg, people, involved))
     rows: list[dict] = []
-
-    def name(i: str) -> str:
-        return display_name(reg, i)
-
+    name = _namer(reg)
     for cell in integration_matrix(reg, directorates)["cells"]:
         if cell["weight"] == 0:
             a, b = cell["integrating"], cell["functional"]
@@ -290,20 +289,28 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     # Dossiers by id and required directorates by id, so the rows come out sorted.
     required = {p.id: sorted(required_directorates(reg, p.involve))
                 for p in reg.processes.values()}
+    # missing_link_reason's "process" template filled in directly: at 100,000 people
+    # this loop makes nearly a million rows, and the names repeat per dossier.
+    template = MISSING_LINK_REASONS["en"]["process"]
     for did in sorted(reg.dossiers):
         d = reg.dossiers[did]
         proc = reg.processes.get(d.process) if d.process else None
         if not d.active or proc is None:
             continue
+        has = involved[did]
+        lacking = [need for need in required[proc.id]
+                   if need not in has and need not in d.involved]  # d.involved: externals
+        if not lacking:
+            continue
         home = dossier_directorate(reg, did)
         owner = [d.owner] if d.owner in reg.people else []
-        for need in required[proc.id]:
-            if need not in involved[did] and need not in d.involved:  # d.involved: externals
-                row = {"kind": "process", "directorates": [home, need] if home else [need],
-                       "dossiers": [did], "people": [*owner], "process": proc.id}
-                row["reason"] = missing_link_reason(row, name)
-                rows.append(row)
-    overlap_rows = _overlaps(reg, people)
+        dossier, process = name(did), name(proc.id)
+        for need in lacking:
+            rows.append({"kind": "process", "directorates": [home, need] if home else [need],
+                         "dossiers": [did], "people": [*owner], "process": proc.id,
+                         "reason": template.format(dossier=dossier, process=process,
+                                                   need=name(need))})
+    overlap_rows = _overlaps(reg, people, name)
     overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
     return rows + overlap_rows
 
@@ -324,6 +331,7 @@ def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
     One pass over *links*: :math:`O(n)` for :math:`n` rows.
     """
     out: dict[str, dict] = {}
+    name = _namer(reg)
     for row in links:
         if row["kind"] != "process":
             continue
@@ -337,7 +345,7 @@ def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
                               "missing": []}
         gap["missing"].append(row["directorates"][-1])
     for gap in out.values():
-        gap["reason"] = missing_link_reason(gap, lambda i: display_name(reg, i))
+        gap["reason"] = missing_link_reason(gap, name)
     return list(out.values())
 
 
@@ -542,6 +550,20 @@ def display_name(reg: Registry, id: str) -> str:
     if e is None:
         return id
     return getattr(e, "label", None) or getattr(e, "title", None) or e.name
+
+
+def _namer(reg: Registry) -> Callable[[str], str]:
+    """:func:`display_name` for *reg*, remembered: a report names the same few thousand
+    ids in up to a million reasons, and each lookup by ``getattr`` with a default costs
+    a raised AttributeError."""
+    known: dict[str, str] = {}
+
+    def name(i: str) -> str:
+        text = known.get(i)
+        if text is None:
+            text = known[i] = display_name(reg, i)
+        return text
+    return name
 
 
 def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict:
