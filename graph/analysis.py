@@ -15,6 +15,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from registry.gcpause import paused_gc
 from registry.model import Registry
 from registry.schema import LEVELS
 from registry.text import content_words
@@ -580,31 +581,37 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
     ``people_network`` (size), ``integration_matrix`` (:func:`integration_matrix`) and
     ``names`` (id → display name for every id used).
     """
-    reg = registry
+    with paused_gc():  # millions of rows and no cycles (see registry.gcpause)
+        return _report(registry, today, top_brokers)
+
+
+def _report(reg: Registry, today: dt.date, top_brokers: int) -> dict:
     people = people_network(reg, today)
+    # Betweenness (the costliest step at scale) runs beside the other findings, the
+    # whole network's as soon as it exists and the levels' in a second child, so that
+    # the longest job starts first and two cores share the rest.
+    pending_all = start_betweenness({"all": (people, BETWEENNESS_SAMPLE)})
+    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
+    pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                        for lv, g in level_nets.items()})
     involved = involved_directorates(reg, today)
     directorates = directorate_network(reg, people, involved, today)
     rules = rule_directorates(reg, theme_directorates(reg))
-    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
-    # Betweenness (the costliest step at scale) runs beside the other findings.
-    pending = start_betweenness({"all": (people, BETWEENNESS_SAMPLE),
-                                 **{lv: (g, LEVEL_BETWEENNESS_SAMPLE)
-                                    for lv, g in level_nets.items()}})
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
     isolated = isolated_dossier_holders(reg, people, involved)
     missing = missing_links(reg, people, directorates, involved)
     spof = single_points_of_failure(reg, people)
-    scores, method = pending.result()["all"]
-    broker_rows = _broker_rows(reg, people, top_brokers, scores)
     levels = by_level(reg, level_nets, involved, rules=rules,
                       brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
-                                                          pending.result()[lv][0]),
-                                             pending.result()[lv][1]),
+                                                          pending_levels.result()[lv][0]),
+                                             pending_levels.result()[lv][1]),
                       isolated=lambda g: isolated_dossier_holders(reg, g, involved))
     for lv in levels.values():
         _round_silos(lv["silos"])
         lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+    scores, method = pending_all.result()["all"]
+    broker_rows = _broker_rows(reg, people, top_brokers, scores)
     s = reg.settings
     out = {
         "data_version": reg.data_version,
