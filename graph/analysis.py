@@ -247,7 +247,8 @@ def _overlaps(reg: Registry, people: nx.Graph,
 
 def missing_links(reg: Registry, people: nx.Graph | None = None,
                   directorates: nx.Graph | None = None,
-                  involved: dict[str, frozenset[str]] | None = None) -> list[dict]:
+                  involved: dict[str, frozenset[str]] | None = None, *,
+                  process_rows: bool = True) -> list[dict]:
     """Missing cross-directorate links, of three kinds.
 
     ``integration-model``
@@ -266,7 +267,8 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     Every row has ``kind``, ``directorates``, ``dossiers``, ``people`` and ``reason``
     (English); ``process`` rows add the process id and ``overlap`` rows the ``shared``
     words (as written in the first dossier).  Rows are ordered by kind, then directorates
-    and dossiers.
+    and dossiers.  Without ``process_rows`` the ``process`` rows are left out (a viewer
+    that shows :func:`process_gaps` instead need not hold a million of them).
 
     Notes
     -----
@@ -287,12 +289,22 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
                    "people": []}
             row["reason"] = missing_link_reason(row, name)
             rows.append(row)
+    if process_rows:
+        rows += _process_rows(reg, _lacking(reg, involved), name)
+    overlap_rows = _overlaps(reg, people, name)
+    overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
+    return rows + overlap_rows
+
+
+def _lacking(reg: Registry, involved: dict[str, frozenset[str]]
+             ) -> list[tuple[str, str | None, list[str], str, list[str]]]:
+    """``(dossier, its directorate, [owner], process, [directorates it lacks])`` for
+    every active dossier whose process requires a directorate that is not involved,
+    by dossier id; the lacking in the process's required order (sorted)."""
     # Dossiers by id and required directorates by id, so the rows come out sorted.
     required = {p.id: sorted(required_directorates(reg, p.involve))
                 for p in reg.processes.values()}
-    # missing_link_reason's "process" template filled in directly: at 100,000 people
-    # this loop makes nearly a million rows, and the names repeat per dossier.
-    template = MISSING_LINK_REASONS["en"]["process"]
+    out = []
     for did in sorted(reg.dossiers):
         d = reg.dossiers[did]
         proc = reg.processes.get(d.process) if d.process else None
@@ -301,19 +313,37 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
         has = involved[did]
         lacking = [need for need in required[proc.id]
                    if need not in has and need not in d.involved]  # d.involved: externals
-        if not lacking:
-            continue
-        home = dossier_directorate(reg, did)
-        owner = [d.owner] if d.owner in reg.people else []
-        dossier, process = name(did), name(proc.id)
-        for need in lacking:
+        if lacking:
+            owner = [d.owner] if d.owner in reg.people else []
+            out.append((did, dossier_directorate(reg, did), owner, proc.id, lacking))
+    return out
+
+
+def _process_rows(reg: Registry, lacking: list, name: Callable[[str], str]) -> list[dict]:
+    """The ``process`` rows of :func:`missing_links`, one per dossier and directorate it
+    lacks; missing_link_reason's template filled in directly: at 100,000 people these
+    are nearly a million rows, and the names repeat per dossier."""
+    template = MISSING_LINK_REASONS["en"]["process"]
+    rows = []
+    for did, home, owner, proc, needs in lacking:
+        dossier, process = name(did), name(proc)
+        for need in needs:
             rows.append({"kind": "process", "directorates": [home, need] if home else [need],
-                         "dossiers": [did], "people": [*owner], "process": proc.id,
+                         "dossiers": [did], "people": [*owner], "process": proc,
                          "reason": template.format(dossier=dossier, process=process,
                                                    need=name(need))})
-    overlap_rows = _overlaps(reg, people, name)
-    overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
-    return rows + overlap_rows
+    return rows
+
+
+def _gaps(reg: Registry, lacking: list, name: Callable[[str], str]) -> list[dict]:
+    """:func:`process_gaps` straight from :func:`_lacking`, without the per-pair rows."""
+    out = []
+    for did, home, owner, proc, needs in lacking:
+        gap = {"kind": "process-gap", "dossier": did, "directorate": home,
+               "people": list(owner), "process": proc, "missing": list(needs)}
+        gap["reason"] = missing_link_reason(gap, name)
+        out.append(gap)
+    return out
 
 
 def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
@@ -535,6 +565,10 @@ def _names(reg: Registry, report: dict) -> dict[str, str]:
         ids.update(row["people"])
         if "process" in row:
             ids.add(row["process"])
+    for gap in report["process_gaps"]:  # the same ids as the process rows, if kept
+        ids.update((gap["dossier"], gap["directorate"], gap["process"]))
+        ids.update(gap["missing"])
+        ids.update(gap["people"])
     up = report["upkeep"]
     ids.update(e["id"] for e in up["stale"])
     ids.update(up["unowned_dossiers"])
@@ -567,7 +601,8 @@ def _namer(reg: Registry) -> Callable[[str], str]:
     return name
 
 
-def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict:
+def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
+           process_rows: bool = True) -> dict:
     """Every finding, in the JSON contract of ``tvb report``.
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
@@ -580,12 +615,16 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
     ``process_gaps`` (:func:`process_gaps`, the ``process`` links one row per dossier),
     ``people_network`` (size), ``integration_matrix`` (:func:`integration_matrix`) and
     ``names`` (id → display name for every id used).
+
+    ``process_rows=False`` leaves the ``process`` rows out of ``missing_links`` (nearly
+    a million at 100,000 people): ``process_gaps`` holds the same facts one row per
+    dossier, and everything else is unchanged.  ``tvb report`` keeps them.
     """
     with paused_gc():  # millions of rows and no cycles (see registry.gcpause)
-        return _report(registry, today, top_brokers)
+        return _report(registry, today, top_brokers, process_rows)
 
 
-def _report(reg: Registry, today: dt.date, top_brokers: int) -> dict:
+def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool) -> dict:
     people = people_network(reg, today)
     # Betweenness (the costliest step at scale) runs beside the other findings, the
     # whole network's as soon as it exists and the levels' in a second child, so that
@@ -600,7 +639,13 @@ def _report(reg: Registry, today: dt.date, top_brokers: int) -> dict:
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
     isolated = isolated_dossier_holders(reg, people, involved)
-    missing = missing_links(reg, people, directorates, involved)
+    name = _namer(reg)
+    lacking = _lacking(reg, involved)
+    missing = missing_links(reg, people, directorates, involved, process_rows=False)
+    if process_rows:  # after the integration-model rows, before the overlaps
+        cut = next((i for i, r in enumerate(missing) if r["kind"] != "integration-model"),
+                   len(missing))
+        missing[cut:cut] = _process_rows(reg, lacking, name)
     spof = single_points_of_failure(reg, people)
     levels = by_level(reg, level_nets, involved, rules=rules,
                       brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
@@ -627,7 +672,7 @@ def _report(reg: Registry, today: dt.date, top_brokers: int) -> dict:
         "silos": silo_all,
         "isolated_dossier_holders": isolated,
         "missing_links": missing,
-        "process_gaps": process_gaps(reg, missing),
+        "process_gaps": _gaps(reg, lacking, name),
         "single_points_of_failure": spof,
         "upkeep": upkeep(reg, today),
         "factors": latest_means(reg),

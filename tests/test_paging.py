@@ -173,3 +173,13 @@ def test_sectoral_list_refuses_unknown_rows_and_pages(sectoral):
     assert sectoral.get("/integrator/sectoral/dsk.json?page=4").status_code == 404
     assert sectoral.get("/integrator/sectoral/dsk.json?level=x").status_code == 400
     assert sectoral.get("/integrator/sectoral/dsk.json?page=0").status_code == 400
+
+
+def test_report_without_process_rows_is_the_report_less_those_rows(rep):
+    """``process_rows=False`` (for a viewer that shows the compact gaps) drops exactly the
+    ``process`` rows; names, gaps and every other finding stay the same."""
+    lean = report(make_registry(TEXT), TODAY, process_rows=False)
+    assert [r for r in rep["missing_links"] if r["kind"] == "process"]
+    assert lean["missing_links"] == [r for r in rep["missing_links"] if r["kind"] != "process"]
+    assert {k: v for k, v in lean.items() if k != "missing_links"} == \
+        {k: v for k, v in rep.items() if k != "missing_links"}
