@@ -60,11 +60,16 @@ def test_process_gaps_are_one_row_per_dossier(rep):
                         for r in rep["missing_links"] if r["kind"] == "process"]
 
 
+def _client(tmp_path_factory, text: str):
+    """A test client of the viewer on *text*, two rows per page."""
+    path = tmp_path_factory.mktemp("paging") / "tvb.yaml"
+    path.write_text(text, encoding="utf-8")
+    return _viewer(path, MAX_RETURNED_ROWS=2).test_client()
+
+
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
-    path = tmp_path_factory.mktemp("paging") / "tvb.yaml"
-    path.write_text(TEXT, encoding="utf-8")
-    return _viewer(path, MAX_RETURNED_ROWS=2).test_client()
+    return _client(tmp_path_factory, TEXT)
 
 
 def test_json_twin_pages_every_list(paged, rep):
@@ -134,9 +139,7 @@ SECTORAL = register(
 
 @pytest.fixture(scope="module")
 def sectoral(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sectoral") / "tvb.yaml"
-    path.write_text(SECTORAL, encoding="utf-8")
-    return _viewer(path, MAX_RETURNED_ROWS=2).test_client()
+    return _client(tmp_path_factory, SECTORAL)
 
 
 def _all_pages(client, url):
