@@ -40,38 +40,39 @@ def _key_missing_link(link: dict) -> tuple:
             tuple(sorted(link.get("dossiers") or ())))
 
 
-#: name → (how to list the findings of a report, how to identify one, title)
+#: name → (how to list the findings of a report, how to identify one, the catalogue key of
+#: its title: the words are chosen in ``render``)
 CATEGORIES: dict[str, tuple[Callable[[dict], list], Callable[[dict], object], str]] = {
-    "silos": (_silos, lambda s: s.get("directorate"), "Silos (flagged directorates)"),
+    "silos": (_silos, lambda s: s.get("directorate"), "delta.silos"),
     "missing_links": (lambda r: list(r.get("missing_links") or ()), _key_missing_link,
-                      "Missing cross-directorate links"),
+                      "delta.missing_links"),
     "weak_junctions": (lambda r: list(r.get("weak_junctions") or ()),
                        lambda c: (c.get("integrating"), c.get("functional")),
-                       "Weak junctions of the integration model"),
+                       "delta.weak_junctions"),
     "single_points_of_failure": (lambda r: list(r.get("single_points_of_failure") or ()),
-                                 lambda s: s.get("person"), "Single points of failure"),
+                                 lambda s: s.get("person"), "delta.single_points_of_failure"),
     "isolated_dossier_holders": (lambda r: list(r.get("isolated_dossier_holders") or ()),
-                                 lambda s: s.get("person"), "Isolated dossier holders"),
-    "stale": (_upkeep("stale"), lambda s: s.get("id"), "Stale or unconfirmed entries"),
+                                 lambda s: s.get("person"), "delta.isolated_dossier_holders"),
+    "stale": (_upkeep("stale"), lambda s: s.get("id"), "delta.stale"),
     "unowned_dossiers": (_upkeep("unowned_dossiers"), lambda s: s.get("id"),
-                         "Active dossiers without an owner"),
+                         "delta.unowned_dossiers"),
     "unevaluated_collaborations": (_upkeep("unevaluated_collaborations"),
-                                   lambda s: s.get("id"), "Collaborations not evaluated"),
+                                   lambda s: s.get("id"), "delta.unevaluated_collaborations"),
     # issue 13
     "should_involve": (lambda r: list(r.get("should_involve") or ()),
                        lambda f: (f.get("kind"), tuple(f.get("dossiers") or ()), f.get("missing"),
                                   f.get("theme"), f.get("collaboration"), f.get("date")),
-                       "Who should be involved"),
+                       "delta.should_involve"),
     "late_involvement": (lambda r: list(r.get("late_involvement") or ()),
                          lambda f: (tuple(f.get("dossiers") or ()), f.get("missing")),
-                         "Involved late"),
+                         "delta.late_involvement"),
     "without_deputy": (lambda r: list((r.get("cover") or {}).get("without_deputy") or ()),
-                       lambda f: f.get("dossier"), "Active dossiers without a deputy"),
+                       lambda f: f.get("dossier"), "delta.without_deputy"),
     "overloaded": (lambda r: list((r.get("cover") or {}).get("overloaded") or ()),
-                   lambda f: f.get("person"), "People above the dossier limit"),
+                   lambda f: f.get("person"), "delta.overloaded"),
     "unclear_owner": (lambda r: list((r.get("task_clarity") or {}).get("unclear_owner") or ()),
                       lambda f: tuple(f.get("directorates") or ()) + tuple(f.get("dossiers") or ()),
-                      "Dossiers matching another directorate's tasks"),
+                      "delta.unclear_owner"),
 }
 
 

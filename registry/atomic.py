@@ -33,10 +33,12 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from .diagnostics import Text, TextError, text
+
 __all__ = ["WriteError", "ANY", "write_atomic", "check_yaml", "lock_path"]
 
 
-class WriteError(Exception):
+class WriteError(TextError):
     """The file could not be written safely; nothing was changed.  One line."""
 
 
@@ -49,12 +51,15 @@ class _Any:
 ANY = _Any()
 
 _EXPLAIN = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.EFBIG: "the file is larger than this process may write",
+    errno.ENOSPC: text("write.enospc", "the disk is full"),
+    errno.EDQUOT: text("write.edquot", "the disk quota is exceeded"),
+    errno.EROFS: text("write.erofs", "the file system is read-only"),
+    errno.EACCES: text("write.eacces", "permission denied"),
+    errno.EPERM: text("write.eperm", "operation not permitted"),
+    errno.EFBIG: text("write.efbig", "the file is larger than this process may write"),
+    errno.ENOENT: text("write.enoent", "no such file or folder"),
+    errno.ENOTDIR: text("write.enotdir", "a part of the path is not a folder"),
+    errno.EISDIR: text("write.eisdir", "it is a folder"),
 }
 
 
@@ -70,8 +75,14 @@ def _tmp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.tvb-tmp")
 
 
-def _why(exc: OSError) -> str:
-    return _EXPLAIN.get(exc.errno or 0) or exc.strerror or str(exc)
+def _why(exc: OSError) -> Text:
+    return _EXPLAIN.get(exc.errno or 0) or text("write.os", "{reason}",
+                                                 reason=exc.strerror or str(exc))
+
+
+def _cannot(name: object, exc: OSError) -> Text:
+    return text("write.cannot", "cannot write {file}: {reason}; nothing was changed",
+                file=str(name), reason=_why(exc))
 
 
 def check_yaml(data: bytes, name: str) -> str | None:
@@ -112,7 +123,7 @@ def write_atomic(path: str | os.PathLike, data: bytes, *,
     except FileExistsError:
         raise WriteError(_held_message(path, lock)) from None
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {_why(exc)}; nothing was changed") from None
+        raise WriteError(_cannot(path, exc)) from None
     try:
         try:
             os.write(lock_fd, f"{os.getpid()}\n".encode())
@@ -128,7 +139,7 @@ def write_atomic(path: str | os.PathLike, data: bytes, *,
             pass
 
 
-def _held_message(path: str | os.PathLike, lock: Path) -> str:
+def _held_message(path: str | os.PathLike, lock: Path) -> Text:
     try:
         pid = int(lock.read_text(encoding="ascii").strip() or "0")
     except (OSError, ValueError):
@@ -136,15 +147,18 @@ def _held_message(path: str | os.PathLike, lock: Path) -> str:
     if pid > 0:
         try:
             os.kill(pid, 0)
-            who = f" by process {pid}"
+            who = text("write.held.by", " by process {pid}", pid=pid)
         except ProcessLookupError:
-            who = f" by process {pid}, which is no longer running"
+            who = text("write.held.gone", " by process {pid}, which is no longer running",
+                       pid=pid)
         except OSError:
-            who = f" by process {pid}"
+            who = text("write.held.by", " by process {pid}", pid=pid)
     else:
-        who = ", naming no process: a writer just starting, or one killed as it took it"
-    return (f"cannot write {path}: another write is in progress ({lock} is held{who}); "
-            "nothing was changed — if no other tvb is running, remove that file and try again")
+        who = text("write.held.nobody", ", naming no process: a writer just starting, or one "
+                   "killed as it took it")
+    return text("write.held", "cannot write {file}: another write is in progress ({lock} is "
+                "held{who}); nothing was changed — if no other tvb is running, remove that "
+                "file and try again", file=str(path), lock=str(lock), who=who)
 
 
 def _read_current(target: Path) -> bytes | None:
@@ -161,7 +175,7 @@ def _write_locked(path, target: Path, data: bytes, expected, check) -> None:
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise WriteError(f"cannot write {name}: {_why(exc)}; nothing was changed") from None
+        raise WriteError(_cannot(name, exc)) from None
     _refuse_if_changed(name, target, expected)
     tmp = _tmp_path(target)
     try:
@@ -186,13 +200,15 @@ def _write_locked(path, target: Path, data: bytes, expected, check) -> None:
         finally:
             os.close(fd)
         if tmp.read_bytes() != data:
-            raise WriteError(f"cannot write {name}: the file read back differs from what was "
-                             "written (a failing disk?); nothing was changed")
+            raise WriteError(text("write.read_back", "cannot write {file}: the file read back "
+                                  "differs from what was written (a failing disk?); nothing "
+                                  "was changed", file=name))
         if check is not None:
             problem = check(data, name)
             if problem:
-                raise WriteError(f"{name}: the new version does not parse ({problem}); "
-                                 "nothing was changed")
+                raise WriteError(text("write.does_not_parse", "{file}: the new version does "
+                                      "not parse ({problem}); nothing was changed", file=name,
+                                      problem=problem))
         _refuse_if_changed(name, target, expected)
         os.replace(tmp, target)
     except WriteError:
@@ -200,7 +216,7 @@ def _write_locked(path, target: Path, data: bytes, expected, check) -> None:
         raise
     except OSError as exc:
         _discard(tmp)
-        raise WriteError(f"cannot write {name}: {_why(exc)}; nothing was changed") from None
+        raise WriteError(_cannot(name, exc)) from None
     except BaseException:
         _discard(tmp)
         raise
@@ -213,14 +229,17 @@ def _refuse_if_changed(name: str, target: Path, expected) -> None:
     try:
         current = _read_current(target)
     except OSError as exc:
-        raise WriteError(f"cannot write {name}: {_why(exc)}; nothing was changed") from None
+        raise WriteError(_cannot(name, exc)) from None
     if expected is None and current is not None:
-        raise WriteError(f"{name} already exists; nothing was changed")
+        raise WriteError(text("write.exists", "{file} already exists; nothing was changed",
+                              file=name))
     if expected is not None and current is None:
-        raise WriteError(f"{name} was removed while the edit was prepared; nothing was written")
+        raise WriteError(text("write.removed", "{file} was removed while the edit was prepared; "
+                              "nothing was written", file=name))
     if expected is not None and current != expected:
-        raise WriteError(f"{name} was changed by someone else while the edit was prepared; "
-                         "nothing was written — their version is kept, run the command again")
+        raise WriteError(text("write.changed", "{file} was changed by someone else while the "
+                              "edit was prepared; nothing was written — their version is "
+                              "kept, run the command again", file=name))
 
 
 def _discard(tmp: Path) -> None:

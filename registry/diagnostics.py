@@ -17,6 +17,9 @@ from typing import Literal
 
 __all__ = [
     "Loc",
+    "Text",
+    "text",
+    "TextError",
     "Diagnostic",
     "Severity",
     "format_text",
@@ -25,6 +28,7 @@ __all__ = [
     "summary_line",
     "cap",
     "printable",
+    "bounded",
     "MAX_MESSAGE",
     "MAX_PER_CODE",
     "MAX_DIAGNOSTICS",
@@ -51,7 +55,8 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def _bounded(message: str) -> str:
+def bounded(message: str) -> str:
+    """*message* as one printable line of at most :data:`MAX_MESSAGE` characters."""
     message = printable(message)
     if len(message) <= MAX_MESSAGE:
         return message
@@ -78,8 +83,55 @@ class Loc:
 
 
 @dataclass(frozen=True, slots=True)
+class Text:
+    """Words to be said in the reader's language: a catalogue *key* (``diag.unknown_key``),
+    the English *template* with ``{name}`` placeholders, and the *values* that fill them.
+
+    A value may itself be a :class:`Text` (a "did you mean" hint, the kind of an entity),
+    said in the same language.  ``str()`` is the English: the registry layer knows no
+    catalogue, ``render.diagnostics`` says it in Dutch or English (the catalogue
+    ``render/locale`` holds every key, with the same placeholders, in both).
+    """
+
+    key: str
+    template: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(**{k: str(v) if isinstance(v, Text) else v
+                                        for k, v in self.values})
+
+    @property
+    def params(self) -> dict[str, object]:
+        return dict(self.values)
+
+
+def text(key: str, template: str, /, **values: object) -> Text:
+    """A :class:`Text`: ``text("diag.no_owner", "active dossier '{id}' has no owner", id=i)``."""
+    return Text(key, template, tuple(values.items()))
+
+
+class TextError(Exception):
+    """An error whose one-line message is a :class:`Text`: ``str()`` is the English, the
+    command line says it in the chosen language."""
+
+    def __init__(self, message: Text | str) -> None:
+        super().__init__(str(message))
+        self.text = message if isinstance(message, Text) else None
+
+
+#: The empty words: a hint that there is no hint.
+NOTHING = Text("", "")
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding: an error (the data is wrong) or a warning (it should be looked at)."""
+    """One finding: an error (the data is wrong) or a warning (it should be looked at).
+
+    *message* is the English line (``str(text)``); *text*, when given, the same words as
+    a catalogue key and values, so the render layer can say them in Dutch
+    (``render.diagnostics``).  ``Diagnostic(loc, "error", "E005", text(...))`` fills both.
+    """
 
     loc: Loc
     severity: Severity
@@ -88,11 +140,25 @@ class Diagnostic:
     related: tuple[Loc, ...] = field(default=())
     #: For the closing line of a capped report (:func:`cap`): how many it stands for.
     hidden: int = field(default=0, compare=False)
+    text: Text | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The catalogue key of the message ("" when it has none)."""
+        return self.text.key if self.text else ""
+
+    @property
+    def params(self) -> dict[str, object]:
+        """The values of the message's placeholders."""
+        return self.text.params if self.text else {}
 
     def __post_init__(self) -> None:
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "text", self.message)
+            object.__setattr__(self, "message", str(self.message))
         # Every message is one printable line of bounded length, whoever made it.
         if len(self.message) > MAX_MESSAGE or _UNPRINTABLE.search(self.message):
-            object.__setattr__(self, "message", _bounded(self.message))
+            object.__setattr__(self, "message", bounded(self.message))
 
     @property
     def sort_key(self) -> tuple:
@@ -139,9 +205,11 @@ def cap(diagnostics: Sequence[Diagnostic], per_code: int = MAX_PER_CODE,
         d = last.get(code)
         if d is None or not n:
             continue
-        kept.append(Diagnostic(d.loc, d.severity, code,
-                               f"and {n:,} more {d.severity}s [{code}] like this, not shown",
-                               hidden=n))
+        more = text("diag.more_errors", "and {n} more errors [{code}] like this, not shown",
+                    n=f"{n:,}", code=code) if d.severity == "error" else text(
+            "diag.more_warnings", "and {n} more warnings [{code}] like this, not shown",
+            n=f"{n:,}", code=code)
+        kept.append(Diagnostic(d.loc, d.severity, code, more, hidden=n))
     return kept
 
 

@@ -14,13 +14,14 @@ import os
 import subprocess
 from pathlib import Path, PurePosixPath
 
+from .diagnostics import TextError, text
 from .load import DEFAULT_MAX_BYTES, ReadError, parse_bytes
 from .validate import LoadResult, build_registry
 
 __all__ = ["GitError", "load_at_revision", "repo_path"]
 
 
-class GitError(Exception):
+class GitError(TextError):
     """git is missing, this is not a repository, or the revision is unknown."""
 
 
@@ -28,7 +29,7 @@ def _git(args: list[str], cwd: str | os.PathLike | None = None) -> bytes:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise GitError("git is not installed") from None
+        raise GitError(text("git.missing", "git is not installed")) from None
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(msg[-1] if msg else f"git {' '.join(args)} failed")
@@ -43,7 +44,8 @@ def repo_path(path: str | os.PathLike, cwd: str | os.PathLike | None = None) -> 
     try:
         rel = full.relative_to(os.path.realpath(top))
     except ValueError:
-        raise GitError(f"{path} is outside the git repository at {top}") from None
+        raise GitError(text("git.outside", "{path} is outside the git repository at {top}",
+                            path=str(path), top=top)) from None
     return rel.as_posix() if str(rel) != "." else ""
 
 
@@ -60,7 +62,8 @@ def load_at_revision(path: str | os.PathLike, rev: str, *, today: dt.date | None
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd)
     except GitError:
-        raise GitError(f"unknown revision '{rev}'") from None
+        raise GitError(text("git.unknown_revision", "unknown revision '{rev}'",
+                            rev=rev)) from None
     rel = repo_path(path, cwd)
     spec = f"{rev}:{rel}"
     try:
@@ -75,7 +78,8 @@ def load_at_revision(path: str | os.PathLike, rev: str, *, today: dt.date | None
         files = [n for n in names if _is_data_file(PurePosixPath(n), rel)]
         files = [p.as_posix() for p in sorted(PurePosixPath(n) for n in files)]
     else:
-        raise GitError(f"{spec} is a {kind}, not a file or folder")
+        raise GitError(text("git.not_a_file", "{spec} is a {kind}, not a file or folder",
+                            spec=spec, kind=kind))
     sources = []
     for name in files:
         size = int(_git(["cat-file", "-s", f"{rev}:{name}"], cwd).decode().strip())
@@ -83,8 +87,9 @@ def load_at_revision(path: str | os.PathLike, rev: str, *, today: dt.date | None
         if size > max_bytes:
             from .diagnostics import Diagnostic, Loc
 
-            raise ReadError(Diagnostic(Loc(label), "error", "E003",
-                                       f"file is {size / 2**20:.1f} MiB, over the limit"))
+            raise ReadError(Diagnostic(Loc(label), "error", "E003", text(
+                "diag.rev_too_large", "file is {size} MiB, over the limit",
+                size=f"{size / 2**20:.1f}")))
         sources.append(parse_bytes(_git(["cat-file", "blob", f"{rev}:{name}"], cwd), label))
     return build_registry(sources, today=today)
 

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import MAX_PER_CODE, Diagnostic, Loc
+from .diagnostics import MAX_PER_CODE, Diagnostic, Loc, Text
+from .diagnostics import text as msg
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -103,6 +104,10 @@ class NumberTooLong(str):
 
 class InvalidScalar(ValueError):
     """An explicit tag whose value that type cannot hold (``!!bool maybe``, ``!!int ''``)."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        self.text = message
 
 
 class AliasBudget:
@@ -198,9 +203,10 @@ def check_paths(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, Path | N
                 except (OSError, RuntimeError):  # a dangling or looping link
                     inside = False
                 if not inside:
-                    raise ReadError(_diag(str(f), 1, 1, "E003",
-                                          "refused: a link to a file outside the data folder "
-                                          f"{str(p)!r}; copy the file into the folder instead"))
+                    raise ReadError(_diag(str(f), 1, 1, "E003", msg(
+                        "diag.link_outside", "refused: a link to a file outside the data "
+                        "folder {folder}; copy the file into the folder instead",
+                        folder=repr(str(p)))))
                 out.append((f, root))
         else:
             out.append((p, None))
@@ -210,19 +216,31 @@ def check_paths(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, Path | N
         except OSError:
             continue  # read_source says why
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            raise ReadError(_diag(str(f), 1, 1, "E003", f"refused: {_kind(mode)}, not a "
-                                  "regular file"))
+            raise ReadError(_diag(str(f), 1, 1, "E003", _not_regular(mode)))
     return out
 
 
-def _kind(mode: int) -> str:
+def _kind(mode: int) -> Text:
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return msg("diag.file.fifo", "a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return msg("diag.file.socket", "a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a file"
+        return msg("diag.file.device", "a device")
+    return msg("diag.file.other", "not a file")
+
+
+def _not_regular(mode: int) -> Text:
+    return msg("diag.not_regular", "refused: {what}, not a regular file", what=_kind(mode))
+
+
+#: "file not found": the key that the command line adds a hint about ``--data`` to.
+NOT_FOUND = "diag.not_found"
+
+
+def _too_large(size: str, limit: float) -> Text:
+    return msg("diag.too_large", "file is {size} MiB, over the limit of {limit} MiB (raise "
+                "it with --max-bytes)", size=size, limit=f"{limit / 2**20:.1f}")
 
 
 def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
@@ -237,30 +255,29 @@ def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
         # the reader; what was opened is then checked, not the name.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise ReadError(_diag(name, 1, 1, "E003", "file not found")) from None
+        raise ReadError(_diag(name, 1, 1, "E003",
+                              msg("diag.not_found", "file not found"))) from None
     except IsADirectoryError:
-        raise ReadError(_diag(name, 1, 1, "E003", "is a folder, not a file")) from None
+        raise ReadError(_diag(name, 1, 1, "E003", _IS_FOLDER)) from None
     except OSError as exc:
-        raise ReadError(_diag(name, 1, 1, "E003", f"cannot read file: {exc.strerror}")) from None
+        raise ReadError(_diag(name, 1, 1, "E003", _cannot_read(exc))) from None
     with os.fdopen(fd, "rb") as fh:
         try:
             st = os.fstat(fd)
             if stat.S_ISDIR(st.st_mode):
-                raise ReadError(_diag(name, 1, 1, "E003", "is a folder, not a file"))
+                raise ReadError(_diag(name, 1, 1, "E003", _IS_FOLDER))
             if not stat.S_ISREG(st.st_mode):
-                raise ReadError(_diag(name, 1, 1, "E003",
-                                      f"refused: {_kind(st.st_mode)}, not a regular file"))
+                raise ReadError(_diag(name, 1, 1, "E003", _not_regular(st.st_mode)))
             if st.st_size > max_bytes:
                 raise ReadError(_diag(name, 1, 1, "E003",
-                                      f"file is {st.st_size / 2**20:.1f} MiB, over the limit of "
-                                      f"{max_bytes / 2**20:.1f} MiB (raise it with --max-bytes)"))
+                                      _too_large(f"{st.st_size / 2**20:.1f}", max_bytes)))
             raw = fh.read(max_bytes + 1)
         except OSError as exc:
-            raise ReadError(_diag(name, 1, 1, "E003",
-                                  f"cannot read file: {exc.strerror}")) from None
+            raise ReadError(_diag(name, 1, 1, "E003", _cannot_read(exc))) from None
     if len(raw) > max_bytes:  # it grew while being read
-        raise ReadError(_diag(name, 1, 1, "E003", f"file is over the limit of "
-                              f"{max_bytes / 2**20:.1f} MiB (raise it with --max-bytes)"))
+        raise ReadError(_diag(name, 1, 1, "E003", msg(
+            "diag.grew_too_large", "file is over the limit of {limit} MiB (raise it with "
+            "--max-bytes)", limit=f"{max_bytes / 2**20:.1f}")))
     return parse_bytes(raw, name, fast=fast, budget=budget)
 
 
@@ -277,13 +294,15 @@ def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False,
     except RecursionError:
         src = SourceFile(file=name, sha256=hashlib.sha256(raw).hexdigest())
         src.positions = Positions(name)
-        src.diagnostics.append(_diag(name, 1, 1, "E003", "nested too deeply to read"))
+        src.diagnostics.append(_diag(name, 1, 1, "E003", msg(
+            "diag.too_deep", "nested too deeply to read")))
         return src
     except Exception as exc:  # noqa: BLE001 - a parser's bug must not take a reader down
         src = SourceFile(file=name, sha256=hashlib.sha256(raw).hexdigest())
         src.positions = Positions(name)
-        src.diagnostics.append(_diag(name, 1, 1, "E003", "the file could not be read "
-                                     f"({type(exc).__name__}); please report this"))
+        src.diagnostics.append(_diag(name, 1, 1, "E003", msg(
+            "diag.parser_bug", "the file could not be read ({error}); please report this",
+            error=type(exc).__name__)))
         return src
 
 
@@ -294,14 +313,16 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col(raw, exc.start)
-        raise ReadError(_diag(name, line, col, "E003",
-                              f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})")) from None
+        raise ReadError(_diag(name, line, col, "E003", msg(
+            "diag.not_utf8", "file is not valid UTF-8 (byte {byte})",
+            byte=f"0x{raw[exc.start]:02x}"))) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     nul = text.find("\x00")
     if nul >= 0:
         line, col = _line_col(text, nul)
-        raise ReadError(_diag(name, line, col, "E003", "file contains a NUL byte"))
+        raise ReadError(_diag(name, line, col, "E003", msg(
+            "diag.nul", "file contains a NUL byte")))
     if fast:
         from .fastyaml import parse_fast
 
@@ -309,8 +330,9 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
         if parse_fast(body, text, src):
             return src
     if _too_many_values(text):
-        src.diagnostics.append(_diag(name, 1, 1, "E003", f"the file holds more than "
-                                     f"{MAX_VALUES:,} values; split it or write it out"))
+        src.diagnostics.append(_diag(name, 1, 1, "E003", msg(
+            "diag.too_many_values", "the file holds more than {max} values; split it or "
+            "write it out", max=f"{MAX_VALUES:,}")))
         return src
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -326,16 +348,17 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
             line, col, message = hint
             src.diagnostics.append(_diag(name, line, col, "E001", message))
         else:
-            src.diagnostics.append(_diag(name, line, col, "E001", f"YAML syntax: {problem}"))
+            src.diagnostics.append(_diag(name, line, col, "E001", _syntax(problem)))
         return src
     except yaml.reader.ReaderError as exc:  # a control character; it carries no mark
         line, col = _line_col(text, exc.position)
         char = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        src.diagnostics.append(_diag(name, line, col, "E001",
-                                     f"{exc.reason} (U+{char:04X}); remove it"))
+        src.diagnostics.append(_diag(name, line, col, "E001", msg(
+            "diag.bad_character", "{reason} ({char}); remove it", reason=exc.reason,
+            char=f"U+{char:04X}")))
         return src
     except yaml.YAMLError as exc:
-        src.diagnostics.append(_diag(name, 1, 1, "E001", f"YAML syntax: {exc}"))
+        src.diagnostics.append(_diag(name, 1, 1, "E001", _syntax(exc)))
         return src
     if node is None or _is_null(node):
         src.data = {}  # an empty file, or one holding only '~' or 'null': E004
@@ -344,16 +367,16 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
     if "*" in text:
         expanded, unique = _expanded_size(node), _unique_size(node)
         if expanded > MAX_EXPANSION * unique + EXPANSION_SLACK:
-            src.diagnostics.append(_diag(name, 1, 1, "E003",
-                                         "aliases expand to a document many times larger than "
-                                         "the file (an alias bomb); write the values out instead"))
+            src.diagnostics.append(_diag(name, 1, 1, "E003", msg(
+                "diag.alias_bomb", "aliases expand to a document many times larger than the "
+                "file (an alias bomb); write the values out instead")))
             return src
         budget = budget if budget is not None else AliasBudget()
         if expanded - unique > budget.left:
-            src.diagnostics.append(_diag(name, 1, 1, "E003",
-                                         f"aliases add more than {MAX_ALIAS_VALUES:,} values "
-                                         "across the files of the register (an alias bomb); "
-                                         "write the values out instead"))
+            src.diagnostics.append(_diag(name, 1, 1, "E003", msg(
+                "diag.alias_budget", "aliases add more than {max} values across the files of "
+                "the register (an alias bomb); write the values out instead",
+                max=f"{MAX_ALIAS_VALUES:,}")))
             budget.left = 0
             return src
         budget.left -= expanded - unique
@@ -361,9 +384,9 @@ def _parse_bytes(raw: bytes, name: str, fast: bool, budget: AliasBudget | None) 
     src.data = builder.build(node, (), 0)
     if builder.hidden:
         last = src.diagnostics[-1]
-        src.diagnostics.append(Diagnostic(last.loc, "error", last.code,
-                                          f"and {builder.hidden:,} more problems like these "
-                                          "in this file, not shown", hidden=builder.hidden))
+        src.diagnostics.append(Diagnostic(last.loc, "error", last.code, msg(
+            "diag.more_problems", "and {n} more problems like these in this file, not shown",
+            n=f"{builder.hidden:,}"), hidden=builder.hidden))
     return src
 
 
@@ -373,7 +396,7 @@ _INDENT_PROBLEMS = ("mapping values are not allowed", "did not find expected '-'
 _KEY_LINE = re.compile(r"^( *)(- +)?([^\s#:][^:#]*?):(\s|$)")
 
 
-def _indentation_hint(text: str, line: int, problem: str) -> tuple[int, int, str] | None:
+def _indentation_hint(source: str, line: int, problem: str) -> tuple[int, int, Text] | None:
     """(line, column, message) when a YAML error comes from a key indented unlike the
     keys of the entry above it, else None.
 
@@ -383,7 +406,7 @@ def _indentation_hint(text: str, line: int, problem: str) -> tuple[int, int, str
     """
     if not any(p in problem for p in _INDENT_PROBLEMS):
         return None
-    lines = text.split("\n")
+    lines = source.split("\n")
 
     def key_at(i: int) -> tuple[int, str] | None:  # (1-based key column, key)
         m = _KEY_LINE.match(lines[i]) if 0 <= i < len(lines) else None
@@ -403,10 +426,17 @@ def _indentation_hint(text: str, line: int, problem: str) -> tuple[int, int, str
             continue
         col, key = here
         want = above[0]
-        fix = (f"remove {col - want} space{'s' if col - want > 1 else ''}" if col > want
-               else f"add {want - col} space{'s' if want - col > 1 else ''}")
-        return (i + 1, col, f"indentation: '{key}:' starts at column {col}, but the keys of "
-                f"the entry above start at column {want} (line {j + 1}): {fix}")
+        n = abs(col - want)
+        if col > want:
+            fix = msg("diag.indent.remove", "remove {n} spaces", n=n) if n > 1 else \
+                msg("diag.indent.remove_one", "remove 1 space")
+        else:
+            fix = msg("diag.indent.add", "add {n} spaces", n=n) if n > 1 else \
+                msg("diag.indent.add_one", "add 1 space")
+        return (i + 1, col, msg(
+            "diag.indentation", "indentation: '{key}:' starts at column {col}, but the keys "
+            "of the entry above start at column {want} (line {line}): {fix}", key=key,
+            col=col, want=want, line=j + 1, fix=fix))
     return None
 
 
@@ -437,7 +467,23 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _diag(file: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+def _syntax(problem: object) -> Text:
+    # PyYAML's own words for the problem stay as PyYAML says them.
+    return msg("diag.yaml_syntax", "YAML syntax: {problem}", problem=str(problem))
+
+
+def _tag(tag: str) -> Text:
+    return msg("diag.tag", "unsupported YAML tag {tag}", tag=repr(tag))
+
+
+def _cannot_read(exc: OSError) -> Text:
+    return msg("diag.cannot_read", "cannot read file: {reason}", reason=exc.strerror)
+
+
+_IS_FOLDER = msg("diag.is_folder", "is a folder, not a file")
+
+
+def _diag(file: str, line: int, col: int, code: str, message: Text) -> Diagnostic:
     return Diagnostic(Loc(file, (), line, col), "error", code, message)
 
 
@@ -499,7 +545,7 @@ class _Builder:
         self.name = src.file
         self.hidden = 0
 
-    def error(self, node: yaml.Node, code: str, message: str) -> None:
+    def error(self, node: yaml.Node, code: str, message: Text) -> None:
         if len(self.src.diagnostics) >= MAX_PER_CODE:
             self.hidden += 1  # counted, shown as one line at the end (a million tags)
             return
@@ -509,18 +555,19 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathT, depth: int) -> object:
         self.pos._values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if depth > MAX_DEPTH:
-            self.error(node, "E003", f"nesting deeper than {MAX_DEPTH} levels")
+            self.error(node, "E003", msg("diag.nesting", "nesting deeper than {max} levels",
+                                          max=MAX_DEPTH))
             return None
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node)
             return None if value is _INVALID else value
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                self.error(node, "E003", f"unsupported YAML tag {node.tag!r}")
+                self.error(node, "E003", _tag(node.tag))
                 return None
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != _MAP_TAG:
-            self.error(node, "E003", f"unsupported YAML tag {node.tag!r}")
+            self.error(node, "E003", _tag(node.tag))
             return None
         out: dict[object, object] = {}
         for knode, vnode in node.value:
@@ -529,7 +576,8 @@ class _Builder:
                 continue  # said so already
             if key is None or not isinstance(key, str | int | bool | float) \
                     or isinstance(key, NumberTooLong):
-                self.error(knode, "E007", "mapping keys must be plain text")
+                self.error(knode, "E007", msg("diag.key_not_text",
+                                               "mapping keys must be plain text"))
                 continue
             if isinstance(key, bool | float):
                 key = knode.value  # `yes:` or `1.0:` as a key means the text
@@ -537,9 +585,10 @@ class _Builder:
             kpath = (*path, key)
             if key in out:
                 line, col = self.pos._keys[kpath]
-                self.error(knode, "E002",
-                           f"duplicate key '{key}' (first at line {line}, column {col}); "
-                           f"YAML would silently keep only the last one")
+                self.error(knode, "E002", msg(
+                    "diag.E002", "duplicate key '{key}' (first at line {line}, column {col}); "
+                    "YAML would silently keep only the last one", key=key, line=line,
+                    col=col))
                 continue
             self.pos._keys[kpath] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             out[key] = self.build(vnode, kpath, depth + 1)
@@ -550,12 +599,12 @@ class _Builder:
             return None
         tag = node.tag
         if tag not in _SAFE_SCALAR_TAGS:
-            self.error(node, "E003", f"unsupported YAML tag {_excerpt(tag)!r}")
+            self.error(node, "E003", _tag(_excerpt(tag)))
             return None
         try:
             return construct_scalar(tag, node.value)[0]
         except InvalidScalar as exc:
-            self.error(node, "E007", str(exc))
+            self.error(node, "E007", exc.text)
             return _INVALID
 
 
@@ -604,7 +653,6 @@ def _resolves_to(tag: str, text: str) -> bool:
                for t, r in yaml.resolver.Resolver.yaml_implicit_resolvers.get(text[:1], []))
 
 
-def _invalid(tag: str, text: str) -> str:
-    short = tag.rsplit(":", 1)[-1]
-    shown = _excerpt(text, 40)
-    return f"'{shown}' is not a valid !!{short} value; write it without the tag, or fix it"
+def _invalid(tag: str, text: str) -> Text:
+    return msg("diag.invalid_tagged", "'{value}' is not a valid {tag} value; write it without "
+               "the tag, or fix it", value=_excerpt(text, 40), tag="!!" + tag.rsplit(":", 1)[-1])

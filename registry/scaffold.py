@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .diagnostics import TextError, text
 from .load import SourceFile, parse_bytes
 from .model import Registry
 from .schema import COLLABORATION_KINDS, ID_PATTERN
-from .validate import LoadResult, build_registry
+from .validate import LoadResult, build_registry, hint_text, kind_text, suggestion
 from .yamledit import EditError, TextDoc, dash_column, entry_last_line, following_position
 
 __all__ = ["KINDS", "REQUIRED_OPTIONS", "ScaffoldError", "check_given", "skeleton_fields",
@@ -29,7 +30,7 @@ _BASE_ID = {"person": "nieuwe-persoon", "dossier": "nieuw-dossier",
             "collaboration": "nieuwe-samenwerking"}
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(TextError):
     """The skeleton cannot be made or added safely; the message says why."""
 
 
@@ -66,16 +67,17 @@ def _yaml_text(value: str) -> str:
 def check_given(reg: Registry, kind: str, given: dict[str, str | None]) -> None:
     """Raise :class:`ScaffoldError` when a given ``--unit``/``--owner`` names no entry of
     the right kind."""
-    from .validate import did_you_mean
-
     for option, value in given.items():
         if value is None or _WANTS[option][0] != "ref":
             continue
         kinds = _WANTS[option][1]
         if reg.kind_of(value) not in kinds:
             pool = [e.id for e in reg if e.kind in kinds]
-            raise ScaffoldError(f"--{option} '{value}' is not a {' or '.join(kinds)} of the "
-                                f"register{did_you_mean(value, pool)}")
+            raise ScaffoldError(text(
+                "new.not_a", "--{option} '{value}' is not a {want} of the register{hint}",
+                option=option, value=value, want=text("diag.refs." + "-".join(kinds),
+                                                       " or ".join(kinds)),
+                hint=hint_text(suggestion(value, pool))))
 
 
 def skeleton_fields(reg: Registry, kind: str, entry_id: str, today: dt.date, *,
@@ -86,18 +88,22 @@ def skeleton_fields(reg: Registry, kind: str, entry_id: str, today: dt.date, *,
     without them the skeleton holds placeholders that ``tvb validate`` flags (W122)."""
     check_given(reg, kind, {"unit": unit, "owner": owner})
     if kind not in KINDS:
-        raise ScaffoldError(f"cannot make a '{kind}'; choose from {', '.join(KINDS)}")
+        raise ScaffoldError(text("new.kind", "cannot make a '{kind}'; choose from {choices}",
+                                 kind=kind, choices=", ".join(KINDS)))
     if not re.fullmatch(ID_PATTERN, entry_id):
-        raise ScaffoldError(f"invalid id '{entry_id}': use lowercase letters, digits and "
-                            "hyphens, starting with a letter or digit")
+        raise ScaffoldError(text("new.invalid_id", "invalid id '{id}': use lowercase letters, "
+                                 "digits and hyphens, starting with a letter or digit",
+                                 id=entry_id))
     if entry_id in reg:
-        raise ScaffoldError(f"id '{entry_id}' is already used by a {reg.kind_of(entry_id)}")
+        raise ScaffoldError(text("new.id_used", "id '{id}' is already used by a {kind}",
+                                 id=entry_id, kind=kind_text(reg.kind_of(entry_id))))
     day = today.isoformat()
     unit = unit or _first(d.id for d in reg.directorates) or _first(reg.units)
     person = owner or _first(reg.people)
     if kind == "person":
         if unit is None:
-            raise ScaffoldError("the register has no directorate yet: add one first")
+            raise ScaffoldError(text("new.no_directorate", "the register has no directorate "
+                                     "yet: add one first"))
         return [("id", entry_id, False), ("name", _yaml_text(name or "N. Nieuw"), False),
                 ("unit", unit, False),
                 ("function", "Beleidsmedewerker", True),
@@ -165,7 +171,7 @@ def plan_append(result: LoadResult, kind: str, fields: list[tuple[str, str, bool
     section = KINDS[kind]
     sources = result.sources
     if not sources:
-        raise ScaffoldError("the register has no file to add to")
+        raise ScaffoldError(text("new.no_file", "the register has no file to add to"))
     target = None
     for src in sources:
         if isinstance(src.data, dict) and isinstance(src.data.get(section), list) \
@@ -176,12 +182,14 @@ def plan_append(result: LoadResult, kind: str, fields: list[tuple[str, str, bool
                       sources[0])
     raw = Path(target.file).read_bytes()
     if hashlib.sha256(raw).hexdigest() != target.sha256:
-        raise ScaffoldError(f"{target.file}: the file changed on disk while it was read")
+        raise ScaffoldError(text("new.changed", "{file}: the file changed on disk while it "
+                                 "was read", file=target.file))
     doc = TextDoc(raw)
     try:
         _insert(doc, target, section, fields)
     except EditError as exc:
-        raise ScaffoldError(f"{target.file}: {exc}") from None
+        raise ScaffoldError(text("new.edit", "{file}: {reason}", file=target.file,
+                                 reason=str(exc))) from None
     new = doc.result()
     edited = parse_bytes(new, target.file, fast=True)
     others = [edited if s is target else s for s in sources]
@@ -190,9 +198,10 @@ def plan_append(result: LoadResult, kind: str, fields: list[tuple[str, str, bool
     before = {str(d) for d in result.errors}
     added = [d for d in checked.errors if str(d) not in before]
     if added or checked.registry.get(entry_id) is None:
-        why = added[0] if added else "the new entry was not found after adding it"
-        raise ScaffoldError(f"{target.file}: adding the skeleton would give an error ({why}); "
-                            "nothing was written")
+        why = str(added[0]) if added else "the new entry was not found after adding it"
+        raise ScaffoldError(text("new.would_break", "{file}: adding the skeleton would give an "
+                                 "error ({problem}); nothing was written", file=target.file,
+                                 problem=why))
     return Append(target.file, raw, new, checked)
 
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import check_yaml, write_atomic
+from .diagnostics import TextError, text
 from .load import SourceFile, parse_bytes
 from .model import Registry
-from .validate import did_you_mean
+from .validate import hint_text, kind_text, suggestion
 from .yamledit import EditError, TextDoc, same_except, set_value, value_at
 
 __all__ = ["TouchError", "UnknownIdError", "FileTouch", "plan_touch", "apply_touch",
@@ -31,7 +32,7 @@ TOUCHABLE_KINDS = ("directorate", "department", "person", "dossier", "process",
                    "collaboration")
 
 
-class TouchError(Exception):
+class TouchError(TextError):
     """The ids or the file do not allow a safe edit; the message says why."""
 
 
@@ -68,11 +69,16 @@ def plan_touch(registry: Registry, sources: list[SourceFile], ids: Iterable[str]
     for i in ids:
         e = registry.get(i)
         if e is None:
-            problems.append(f"unknown id '{i}'{did_you_mean(i, touchable)}")
+            problems.append(text("touch.unknown_id", "unknown id '{id}'{hint}", id=i,
+                                 hint=hint_text(suggestion(i, touchable))))
         elif e.kind not in TOUCHABLE_KINDS:
-            problems.append(f"'{i}' is the {e.kind}, which has no 'reviewed' date")
+            problems.append(text("touch.no_reviewed", "'{id}' is the {kind}, which has no "
+                                 "'reviewed' date", id=i, kind=kind_text(e.kind)))
     if problems:
-        raise UnknownIdError("; ".join(problems))
+        said = problems[0]
+        for more in problems[1:]:  # one line: "a; b; c"
+            said = text("touch.and", "{first}; {more}", first=said, more=more)
+        raise UnknownIdError(said)
 
     by_file: dict[str, list[str]] = {}
     for i in ids:
@@ -82,7 +88,8 @@ def plan_touch(registry: Registry, sources: list[SourceFile], ids: Iterable[str]
     for name, file_ids in by_file.items():
         src = sources_by_name.get(name)
         if src is None:
-            raise TouchError(f"{name}: not a file of the register that was loaded")
+            raise TouchError(text("touch.not_loaded", "{file}: not a file of the register "
+                                  "that was loaded", file=name))
         plans.append(_plan_file(registry, src, file_ids, on))
     return plans
 
@@ -102,9 +109,11 @@ def _plan_file(registry: Registry, src: SourceFile, ids: list[str], on: dt.date)
     try:
         raw = Path(src.file).read_bytes()
     except OSError as exc:
-        raise TouchError(f"{src.file}: cannot read: {exc.strerror}") from None
+        raise TouchError(text("touch.cannot_read", "{file}: cannot read: {reason}",
+                              file=src.file, reason=exc.strerror)) from None
     if hashlib.sha256(raw).hexdigest() != src.sha256:
-        raise TouchError(f"{src.file}: the file changed on disk while it was read; try again")
+        raise TouchError(text("touch.changed", "{file}: the file changed on disk while it was "
+                              "read; try again", file=src.file))
     doc = TextDoc(raw)
     iso = on.isoformat()
     plan = FileTouch(src.file, raw, raw)
@@ -118,8 +127,9 @@ def _plan_file(registry: Registry, src: SourceFile, ids: list[str], on: dt.date)
                       keep_quotes=True)
         except EditError as exc:
             line = entity.loc.line
-            raise TouchError(f"{src.file}:{line}: cannot set 'reviewed' on '{i}': {exc}") \
-                from None
+            raise TouchError(text("touch.cannot_set", "{file}:{line}: cannot set 'reviewed' on "
+                                  "'{id}': {reason}", file=src.file, line=line, id=i,
+                                  reason=str(exc))) from None
         plan.changed.append(i)
     if plan.changed:
         plan.new = doc.result()
@@ -131,10 +141,12 @@ def _verify(src: SourceFile, plan: FileTouch, paths: list[tuple], iso: str) -> N
     """Parse the edited text: it must hold the same data except the touched dates."""
     after = parse_bytes(plan.new, src.file, fast=True)
     if after.diagnostics or after.data is None:
-        raise TouchError(f"{src.file}: the edit would break the file "
-                         f"({after.diagnostics[0] if after.diagnostics else 'no data'}); "
-                         "nothing was written")
+        raise TouchError(text("touch.would_break", "{file}: the edit would break the file "
+                              "({problem}); nothing was written", file=src.file,
+                              problem=str(after.diagnostics[0]) if after.diagnostics
+                              else "no data"))
     dates_ok = all(str(value_at(after.data, (*p, "reviewed"))) == iso for p in paths)
     if not dates_ok or not same_except(src.data, after.data, {(*p, "reviewed") for p in paths}):
-        raise TouchError(f"{src.file}: the edit would change more than 'reviewed' (an unusual "
-                         "layout); nothing was written — edit the date by hand")
+        raise TouchError(text("touch.layout", "{file}: the edit would change more than "
+                              "'reviewed' (an unusual layout); nothing was written — edit the "
+                              "date by hand", file=src.file))

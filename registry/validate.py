@@ -53,7 +53,7 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
 from .contact import email_ok, tel_uri
-from .diagnostics import MAX_PER_CODE, Diagnostic, Loc, cap, sort_unique
+from .diagnostics import MAX_PER_CODE, NOTHING, Diagnostic, Loc, Text, cap, sort_unique, text
 from .load import (
     DEFAULT_MAX_BYTES,
     AliasBudget,
@@ -86,7 +86,7 @@ from .upkeep import stale_entries
 
 __all__ = ["LoadResult", "load_registry", "build_registry", "registry_from_text",
            "registry_from_data", "CHECKS",
-           "did_you_mean"]
+           "did_you_mean", "suggestion", "hint_text", "kind_text"]
 
 _ID_RE = re.compile(ID_PATTERN)  # used with fullmatch: '$' alone would accept "id\n"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -117,6 +117,27 @@ _KIND_WORDS = {
     ("directorate", "department", "external"): "unit (directorate, department or external)",
     ("directorate", "external"): "directorate or external unit",
 }
+
+
+
+def _want(what: str, english: str) -> Text:
+    """What a field must be ("an id", "a list"), for "'x' must be …"."""
+    return text(f"diag.want.{what}", english)
+
+
+_WANT_TEXT = _want("text", "non-empty text")
+_WANT_LIST = _want("list", "a list")
+
+
+def _range(f: Field) -> Text:
+    lo, hi = f.minimum, f.maximum
+    if hi is not None:
+        return text("diag.range", "between {lo} and {hi}", lo=f"{lo:g}", hi=f"{hi:g}")
+    return text("diag.range.min", "at least {lo}", lo=f"{lo:g}")
+
+
+def _twice(item: object, f: Field) -> Text:
+    return text("diag.W106", "'{item}' is listed twice in '{field}'", item=item, field=f.name)
 
 
 _FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
@@ -151,20 +172,46 @@ KEY_ALIASES: dict[str, str] = {
 }
 
 
-def _key_hint(key: str, fields: Iterable[str]) -> str:
+def _key_hint(key: str, fields: Iterable[str]) -> Text:
     """A suggestion for an unknown key: its alias first (``telefoon`` → ``phone``), else
     the closest spelling."""
     fields = list(fields)
     target = KEY_ALIASES.get(str(key).strip().lower())
     if target in fields:
-        return f" (did you mean '{target}'? keys are written in English)"
-    return did_you_mean(key, fields)
+        return text("diag.hint.alias", " (did you mean '{word}'? keys are written in English)",
+                    word=target)
+    return hint_text(suggestion(key, fields))
+
+
+def suggestion(word: str, choices: Iterable[str], cutoff: float = 70) -> str | None:
+    """The closest of *choices* to *word* (rapidfuzz ratio of at least *cutoff*), or None."""
+    best = fuzzy.extractOne(str(word), list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
+    return best[0] if best else None
+
+
+def hint_text(best: str | None) -> Text:
+    return NOTHING if best is None else text("diag.hint", " (did you mean '{word}'?)",
+                                             word=best)
 
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    best = fuzzy.extractOne(str(word), list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
-    return f" (did you mean '{best[0]}'?)" if best else ""
+    return str(hint_text(suggestion(word, choices, cutoff)))
+
+
+#: The English word of a kind where it is not the kind itself.
+_KIND_NAMES = {"external": "external unit"}
+
+
+def _a(kind: str) -> Text:
+    """"a person", "an evaluation": the kind of a mapping, for "unknown key … in …"."""
+    word = _KIND_NAMES.get(kind, kind)
+    return text(f"diag.a.{kind}", ("an " if word[0] in "aeiou" else "a ") + word)
+
+
+def kind_text(kind: str) -> Text:
+    """The word for a kind of entity (the viewer's ``kind.*`` words)."""
+    return text(f"kind.{kind}", _KIND_NAMES.get(kind, kind))
 
 
 @dataclass
@@ -212,7 +259,7 @@ class _Checker:
         self.synonyms: list[tuple[tuple[str, ...], Loc, tuple[Loc, ...]]] = []
         self.counts: dict[str, int] = {}  # diagnostics made, by code (kept or not)
 
-    def add(self, loc: Loc, code: str, message: str, severity: str = "error",
+    def add(self, loc: Loc, code: str, message: Text, severity: str = "error",
             related: tuple[Loc, ...] = ()) -> None:
         # Only the first few of a code are kept (the rest is counted): a file of a million
         # empty entries must not make millions of diagnostics.
@@ -230,9 +277,10 @@ class _Checker:
 
     # -- shape ------------------------------------------------------------------------
     def check_mapping(self, value: object, spec: str, path: PathT, pos: Positions,
-                      what: str, required: Iterable[str] | None = None) -> dict | None:
+                      what: Text, required: Iterable[str] | None = None) -> dict | None:
         if not isinstance(value, dict):
-            self.add(pos.loc(path), "E007", f"{what} must be a mapping (key: value)")
+            self.add(pos.loc(path), "E007", text("diag.not_mapping",
+                     "{what} must be a mapping (key: value)", what=what))
             return None
         fields = _FIELDS[spec]
         clean: dict = {}
@@ -241,7 +289,8 @@ class _Checker:
             if f is None:
                 if self.room("E005"):
                     self.add(pos.loc((*path, key), at_key=True), "E005",
-                             f"unknown key '{key}' in {what}{_key_hint(key, fields)}")
+                             text("diag.unknown_key", "unknown key '{key}' in {what}{hint}",
+                                  key=key, what=what, hint=_key_hint(key, fields)))
                 continue
             # The common valid cases inline: most fields are text, a reference or a date.
             t = f.type
@@ -257,7 +306,9 @@ class _Checker:
                 clean[key] = checked
         for name in _REQUIRED[spec] if required is None else required:
             if name not in value and self.room("E006"):
-                self.add(pos.loc(path), "E006", f"{what} is missing required field '{name}'")
+                self.add(pos.loc(path), "E006", text(
+                    "diag.missing_field", "{what} is missing required field '{field}'",
+                    what=what, field=name))
         return clean
 
     def check_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
@@ -267,7 +318,8 @@ class _Checker:
         # costs a walk in the parse tree, and almost every field is fine.
         if value is None:
             if f.required:
-                self.add(pos.loc(path), "E006", f"'{f.name}' must have a value")
+                self.add(pos.loc(path), "E006", text(
+                    "diag.empty_value", "'{field}' must have a value", field=f.name))
             return None
         return _FIELD_CHECKS[f.type](self, f, value, path, pos)
 
@@ -278,44 +330,50 @@ class _Checker:
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)  # a number written where text is expected is still text
-        return self._type_error(pos.loc(path), f, "non-empty text")
+        return self._type_error(pos.loc(path), f, _WANT_TEXT)
 
     def _check_contact(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         """E007 for a phone or e-mail that YAML did not read as text (an unquoted number
         has already lost its leading 0 or +); W120/W121 for one that cannot be a
         ``tel:``/``mailto:`` URI (:mod:`registry.contact`)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
-            self.add(pos.loc(path), "E007", f"'{f.name}' must be text in quotes: YAML read "
-                     f"it as the number {value}, which loses a leading 0 or + (and a leading "
-                     f"0 makes it octal); write {f.name}: \"...\" with the number as written")
+            self.add(pos.loc(path), "E007", text(
+                "diag.contact_number", "'{field}' must be text in quotes: YAML read it as the "
+                "number {value}, which loses a leading 0 or + (and a leading 0 makes it "
+                "octal); write {field}: \"...\" with the number as written",
+                field=f.name, value=value))
             return None
         if not isinstance(value, str) or not value.strip():
-            return self._type_error(pos.loc(path), f, "non-empty text")
+            return self._type_error(pos.loc(path), f, _WANT_TEXT)
         if f.type == "phone" and tel_uri(value) is None:
-            self.add(pos.loc(path), "W120", f"phone '{value[:40]}' is no international number "
-                     "(RFC 3966): write it with its country code, e.g. \"+31 70 123 4567\" "
-                     "(an extension as 'toestel 12'); the graph leaves its tel: link out",
-                     "warning")
+            self.add(pos.loc(path), "W120", text(
+                "diag.W120", "phone '{value}' is no international number (RFC 3966): write "
+                "it with its country code, e.g. \"+31 70 123 4567\" (an extension as "
+                "'toestel 12'); the graph leaves its tel: link out", value=value[:40]),
+                "warning")
         elif f.type == "email" and not email_ok(value):
-            self.add(pos.loc(path), "W121", f"email '{value[:60]}' is not a valid e-mail "
-                     "address (name@domain.tld); the graph leaves its mailto: link out",
-                     "warning")
+            self.add(pos.loc(path), "W121", text(
+                "diag.W121", "email '{value}' is not a valid e-mail address "
+                "(name@domain.tld); the graph leaves its mailto: link out", value=value[:60]),
+                "warning")
         return value
 
     def _check_id(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if not isinstance(value, str | int) or isinstance(value, bool):
-            return self._type_error(pos.loc(path), f, "an id")
+            return self._type_error(pos.loc(path), f, _want("id", "an id"))
         value = str(value)
         if len(value) > MAX_ID_LENGTH or not _ID_RE.fullmatch(value):
             shown = value if len(value) <= 60 else value[:57] + "..."
-            self.add(pos.loc(path), "E013",
-                     f"invalid id '{shown}': use lowercase letters, digits and "
-                     f"hyphens, starting with a letter or digit, at most {MAX_ID_LENGTH} long")
+            self.add(pos.loc(path), "E013", text(
+                "diag.E013", "invalid id '{id}': use lowercase letters, digits and hyphens, "
+                "starting with a letter or digit, at most {max} long", id=shown,
+                max=MAX_ID_LENGTH))
             return None
         return value
 
     def _check_ref_field(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
-        return value if isinstance(value, str) else self._type_error(pos.loc(path), f, "an id")
+        return value if isinstance(value, str) else self._type_error(pos.loc(path), f,
+                                                                      _want("id", "an id"))
 
     def _check_list(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         """``texts`` (non-empty text items), ``refs`` (ids, each once) and ``involve``
@@ -324,7 +382,8 @@ class _Checker:
         if t == "involve" and value == "all":
             return "all"
         if not isinstance(value, list):
-            want = "'all' or a list of ids" if t == "involve" else "a list"
+            want = _want("all_or_ids", "'all' or a list of ids") if t == "involve" \
+                else _WANT_LIST
             return self._type_error(pos.loc(path), f, want)
         out, seen = [], set()
         for i, item in enumerate(value):
@@ -335,14 +394,15 @@ class _Checker:
                     else:
                         out.append(item)
                 else:
-                    self.add(pos.loc((*path, i)), "E007",
-                             f"each item of '{f.name}' must be non-empty text")
+                    self.add(pos.loc((*path, i)), "E007", text(
+                        "diag.item_text", "each item of '{field}' must be non-empty text",
+                        field=f.name))
                 continue
             if not isinstance(item, str):
-                self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id")
+                self.add(pos.loc((*path, i)), "E007", text(
+                    "diag.item_id", "each item of '{field}' must be an id", field=f.name))
             elif item in seen:
-                self.add(pos.loc((*path, i)), "W106", f"'{item}' is listed twice in "
-                         f"'{f.name}'", "warning")
+                self.add(pos.loc((*path, i)), "W106", _twice(item, f), "warning")
             else:
                 seen.add(item)
                 out.append(item)
@@ -352,19 +412,20 @@ class _Checker:
         """``int`` (a whole number) and ``number``, within the field's range."""
         whole = f.type == "int"
         if isinstance(value, NumberTooLong):  # never converted: see registry.load
-            lo, hi = f.minimum, f.maximum
-            rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
-            self.add(pos.loc(path), "E014", f"'{f.name}' is a number of {len(value):,} "
-                     f"characters, out of range: must be {rng}")
+            self.add(pos.loc(path), "E014", text(
+                "diag.number_too_long", "'{field}' is a number of {n} characters, out of "
+                "range: must be {range}", field=f.name, n=f"{len(value):,}", range=_range(f)))
             return None
         ok = isinstance(value, int) if whole else isinstance(value, int | float)
         # NaN passes every range check below, and JSON (reports, the viewer) has none.
         if not ok or isinstance(value, bool) or value != value:
-            return self._type_error(pos.loc(path), f, "a whole number" if whole else "a number")
+            return self._type_error(pos.loc(path), f, _want("int", "a whole number") if whole
+                                    else _want("number", "a number"))
         lo, hi = f.minimum, f.maximum
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            rng = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
-            self.add(pos.loc(path), "E014", f"'{f.name}' is {value}, must be {rng}")
+            self.add(pos.loc(path), "E014", text(
+                "diag.E014", "'{field}' is {value}, must be {range}", field=f.name,
+                value=value, range=_range(f)))
             return None
         return value
 
@@ -374,29 +435,33 @@ class _Checker:
         # SPARQL store applies, or every query would fail.
         if isinstance(value, str) and _URI_RE.fullmatch(value) and _valid_iri(value):
             return value
-        return self._type_error(pos.loc(path), f, "an http(s) or urn: URI")
+        return self._type_error(pos.loc(path), f, _want("uri", "an http(s) or urn: URI"))
 
     def _check_link_template(self, f: Field, value: object, path: PathT,
                              pos: Positions) -> object:
         # Only web and mail links: a javascript: or data: template would run in the page.
         if isinstance(value, str) and _LINK_TEMPLATE_RE.fullmatch(value):
             return value
-        return self._type_error(pos.loc(path), f, "an http(s):// or mailto: link template")
+        return self._type_error(pos.loc(path), f, _want(
+            "link_template", "an http(s):// or mailto: link template"))
 
     def _check_enum(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if value in f.choices and not isinstance(value, bool):
             return value
         shown = ", ".join(map(str, f.choices))
-        self.add(pos.loc(path), "E010", f"'{f.name}' is '{value}', expected one of: {shown}"
-                 f"{did_you_mean(str(value), map(str, f.choices))}")
+        self.add(pos.loc(path), "E010", text(
+            "diag.E010", "'{field}' is '{value}', expected one of: {choices}{hint}",
+            field=f.name, value=value, choices=shown,
+            hint=hint_text(suggestion(str(value), map(str, f.choices)))))
         return None
 
     def _check_object(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
-        return self.check_mapping(value, f.spec, path, pos, f"'{f.name}'")
+        return self.check_mapping(value, f.spec, path, pos,
+                                  text("diag.a.field", "'{field}'", field=f.name))
 
     def _check_objects(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         if not isinstance(value, list):
-            return self._type_error(pos.loc(path), f, "a list")
+            return self._type_error(pos.loc(path), f, _WANT_LIST)
         return list(enumerate(value))  # checked by the caller
 
     def _check_date(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
@@ -407,24 +472,24 @@ class _Checker:
         """A list whose items are bare ids or mappings ``{id, since, stage}``; an item
         is kept as the id (text) or the checked mapping."""
         if not isinstance(value, list):
-            return self._type_error(pos.loc(path), f, "a list")
+            return self._type_error(pos.loc(path), f, _WANT_LIST)
         out: list = []
         seen: set[str] = set()
         for i, item in enumerate(value):
             if isinstance(item, dict):
-                item = self.check_mapping(item, f.spec, (*path, i), pos, "an involvement")
+                item = self.check_mapping(item, f.spec, (*path, i), pos, _a("involvement"))
                 ref = item.get("id") if item is not None else None
                 if ref is None:
                     continue
             elif isinstance(item, str):
                 ref = item
             else:
-                self.add(pos.loc((*path, i)), "E007", f"each item of '{f.name}' must be an id "
-                         "or a mapping {id, since, stage}")
+                self.add(pos.loc((*path, i)), "E007", text(
+                    "diag.item_involved", "each item of '{field}' must be an id or a mapping "
+                    "{{id, since, stage}}", field=f.name))
                 continue
             if ref in seen:
-                self.add(pos.loc((*path, i)), "W106", f"'{ref}' is listed twice in "
-                         f"'{f.name}'", "warning")
+                self.add(pos.loc((*path, i)), "W106", _twice(ref, f), "warning")
                 continue
             seen.add(ref)
             out.append(item)
@@ -433,29 +498,37 @@ class _Checker:
     def _check_synonyms(self, f: Field, value: object, path: PathT, pos: Positions) -> object:
         # The sets are checked by check_synonyms, once the whole file is read.
         return value if isinstance(value, list) else self._type_error(
-            pos.loc(path), f, "a list of synonym sets, e.g. - [cao, arbeidsvoorwaarden]")
+            pos.loc(path), f, _want("synonym_sets",
+                                    "a list of synonym sets, e.g. - [cao, arbeidsvoorwaarden]"))
 
     def check_date(self, f: Field, value: object, pos: Positions, path: PathT) -> dt.date | None:
         if value.__class__ is dt.date:
             return value
-        text = str(value)
-        if isinstance(value, str | InvalidDate) and _DATE_RE.fullmatch(text):
+        shown = str(value)
+        if isinstance(value, str | InvalidDate) and _DATE_RE.fullmatch(shown):
             try:
-                return dt.date.fromisoformat(text)
+                return dt.date.fromisoformat(shown)
             except ValueError:
                 pass
-        self.add(pos.loc(path), "E011", f"'{f.name}' is '{text}', not a valid date (YYYY-MM-DD)")
+        self.add(pos.loc(path), "E011", text(
+            "diag.E011", "'{field}' is '{value}', not a valid date (YYYY-MM-DD)", field=f.name,
+            value=shown))
         return None
 
     def _control_error(self, loc: Loc, f: Field, value: str) -> None:
         char = _has_control(f, value)
         code = ord(char.group()) if char else 0
-        self.add(loc, "E007", f"'{f.name}' holds a control character (U+{code:04X}); "
-                 "write text without it" + ("" if f.name in _MULTILINE else " on one line"))
+        shown = f"U+{code:04X}"
+        self.add(loc, "E007", text(
+            "diag.control", "'{field}' holds a control character ({char}); write text "
+            "without it", field=f.name, char=shown) if f.name in _MULTILINE else text(
+            "diag.control_one_line", "'{field}' holds a control character ({char}); write "
+            "text without it on one line", field=f.name, char=shown))
         return None
 
-    def _type_error(self, loc: Loc, f: Field, want: str) -> None:
-        self.add(loc, "E007", f"'{f.name}' must be {want}")
+    def _type_error(self, loc: Loc, f: Field, want: Text) -> None:
+        self.add(loc, "E007", text("diag.type", "'{field}' must be {want}", field=f.name,
+                                   want=want))
         return None
 
     # -- sources ----------------------------------------------------------------------
@@ -464,15 +537,18 @@ class _Checker:
         if src.data is None:
             return
         if not isinstance(src.data, dict):
-            self.add(pos.loc(()), "E007", "the top level must be a mapping with 'schema: 1' and "
-                     "sections such as 'directorates', 'people' and 'dossiers'")
+            self.add(pos.loc(()), "E007", text(
+                "diag.top_level", "the top level must be a mapping with 'schema: 1' and "
+                "sections such as 'directorates', 'people' and 'dossiers'"))
             return
         if not src.data:
-            self.add(pos.loc(()), "E004", "the file is empty: it needs at least 'schema: 1'")
+            self.add(pos.loc(()), "E004", text(
+                "diag.empty_file", "the file is empty: it needs at least 'schema: 1'"))
             return
         # A file of a split folder may hold only the synonyms: no 'schema' needed there.
         only_synonyms = set(src.data) <= {"synonyms", "schema"}
-        top = self.check_mapping(src.data, "register", (), pos, "the register",
+        top = self.check_mapping(src.data, "register", (), pos,
+                                 text("diag.a.register", "the register"),
                                  required=() if only_synonyms else None)
         if top is None:
             return
@@ -483,8 +559,9 @@ class _Checker:
                 rec = _Record(name, top[name], (name,), pos)
                 if name in self.sections:
                     first = self.sections[name][1].loc(at_key=True)
-                    self.add(rec.loc(at_key=True), "E004",
-                             f"'{name}' is given twice (first at {first})", related=(first,))
+                    self.add(rec.loc(at_key=True), "E004", text(
+                        "diag.section_twice", "'{section}' is given twice (first at {first})",
+                        section=name, first=str(first)), related=(first,))
                 else:
                     self.sections[name] = (top[name], rec)
                     if name == "organisation":
@@ -500,36 +577,44 @@ class _Checker:
         for i, terms in enumerate(sets):
             loc = pos.loc(("synonyms", i))
             if not isinstance(terms, list):
-                self.add(loc, "E007", "each synonym set must be a list of terms, e.g. "
-                         "[cao, arbeidsvoorwaarden, salaris]")
+                self.add(loc, "E007", text(
+                    "diag.synonym_set", "each synonym set must be a list of terms, e.g. "
+                    "[cao, arbeidsvoorwaarden, salaris]"))
                 continue
             if not terms:
-                self.add(loc, "E006", "empty synonym set: give two or more terms that mean "
-                         "the same, or remove it")
+                self.add(loc, "E006", text(
+                    "diag.synonym_empty", "empty synonym set: give two or more terms that "
+                    "mean the same, or remove it"))
                 continue
             if len(terms) > MAX_SYNONYM_TERMS:
-                self.add(loc, "W109", f"synonym set of {len(terms)} terms: search uses only "
-                         f"the first {MAX_SYNONYM_TERMS}; split it into sets of things that "
-                         "really mean the same", "warning")
+                self.add(loc, "W109", text(
+                    "diag.W109", "synonym set of {n} terms: search uses only the first "
+                    "{max}; split it into sets of things that really mean the same",
+                    n=len(terms), max=MAX_SYNONYM_TERMS), "warning")
             good, locs = [], []
             for j, term in enumerate(terms):
                 if isinstance(term, list | dict):
-                    self.add(pos.loc(("synonyms", i, j)), "E007", "a synonym term must be "
-                             "text, not a " + ("list (sets do not nest)"
-                                               if isinstance(term, list) else "mapping"))
+                    self.add(pos.loc(("synonyms", i, j)), "E007", text(
+                        "diag.synonym_list", "a synonym term must be text, not a list (sets "
+                        "do not nest)") if isinstance(term, list) else text(
+                        "diag.synonym_mapping", "a synonym term must be text, not a mapping"))
                 elif not isinstance(term, str) or not term.strip():
-                    shown = "empty" if term is None or isinstance(term, str) else repr(term)
-                    self.add(pos.loc(("synonyms", i, j)), "E007",
-                             f"a synonym term must be non-empty text, not {shown[:40]}"
-                             + (" (quote it)" if isinstance(term, int | float) else ""))
+                    if term is None or isinstance(term, str):
+                        self.add(pos.loc(("synonyms", i, j)), "E007", text(
+                            "diag.synonym_blank", "a synonym term must be non-empty text, "
+                            "not empty"))
+                    else:
+                        self.add(pos.loc(("synonyms", i, j)), "E007", text(
+                            "diag.synonym_number", "a synonym term must be non-empty text, "
+                            "not {value} (quote it)", value=repr(term)[:40]))
                 elif len(term) > MAX_SYNONYM_CHARS:
-                    self.add(pos.loc(("synonyms", i, j)), "E007",
-                             f"a synonym term must be at most {MAX_SYNONYM_CHARS} characters, "
-                             f"not {len(term)}")
+                    self.add(pos.loc(("synonyms", i, j)), "E007", text(
+                        "diag.synonym_long", "a synonym term must be at most {max} "
+                        "characters, not {n}", max=MAX_SYNONYM_CHARS, n=len(term)))
                 elif not _has_word(term):
-                    self.add(pos.loc(("synonyms", i, j)), "E007",
-                             f"synonym term '{term[:40]}' has no letters or digits: it can "
-                             "never match")
+                    self.add(pos.loc(("synonyms", i, j)), "E007", text(
+                        "diag.synonym_no_word", "synonym term '{term}' has no letters or "
+                        "digits: it can never match", term=term[:40]))
                 else:
                     good.append(term)
                     locs.append(pos.loc(("synonyms", i, j)))
@@ -549,15 +634,16 @@ class _Checker:
                     continue
                 mine.add(key)
                 if key in first:
-                    self.add(loc, "W108", f"synonym term '{term[:60]}' is also in another "
-                             f"set (at {first[key]}); search uses the first set only",
-                             "warning", related=(first[key],))
+                    self.add(loc, "W108", text(
+                        "diag.W108", "synonym term '{term}' is also in another set (at "
+                        "{first}); search uses the first set only", term=term[:60],
+                        first=str(first[key])), "warning", related=(first[key],))
                 else:
                     first[key] = loc
 
     def check_entity(self, kind: str, item: object, path: PathT, pos: Positions,
                      parent: str | None = None) -> None:
-        values = self.check_mapping(item, kind, path, pos, f"a {kind}")
+        values = self.check_mapping(item, kind, path, pos, _a(kind))
         if values is None:
             return
         rec = _Record(kind, values, path, pos, parent)
@@ -569,7 +655,7 @@ class _Checker:
                     self.check_entity("department", sub, (*path, key, i), pos, values.get("id"))
                 else:
                     ev = self.check_mapping(sub, "evaluation", (*path, key, i), pos,
-                                            "an evaluation")
+                                            _a("evaluation"))
                     if ev is not None:
                         values.setdefault("_evaluations", []).append(
                             _Record("evaluation", ev, (*path, key, i), pos))
@@ -583,10 +669,14 @@ class _Checker:
                 continue
             if rid in ids:
                 first = ids[rid].loc("id")
-                kinds = f"{ids[rid].kind} and {rec.kind}" if ids[rid].kind != rec.kind else rec.kind
-                self.add(rec.loc("id"), "E012",
-                         f"duplicate id '{rid}' ({kinds}); first defined at {first}",
-                         related=(first,))
+                if ids[rid].kind != rec.kind:
+                    kinds = text("diag.kinds", "{first} and {second}",
+                                 first=kind_text(ids[rid].kind), second=kind_text(rec.kind))
+                else:
+                    kinds = kind_text(rec.kind)
+                self.add(rec.loc("id"), "E012", text(
+                    "diag.E012", "duplicate id '{id}' ({kinds}); first defined at {first}",
+                    id=rid, kinds=kinds, first=str(first)), related=(first,))
             else:
                 ids[rid] = rec
         return ids
@@ -621,14 +711,18 @@ class _Checker:
 
     def _check_ref(self, rec: _Record, f: Field, ref: str, loc: Loc, ids: dict[str, _Record],
                    by_kind: dict[str, list[str]]) -> None:
-        want = _KIND_WORDS.get(f.refs, " or ".join(f.refs))
+        want = text("diag.refs." + "-".join(f.refs),
+                    _KIND_WORDS.get(f.refs, " or ".join(f.refs)))
         target = ids.get(ref)
         if target is None:
             choices = [i for k in f.refs for i in by_kind.get(k, ())]
-            self.add(loc, "E008", f"{f.name} '{ref}' is not a known {want}"
-                     f"{did_you_mean(ref, choices)}")
+            self.add(loc, "E008", text(
+                "diag.E008", "{field} '{ref}' is not a known {want}{hint}", field=f.name,
+                ref=ref, want=want, hint=hint_text(suggestion(ref, choices))))
         elif target.kind not in f.refs:
-            self.add(loc, "E009", f"{f.name} '{ref}' is a {target.kind}, not a {want}")
+            self.add(loc, "E009", text(
+                "diag.E009", "{field} '{ref}' is a {kind}, not a {want}", field=f.name,
+                ref=ref, kind=kind_text(target.kind), want=want))
 
 
 def _has_word(text: str) -> bool:
@@ -795,11 +889,14 @@ def check_reviewed(reg: Registry, today: dt.date, ck: _Checker) -> None:
         if e.reviewed is None and (loc.file, loc.path) in refused:
             continue
         if e.reviewed is None:
-            ck.add(loc, "W102", f"{e.kind} '{e.id}' has no 'reviewed' date: when was it last "
-                   "confirmed?", "warning")
+            ck.add(loc, "W102", text(
+                "diag.W102", "{kind} '{id}' has no 'reviewed' date: when was it last "
+                "confirmed?", kind=kind_text(e.kind), id=e.id), "warning")
         else:
-            ck.add(loc, "W101", f"{e.kind} '{e.id}' was last reviewed on {e.reviewed}, "
-                   f"{e.age_days} days ago (limit {limit})", "warning")
+            ck.add(loc, "W101", text(
+                "diag.W101", "{kind} '{id}' was last reviewed on {date}, {days} days ago "
+                "(limit {limit})", kind=kind_text(e.kind), id=e.id, date=str(e.reviewed),
+                days=e.age_days, limit=limit), "warning")
 
 
 def check_heads(reg: Registry, today: dt.date, ck: _Checker) -> None:
@@ -811,26 +908,30 @@ def check_heads(reg: Registry, today: dt.date, ck: _Checker) -> None:
             continue
         in_directorate = u.kind == "directorate" and reg.directorate_of(head.id) == u.id
         if head.unit != u.id and not in_directorate:
-            ck.add(u.loc, "W103", f"'{head.id}' heads {u.kind} '{u.id}', but works in "
-                   f"'{head.unit}'", "warning")
+            ck.add(u.loc, "W103", text(
+                "diag.W103", "'{head}' heads {kind} '{id}', but works in '{unit}'",
+                head=head.id, kind=kind_text(u.kind), id=u.id, unit=head.unit), "warning")
 
 
 def check_collaboration_dates(reg: Registry, today: dt.date, ck: _Checker) -> None:
     """E015 and W104: a collaboration ends after it starts, and is evaluated when it ends."""
     for c in reg.collaborations.values():
         if c.start and c.end and c.end < c.start:
-            ck.add(c.loc, "E015", f"collaboration '{c.id}' ends ({c.end}) before it starts "
-                   f"({c.start})")
+            ck.add(c.loc, "E015", text(
+                "diag.E015", "collaboration '{id}' ends ({end}) before it starts ({start})",
+                id=c.id, end=str(c.end), start=str(c.start)))
         if c.ended(today) and not c.evaluations:
-            ck.add(c.loc, "W104", f"collaboration '{c.id}' ended on {c.end} without an "
-                   "evaluation: add one with its lessons", "warning")
+            ck.add(c.loc, "W104", text(
+                "diag.W104", "collaboration '{id}' ended on {end} without an evaluation: "
+                "add one with its lessons", id=c.id, end=str(c.end)), "warning")
 
 
 def check_owners(reg: Registry, today: dt.date, ck: _Checker) -> None:
     """W105: an active dossier has an owner."""
     for d in reg.dossiers.values():
         if d.active and not d.owner:
-            ck.add(d.loc, "W105", f"active dossier '{d.id}' has no owner", "warning")
+            ck.add(d.loc, "W105", text("diag.W105", "active dossier '{id}' has no owner",
+                                       id=d.id), "warning")
 
 
 def check_involvement_dates(reg: Registry, today: dt.date, ck: _Checker) -> None:
@@ -840,8 +941,10 @@ def check_involvement_dates(reg: Registry, today: dt.date, ck: _Checker) -> None
             continue
         for inv in d.involvements:
             if inv.since is not None and inv.since < d.start:
-                ck.add(inv.loc, "W107", f"'{inv.id}' is involved in dossier '{d.id}' since "
-                       f"{inv.since}, before the dossier starts ({d.start})", "warning")
+                ck.add(inv.loc, "W107", text(
+                    "diag.W107", "'{who}' is involved in dossier '{id}' since {since}, before "
+                    "the dossier starts ({start})", who=inv.id, id=d.id,
+                    since=str(inv.since), start=str(d.start)), "warning")
 
 
 #: Checks on the built registry, by name; ``skip`` in :func:`build_registry` takes these names.
@@ -862,9 +965,10 @@ def check_placeholders(reg: Registry, today: dt.date, ck: _Checker) -> None:
         for e in table.values():
             if getattr(e, name, None) == value:
                 loc = e.loc
-                ck.add(Loc(loc.file, (*loc.path, name), loc.line, loc.column), "W122",
-                       f"'{name}' of {kind} '{e.id}' is still the placeholder '{value}' "
-                       f"of tvb new: write the real {name}", "warning")
+                ck.add(Loc(loc.file, (*loc.path, name), loc.line, loc.column), "W122", text(
+                    "diag.W122", "'{field}' of {kind} '{id}' is still the placeholder "
+                    "'{value}' of tvb new: write the real {field}", field=name,
+                    kind=kind_text(kind), id=e.id, value=value), "warning")
 
 
 CHECKS: dict[str, Check] = {
@@ -936,8 +1040,8 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     files = [f for f, _ in check_paths(paths)]
     for p in paths:
         if os.path.isdir(p) and not expand_paths([p]):
-            raise ReadError(Diagnostic(Loc(str(p)), "error", "E003",
-                                       "the folder holds no .yaml or .yml files"))
+            raise ReadError(Diagnostic(Loc(str(p)), "error", "E003", text(
+                "diag.no_yaml", "the folder holds no .yaml or .yml files")))
     # Loading makes millions of small objects and no garbage cycles: the cyclic collector
     # would only walk them again and again (a fifth of the time of a large register).
     collecting = gc.isenabled()

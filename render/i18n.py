@@ -28,20 +28,24 @@ DOMAIN = "tvb"
 
 
 @functools.cache
-def _catalog(lang: str):
+def _catalog(lang: str, domain: str = DOMAIN):
     from babel.messages.pofile import read_po
 
-    with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as fh:
-        return read_po(fh, locale=lang, domain=DOMAIN)
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po", "rb") as fh:
+        return read_po(fh, locale=lang, domain=domain)
 
 
 @functools.cache
-def translations(lang: str) -> gettext.GNUTranslations:
-    """The compiled catalogue of *lang* (``.po`` compiled to ``.mo`` in memory)."""
+def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The compiled catalogue of *lang* (``.po`` compiled to ``.mo`` in memory); for
+    another *domain* (``click``: click's own messages, whose ids are its English texts)
+    the identity when the language has no file for it."""
     from babel.messages.mofile import write_mo
 
+    if not (LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po").exists():
+        return gettext.NullTranslations()
     buf = io.BytesIO()
-    write_mo(buf, _catalog(lang))
+    write_mo(buf, _catalog(lang, domain))
     buf.seek(0)
     return gettext.GNUTranslations(buf)
 

@@ -15,6 +15,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from .i18n import DEFAULT_LANGUAGE, translate
+
 __all__ = ["SHAPES", "shape_of", "vis_nodes", "vis_edges", "network_html"]
 
 #: The shape of a node by its most telling flag, as in the viewer.
@@ -94,7 +96,8 @@ def _options(view: dict[str, Any], n_nodes: int) -> dict[str, Any]:
     }
 
 
-def network_html(view: dict[str, Any], heading: str, subtitle: str = "") -> str:
+def network_html(view: dict[str, Any], heading: str, subtitle: str = "",
+                 lang: str = DEFAULT_LANGUAGE) -> str:
     """One self-contained HTML page drawing *view* (a :func:`graph.views.network_view`).
 
     pyvis holds the nodes, edges and options and renders them into
@@ -114,7 +117,8 @@ def network_html(view: dict[str, Any], heading: str, subtitle: str = "") -> str:
     net.templateEnv = Environment(
         loader=ChoiceLoader([FileSystemLoader(_TEMPLATES), FileSystemLoader(net.template_dir)]),
         autoescape=True)
-    net.templateEnv.globals.update(subtitle=subtitle, view=view["view"],
+    net.templateEnv.globals.update(subtitle=subtitle, view=view["view"], lang=lang,
+                                   legend=translate("net.page.legend", lang),
                                    physics_off=view["physics_off_after_stabilisation"])
     net.path = "network.html"
     return net.generate_html()

@@ -15,15 +15,14 @@ from dataclasses import dataclass, field
 
 from graph.reasons import missing_link_reason
 
-from .i18n import translate
+from .i18n import DEFAULT_LANGUAGE, translate
 from .markdown import escape
 
 __all__ = ["render_json", "render_markdown", "render_html", "Section", "Table", "Flag"]
 
-_KIND_NL = {"integration-model": "Integratiemodel", "process": "Proces",
-            "overlap": "Overlap (mogelijk dubbel werk)"}
-_STALE_KIND_NL = {"directorate": "directie", "department": "afdeling", "person": "persoon",
-                  "dossier": "dossier", "process": "proces", "collaboration": "samenwerking"}
+#: The catalogue key of each kind of missing link (the viewer's words).
+_KIND_KEYS = {"integration-model": "int.missing.integration-model", "process":
+              "int.missing.process", "overlap": "int.missing.overlap"}
 
 
 class Flag(str):
@@ -42,11 +41,14 @@ class Section:
     intro: str = ""
     table: Table | None = None
     items: list[str] = field(default_factory=list)
-    empty: str = "Geen bevindingen."
+    empty: str = ""
 
 
-def _num(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None else f"{x:.{digits}f}".replace(".", ",")
+def _num(x: float | None, digits: int = 3, lang: str = "nl") -> str:
+    if x is None:
+        return "—"
+    shown = f"{x:.{digits}f}"
+    return shown.replace(".", ",") if lang == "nl" else shown
 
 
 # Names from the data are marked with two private-use characters (removed from the data
@@ -72,277 +74,276 @@ class _Names:
         return f"{self(pid)} ({self(did)})" if did else self(pid)
 
 
-def _sections(report: dict, *, brokers: int = 10) -> list[Section]:
-    """The report as titled sections of plain text, tables and lists (Dutch)."""
+class _Words:
+    """The catalogue in one language, called as ``w(key, **values)``."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        return translate(key, self.lang, **values)
+
+    def num(self, x: float | None, digits: int = 3) -> str:
+        return _num(x, digits, self.lang)
+
+    def pct(self, x: float | None) -> str:
+        return "—" if x is None else f"{100 * x:.0f} %"
+
+
+def _sections(report: dict, *, brokers: int = 10, lang: str = DEFAULT_LANGUAGE) -> list[Section]:
+    """The report as titled sections of plain text, tables and lists, in *lang*."""
     name = _Names(report)
-    sections = [_summary(report), _silos(report, name), _levels(report, name),
-                _matrix(report, name), _weak(report, name), _missing_links(report, name),
-                *(_involvement(report, name) if "should_involve" in report else ()),
-                _isolated(report, name), _spof(report, name),
-                _brokers(report, name, brokers), _upkeep(report, name), *_factors(report)]
+    w = _Words(lang)
+    sections = [_summary(report, w), _silos(report, name, w), _levels(report, name, w),
+                _matrix(report, name, w), _weak(report, name, w),
+                _missing_links(report, name, w),
+                *(_involvement(report, name, w) if "should_involve" in report else ()),
+                _isolated(report, name, w), _spof(report, name, w),
+                _brokers(report, name, brokers, w), _upkeep(report, name, w),
+                *_factors(report, w)]
     return [s for s in sections if s is not None]
 
 
-def _summary(report: dict) -> Section:
+def _summary(report: dict, w: _Words) -> Section:
     s = report["summary"]
     return Section(
-        "Samenvatting",
-        intro=(f"Stand van {report['today']}, gegevensversie {report['data_version'][:12]}."),
-        table=Table(["directies", "afdelingen", "personen", "dossiers", "samenwerkingen"],
+        w("rep.summary"),
+        intro=w("rep.summary.intro", today=report["today"],
+                version=report["data_version"][:12]),
+        table=Table([w(f"sum.{k}").lower() for k in ("directorates", "departments", "people",
+                                                       "dossiers", "collaborations")],
                     [[str(s["directorates"]), str(s["departments"]), str(s["people"]),
                       str(s["dossiers"]), str(s["collaborations"])]]))
 
 
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f} %"
-
-
-def _silo_table(rows: list[dict], name: _Names) -> Table:
-    return Table(["directie", "bereik", "ext. banden p.p.", "sectoraal", "verwacht, geen band",
-                  "E-I", "intern", "extern", "signaal"],
-                 [[name(r["directorate"]), f"{_pct(r['reach'])} ({r['reached']}/{r['people']})",
-                   _num(r["external_per_person"], 2),
-                   f"{_pct(r['sectoral_share'])} ({len(r['sectoral_dossiers'])}/"
+def _silo_table(rows: list[dict], name: _Names, w: _Words) -> Table:
+    return Table([w("rep.col.directorate"), w("int.reach"), w("rep.col.per_person"),
+                  w("rep.col.sectoral"), w("int.expected_missing"), "E-I", w("int.internal"),
+                  w("int.external"), w("rep.col.flag")],
+                 [[name(r["directorate"]), f"{w.pct(r['reach'])} ({r['reached']}/{r['people']})",
+                   w.num(r["external_per_person"], 2),
+                   f"{w.pct(r['sectoral_share'])} ({len(r['sectoral_dossiers'])}/"
                    f"{r['active_dossiers']})",
                    ", ".join(map(name, r["expected_missing"])) or "—",
-                   _num(r["ei_index"]), str(r["internal_ties"]), str(r["external_ties"]),
-                   Flag("silo") if r["flagged"] else ""]
+                   w.num(r["ei_index"]), str(r["internal_ties"]), str(r["external_ties"]),
+                   Flag(w("rep.flag.silo")) if r["flagged"] else ""]
                   for r in rows])
 
 
-def _silos(report: dict, name: _Names) -> Section:
+def _silos(report: dict, name: _Names, w: _Words) -> Section:
     """Issue 14: walls as the study defines them, E-I beside them."""
     st = report.get("settings", {})
     flagged = [r for r in report["silos"] if r["flagged"]]
     return Section(
-        "Silo's (muren tussen directies)",
-        intro=(f"{len(flagged)} van {len(report['silos'])} directies gesignaleerd. Een muur "
-               "is sectoraal beleid: beleid dat past binnen één beleidsterrein en waar niet "
-               "grensoverschrijdend gewerkt wordt (§2.5). Silo: minder dan "
-               f"{_pct(st.get('silo_reach_threshold', 0.5))} van de mensen heeft een "
-               "actuele band met een andere directie (bereik) én minstens "
-               f"{_pct(st.get('silo_sectoral_threshold', 0.5))} van de actieve dossiers "
-               "betrekt geen andere directie (sectoraal). Banden zijn actueel: een "
-               f"samenwerking die meer dan {st.get('tie_window_days', 730)} dagen geleden "
-               "eindigde telt niet. E-I = (extern − intern) / (extern + intern) staat "
-               "ernaast maar bepaalt het signaal niet."),
-        table=_silo_table(report["silos"], name))
+        w("int.silos"),
+        intro=w("rep.silos.flagged", n=len(flagged), of=len(report["silos"])) + " " + w(
+            "int.silos.explain", reach=w.pct(st.get("silo_reach_threshold", 0.5)),
+            sectoral=w.pct(st.get("silo_sectoral_threshold", 0.5)),
+            window=st.get("tie_window_days", 730)),
+        table=_silo_table(report["silos"], name, w))
 
 
-def _levels(report: dict, name: _Names) -> Section | None:
+def _levels(report: dict, name: _Names, w: _Words) -> Section | None:
     levels = report.get("levels")
     if not levels:
         return None
-    nl = {"management": "management", "staff": "staf"}
     return Section(
-        "Per niveau: management en staf",
-        intro="Dezelfde maten op de banden tussen managers onderling en tussen "
-              "stafmedewerkers onderling (§5.3.6, §7.3.1: op managementniveau vindt "
-              "men elkaar, op het niveau van de dossierhouders niet).",
-        table=Table(["niveau", "personen", "banden", "tussen directies", "bereik",
-                     "geïsoleerd", "silo's", "silo-directies"],
-                    [[nl.get(lv, lv), str(sm["people"]), str(sm["ties"]),
-                      str(sm["external_ties"]),
-                      f"{_pct(sm['reach'])} ({sm['reached']}/{sm['people']})",
+        w("int.levels"),
+        intro=w("int.levels.explain"),
+        table=Table([w("int.level"), w("rep.col.people"), w("int.ties"), w("int.external_ties"),
+                     w("int.reach"), w("int.isolated_n"), w("int.silos_n"),
+                     w("rep.col.silo_directorates")],
+                    [[w(f"level.{lv}") if lv in ("management", "staff") else lv,
+                      str(sm["people"]), str(sm["ties"]), str(sm["external_ties"]),
+                      f"{w.pct(sm['reach'])} ({sm['reached']}/{sm['people']})",
                       str(sm["isolated"]), str(sm["silos"]),
                       ", ".join(name(r["directorate"]) for r in part["silos"]
                                 if r["flagged"]) or "—"]
                      for lv, part in levels.items() for sm in [part["summary"]]]))
 
 
-def _weak(report: dict, name: _Names) -> Section | None:
+def _weak(report: dict, name: _Names, w: _Words) -> Section | None:
     weak = report.get("weak_junctions")
     if weak is None:
         return None
     least = report.get("settings", {}).get("min_junction_weight", 3)
     return Section(
-        "Zwakke schakels",
-        intro=(f"Paren integrerend × functioneel met minder dan {least} werkcontexten "
-               "(gedeelde actuele samenwerkingen + dossiers die de ander betrekken); "
-               "het integratiemodel verwacht dat elk paar samenwerkt."),
-        items=[f"{name(c['integrating'])} × {name(c['functional'])}: {c['contexts']} "
-               f"werkcontext(en) ({c['person_ties']} persoonsbanden, "
-               f"{c['collaborations']} samenwerkingen, {c['dossiers']} dossiers)"
+        w("int.weak"),
+        intro=w("int.weak.explain", min=least),
+        items=[f"{name(c['integrating'])} × {name(c['functional'])}: "
+               + w("rep.weak.item", contexts=w("delta.contexts", n=c["contexts"]),
+                   ties=c["person_ties"], collaborations=c["collaborations"],
+                   dossiers=c["dossiers"])
                for c in weak])
 
 
-def _matrix(report: dict, name: _Names) -> Section | None:
+def _matrix(report: dict, name: _Names, w: _Words) -> Section | None:
     matrix = report.get("integration_matrix")
     if not (matrix and matrix["integrating"] and matrix["functional"]):
         return None
     cell = {(c["integrating"], c["functional"]): c for c in matrix["cells"]}
+    none = w("rep.matrix.none")
     return Section(
-        "Integratiemodel",
-        intro="Banden tussen personen per integrerende × functionele directie; "
-              "'geen' betekent geen enkele band, samenwerking of dossier.",
-        table=Table(["integrerend \\ functioneel", *map(name, matrix["functional"])],
+        w("rep.matrix"),
+        intro=w("rep.matrix.intro", none=none),
+        table=Table([w("rep.matrix.corner"), *map(name, matrix["functional"])],
                     [[name(a), *(str(cell[a, b]["person_ties"]) if cell[a, b]["weight"]
-                                 else Flag("geen") for b in matrix["functional"])]
+                                 else Flag(none) for b in matrix["functional"])]
                      for a in matrix["integrating"]]))
 
 
-def _missing_links(report: dict, name: _Names) -> Section:
+def _missing_links(report: dict, name: _Names, w: _Words) -> Section:
     def link(r: dict) -> str:
         # The reason as the analysis wrote it is only a fallback; strip the marks from it.
         r = {**r, "reason": str(r.get("reason", "")).translate(_MARKS)}
-        reason = missing_link_reason(r, name, "nl", name.mark)
-        return f"{_KIND_NL.get(r['kind'], r['kind'])}: {reason}."
+        reason = missing_link_reason(r, name, w.lang, name.mark)
+        kind = w(_KIND_KEYS[r["kind"]]) if r["kind"] in _KIND_KEYS else r["kind"]
+        return f"{kind}: {reason}."
 
     links = report["missing_links"]
-    return Section("Ontbrekende verbindingen", intro=f"{len(links)} bevinding(en).",
+    return Section(w("int.missing"), intro=w("rep.findings", n=len(links)),
                    items=[link(r) for r in links])
 
 
-def _isolated(report: dict, name: _Names) -> Section:
+def _isolated(report: dict, name: _Names, w: _Words) -> Section:
     return Section(
-        "Geïsoleerde dossierhouders",
-        intro="Dossierhouders zonder band buiten de eigen directie en zonder dossier dat "
-              "een andere directie betrekt.",
+        w("int.isolated"),
+        intro=w("rep.isolated.intro"),
         items=[f"{name.who(r['person'], r['directorate'])}: "
                f"{', '.join(map(name, r['dossiers']))}"
                for r in report["isolated_dossier_holders"]])
 
 
-def _spof(report: dict, name: _Names) -> Section:
+def _spof(report: dict, name: _Names, w: _Words) -> Section:
     return Section(
-        translate("int.spof", "nl"),
-        intro="Personen bij wier vertrek twee directies geen verbinding meer hebben.",
-        items=[f"{name.who(r['person'], r.get('directorate'))} verbindt "
-               + ", ".join(f"{name(a)} – {name(b)}" for a, b in r["separates"])
+        w("int.spof"),
+        intro=w("rep.spof.intro"),
+        items=[w("rep.spof.item", who=name.who(r["person"], r.get("directorate")),
+                 pairs=", ".join(f"{name(a)} – {name(b)}" for a, b in r["separates"]))
                for r in report["single_points_of_failure"]])
 
 
-def _brokers(report: dict, name: _Names, top: int) -> Section:
+def _brokers(report: dict, name: _Names, top: int, w: _Words) -> Section:
     method = report["betweenness"]
-    how = ("exact" if method["method"] == "exact"
-           else f"geschat met {method['k']} bronnen (seed {method['seed']})")
+    how = (w("int.method.exact") if method["method"] == "exact"
+           else w("int.method.sampled", k=method["k"], seed=method["seed"]))
     return Section(
-        translate("int.brokers", "nl"),
-        intro=f"Tussenpositie (betweenness) {how}; de {top} hoogste.",
-        table=Table(["persoon", "directie", translate("int.betweenness", "nl"), "banden",
-                     "andere directies"],
-                    [[name(r["person"]), name(r["directorate"]), _num(r["betweenness"]),
+        w("int.brokers"),
+        intro=w("rep.brokers.intro", method=how, top=top),
+        table=Table([w("rep.col.person"), w("rep.col.directorate"), w("int.betweenness"),
+                     w("int.degree"), w("rep.col.other_directorates")],
+                    [[name(r["person"]), name(r["directorate"]), w.num(r["betweenness"]),
                       str(r["degree"]), str(r["directorates_reached"])]
                      for r in report["brokers"][:top]]))
 
 
-def _upkeep(report: dict, name: _Names) -> Section:
+def _upkeep(report: dict, name: _Names, w: _Words) -> Section:
     up = report["upkeep"]
     return Section(
-        "Onderhoud",
-        intro=(f"{len(up['stale'])} verouderde of onbevestigde gegevens, "
-               f"{len(up['unowned_dossiers'])} dossiers zonder eigenaar, "
-               f"{len(up['unevaluated_collaborations'])} samenwerkingen zonder recente "
-               "evaluatie."),
-        items=[*(f"Verouderd: {_STALE_KIND_NL.get(e['kind'], e['kind'])} {name(e['id'])} "
-                 f"(bevestigd: {e['reviewed'] or 'nooit'})" for e in up["stale"]),
-               *(f"Zonder eigenaar: {name(d)}" for d in up["unowned_dossiers"]),
-               *(f"Niet geëvalueerd: {name(c)}" for c in up["unevaluated_collaborations"])])
+        w("int.upkeep"),
+        intro=w("rep.upkeep.intro", stale=len(up["stale"]), unowned=len(up["unowned_dossiers"]),
+                unevaluated=len(up["unevaluated_collaborations"])),
+        items=[*(w("rep.upkeep.stale", kind=w("kind." + e["kind"]), id=name(e["id"]),
+                   date=e["reviewed"] or w("upkeep.never")) for e in up["stale"]),
+               *(w("rep.upkeep.unowned", id=name(d)) for d in up["unowned_dossiers"]),
+               *(w("rep.upkeep.unevaluated", id=name(c))
+                 for c in up["unevaluated_collaborations"])])
 
 
-
-def _factors(report: dict) -> list[Section]:
+def _factors(report: dict, w: _Words) -> list[Section]:
     """Issue 14: the factor profile (median, spread, Table 9, Table 18) and the trend;
     a report without a profile shows the first definition's means."""
     profile = report.get("factor_profile")
     if not profile:
         return [Section(
-            "Succesfactoren",
-            intro="Gemiddelde score (1 laag – 5 hoog) over de laatste evaluatie van elke "
-                  "samenwerking die de factor scoort.",
-            table=Table(["factor", "gemiddelde", "aantal"],
-                        [[f, _num(v["mean"], 1), str(v["n"])]
+            w("int.factors"),
+            intro=w("rep.factors.means"),
+            table=Table([w("rep.col.factor"), w("rep.col.mean"), w("rep.col.n")],
+                        [[f, w.num(v["mean"], 1), str(v["n"])]
                          for f, v in report["factors"].items()]))]
     out = [Section(
-        "Succesfactoren",
-        intro=(f"Mediaan en spreiding (interkwartielafstand) over {profile['evaluations']} "
-               f"evaluatie(s) sinds {profile['since']}; een factor zonder eigen score "
-               "krijgt de mediaan van zijn subvariabelen. Niveau volgens Tabel 9 "
-               "(1 lage mate … 5 hoge mate); nulmeting: het DGB in 2021 (Tabel 18)."),
-        table=Table(["factor", "mediaan", "niveau", "spreiding", "evaluaties",
-                     "2021 (Tabel 18)"],
-                    [[f["factor"], _num(f["median"], 1),
-                      str(f["level"]) if f["level"] else "—", _num(f["spread"], 2),
+        w("int.factors"),
+        intro=w("rep.factors.intro", n=profile["evaluations"], since=profile["since"]),
+        table=Table([w("rep.col.factor"), w("prof.median"), w("int.level"), w("prof.spread"),
+                     w("prof.n"), w("prof.baseline")],
+                    [[f["factor"], w.num(f["median"], 1),
+                      str(f["level"]) if f["level"] else "—", w.num(f["spread"], 2),
                       str(f["n"]), str(f["baseline"]) if f["baseline"] else "—"]
                      for f in profile["factors"]]))]
     years = profile["by_year"]
     if years:
         out.append(Section(
-            "Succesfactoren per jaar",
-            intro="Mediaan per kalenderjaar (aantal evaluaties tussen haakjes).",
-            table=Table(["factor", *(f"{y['year']} ({y['evaluations']})" for y in years)],
-                        [[f, *(_num(y["factors"][f]["median"], 1) for y in years)]
+            w("rep.factors.by_year"),
+            intro=w("rep.factors.by_year.intro"),
+            table=Table([w("rep.col.factor"),
+                         *(f"{y['year']} ({y['evaluations']})" for y in years)],
+                        [[f, *(w.num(y["factors"][f]["median"], 1) for y in years)]
                          for f in (row["factor"] for row in profile["factors"])])))
     return out
 
 
-def _involvement(report: dict, name: _Names) -> list[Section]:
-    """Issue 13: who should be involved, late involvement, cover, whose task (Dutch)."""
+def _involvement(report: dict, name: _Names, w: _Words) -> list[Section]:
+    """Issue 13: who should be involved, late involvement, cover, whose task."""
     def quoted(text: str) -> str:
         return f"'{name.mark(text)}'"
 
     def should(r: dict) -> str:
         if r["kind"] == "theme":
-            return (f"{name(r['missing'])} zou betrokken moeten zijn: {name(r['theme'])} — "
-                    f"'{name(r['dossiers'][0])}'")
-        return (f"{name(r['missing'])} ontbrak aan tafel bij '{name(r['collaboration'])}' "
-                f"({r['date']})")
+            return w("rep.should.theme", who=name(r["missing"]), theme=name(r["theme"]),
+                     dossier=name(r["dossiers"][0]))
+        return w("rep.should.table", who=name(r["missing"]),
+                 collaboration=name(r["collaboration"]), date=r["date"])
 
     def late(r: dict) -> str:
         why = []
         if r["days_after_start"] is not None and r["days_after_start"] > r["late_after_days"]:
-            why.append(f"{r['days_after_start']} dagen na de start ({r['start']})")
+            why.append(w("rep.late.days", n=r["days_after_start"], start=r["start"]))
         if r["stage"] in ("besluitvorming", "uitvoering", "evaluatie"):
-            why.append(f"pas in de fase {r['stage']}")
-        return (f"{name(r['missing'])} laat betrokken bij '{name(r['dossiers'][0])}': "
-                + "; ".join(why))
+            why.append(w("rep.late.stage", stage=r["stage"]))
+        return w("rep.late.item", who=name(r["missing"]), dossier=name(r["dossiers"][0]),
+                 why="; ".join(why))
 
     c = report["cover"]
     tc = report["task_clarity"]
     limit = report.get("settings", {}).get("late_after_days")
-    problem = {"unknown": "staat niet (meer) in het register",
-               "owner": "de dossierhouder is zijn eigen vervanger"}
+    problems = {"unknown": "rep.deputy.unknown", "owner": "rep.deputy.owner"}
     return [
-        Section("Wie had betrokken moeten zijn",
-                intro=f"{len(report['should_involve'])} bevinding(en): dossiers bij een thema "
-                      "zonder de directie die het thema vraagt, en wie bij een evaluatie aan "
-                      "tafel ontbrak.",
+        Section(w("rep.should"),
+                intro=w("rep.should.intro", n=len(report["should_involve"])),
                 items=[should(r) for r in report["should_involve"]]),
-        Section("Laat betrokken",
-                intro=f"Later dan {limit} dagen na de start, of pas vanaf de fase "
-                      "besluitvorming, betrokken bij een dossier waarvoor een proces of thema "
-                      "de directie vraagt.",
+        Section(w("delta.late_involvement"),
+                intro=w("rep.late.intro", days=limit),
                 items=[late(r) for r in report["late_involvement"]]),
-        Section("Vervanging en capaciteit",
-                intro=(f"{len(c['without_deputy'])} actieve dossiers zonder vervanger; "
-                       f"{len(c['overloaded'])} personen boven {c['max_active_dossiers']} "
-                       f"actieve dossiers; {len(c['deputy_problems'])} vervangers die niet "
-                       "kunnen invallen."
-                       + "".join(f" Overbelast: {name(r['person'])} ({r['active_dossiers']})."
-                                 for r in c["overloaded"])
-                       + "".join(f" {name(r['dossier'])}: vervanger {name(r['deputy'])} "
-                                 f"{problem.get(r['problem'], r['problem'])}."
+        Section(w("rep.cover"),
+                intro=(w("rep.cover.intro", without=len(c["without_deputy"]),
+                         overloaded=len(c["overloaded"]), max=c["max_active_dossiers"],
+                         problems=len(c["deputy_problems"]))
+                       + "".join(" " + w("rep.cover.overloaded", who=name(r["person"]),
+                                         n=r["active_dossiers"]) for r in c["overloaded"])
+                       + "".join(" " + w("rep.cover.deputy", dossier=name(r["dossier"]),
+                                         deputy=name(r["deputy"]),
+                                         problem=w(problems[r["problem"]])
+                                         if r["problem"] in problems else r["problem"])
                                  for r in c["deputy_problems"])),
-                table=Table(["directie", "actieve dossiers", "zonder vervanger", "fte",
-                             "dossiers per fte", "vacatures"],
+                table=Table([w("rep.col.directorate"), w("rep.col.active_dossiers"),
+                             w("rep.col.without_deputy"), w("rep.col.fte"),
+                             w("rep.col.per_fte"), w("rep.col.vacancies")],
                             [[name(r["directorate"]), str(r["active_dossiers"]),
                               Flag(str(r["without_deputy"])) if r["without_deputy"]
-                              else "0", _num(r["fte"], 1), _num(r["dossiers_per_fte"], 2),
+                              else "0", w.num(r["fte"], 1), w.num(r["dossiers_per_fte"], 2),
                               "—" if r["vacancies"] is None else str(r["vacancies"])]
                              for r in c["directorates"]])),
-        Section("Wiens taak is het?",
-                intro=f"{len(tc['unclear_owner'])} dossier(s) passen bij de taken van een "
-                      f"andere directie die niet betrokken is; {len(tc['overlapping_tasks'])} "
-                      f"paar eenheden met overlappende taken; {len(tc['uncovered_tasks'])} "
-                      "taken zonder actief dossier.",
-                items=[*(f"'{name(r['dossiers'][0])}' past bij een taak van "
-                         f"{name(r['units'][0])}: {quoted(r['tasks'][0])}"
+        Section(w("rep.task"),
+                intro=w("rep.task.intro", unclear=len(tc["unclear_owner"]),
+                        overlapping=len(tc["overlapping_tasks"]),
+                        uncovered=len(tc["uncovered_tasks"])),
+                items=[*(w("rep.task.unclear", dossier=name(r["dossiers"][0]),
+                           unit=name(r["units"][0]), task=quoted(r["tasks"][0]))
                          for r in tc["unclear_owner"]),
-                       *(f"Overlap: {name(r['units'][0])} {quoted(r['tasks'][0])} en "
-                         f"{name(r['units'][1])} {quoted(r['tasks'][1])}"
+                       *(w("rep.task.overlap", a=name(r["units"][0]), task_a=quoted(r["tasks"][0]),
+                           b=name(r["units"][1]), task_b=quoted(r["tasks"][1]))
                          for r in tc["overlapping_tasks"]),
-                       *(f"Geen dossier: {name(r['unit'])} {quoted(r['task'])}"
+                       *(w("rep.task.uncovered", unit=name(r["unit"]), task=quoted(r["task"]))
                          for r in tc["uncovered_tasks"])]),
     ]
 
@@ -377,10 +378,11 @@ def _md(text: str) -> str:
     return escape(text.translate(_MARKS))
 
 
-def render_markdown(report: dict) -> str:
-    """The report as a Markdown note for the MT meeting."""
-    lines = [f"# Integratierapport TVB-register — {_md(report['today'])}", ""]
-    for sec in _sections(report):
+def render_markdown(report: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The report as a Markdown note for the MT meeting, in *lang*."""
+    lines = [f"# {_md(translate('rep.title', lang, today=report['today']))}", ""]
+    empty = translate("rep.none", lang)
+    for sec in _sections(report, lang=lang):
         lines += [f"## {_md(sec.title)}", ""]
         if sec.intro:
             lines += [_md(sec.intro), ""]
@@ -393,7 +395,7 @@ def render_markdown(report: dict) -> str:
         elif sec.items:
             lines += [f"- {_md(item)}" for item in sec.items] + [""]
         else:
-            lines += [_md(sec.empty), ""]
+            lines += [_md(sec.empty or empty), ""]
     return "\n".join(lines)
 
 
@@ -416,13 +418,14 @@ def _e(text: object) -> str:
     return escaped.replace(_OPEN, "<bdi>").replace(_CLOSE, "</bdi>")
 
 
-def render_html(report: dict) -> str:
-    """The report as one self-contained HTML page: inline style, no scripts, no links
-    to anything outside the page; every text is escaped."""
-    title = f"Integratierapport TVB-register — {report['today']}"
+def render_html(report: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The report as one self-contained HTML page in *lang*: inline style, no scripts, no
+    links to anything outside the page; every text is escaped."""
+    title = translate("rep.title", lang, today=report["today"])
+    empty = translate("rep.none", lang)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="nl">',
+        f'<html lang="{_e(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -434,7 +437,7 @@ def render_html(report: dict) -> str:
         "<body>",
         f"<h1>{_e(title)}</h1>",
     ]
-    for sec in _sections(report):
+    for sec in _sections(report, lang=lang):
         parts.append(f"<section><h2>{_e(sec.title)}</h2>")
         if sec.intro:
             parts.append(f"<p>{_e(sec.intro)}</p>")
@@ -451,7 +454,7 @@ def render_html(report: dict) -> str:
         elif sec.items:
             parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in sec.items) + "</ul>")
         else:
-            parts.append(f"<p>{_e(sec.empty)}</p>")
+            parts.append(f"<p>{_e(sec.empty or empty)}</p>")
         parts.append("</section>")
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)

@@ -32,6 +32,8 @@ from rdflib import BNode, Graph, URIRef
 
 from graph.sparql import QueryResult
 
+from .i18n import DEFAULT_LANGUAGE, translate
+
 __all__ = [
     "TABLE_FORMATS",
     "GRAPH_FORMATS",
@@ -308,10 +310,11 @@ def _short(term, namespaces: list[tuple[str, str]]) -> str:
     return str(term).replace("\n", " ")
 
 
-def to_table(result: QueryResult, namespaces: Mapping[str, str] | None = None) -> str:
+def to_table(result: QueryResult, namespaces: Mapping[str, str] | None = None,
+             lang: str = DEFAULT_LANGUAGE) -> str:
     """An aligned text table for the terminal; IRIs are shortened with ``namespaces``."""
     if result.kind == "ASK":
-        return ("yes" if result.boolean else "no") + "\n"
+        return translate("sp.true" if result.boolean else "sp.false", lang) + "\n"
     # Longest namespace first, so id: wins over a shorter prefix of the same base.
     nss = sorted(((p, str(n)) for p, n in (namespaces or {}).items()),
                  key=lambda pn: -len(pn[1]))
@@ -325,9 +328,9 @@ def to_table(result: QueryResult, namespaces: Mapping[str, str] | None = None) -
               for row in cells]
     n = len(result.rows)
     if result.truncated:
-        lines.append(f"({n} rows shown; more were cut off by the limit of {result.max_rows})")
+        lines.append(f"({translate('sp.cli.cut', lang, n=n, max=result.max_rows)})")
     else:
-        lines.append(f"({n} row{'' if n == 1 else 's'})")
+        lines.append(f"({translate('sp.rows', lang, n=n)})")
     return "\n".join(lines) + "\n"
 
 
@@ -402,10 +405,12 @@ def render_result(result: QueryResult, fmt: str,
 
 
 def format_result(result: QueryResult, fmt: str = "table",
-                  namespaces: Mapping[str, str] | None = None) -> str:
-    """The result as ``table``, ``json`` or ``csv`` text (``tvb query``)."""
+                  namespaces: Mapping[str, str] | None = None,
+                  lang: str = DEFAULT_LANGUAGE) -> str:
+    """The result as ``table`` (its words in *lang*), ``json`` or ``csv`` text
+    (``tvb query``)."""
     if fmt == "table":
-        return to_table(result, namespaces)
+        return to_table(result, namespaces, lang)
     if fmt == "json":
         return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

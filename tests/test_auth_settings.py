@@ -11,6 +11,14 @@ from tvb.cli import main
 from web import create_app
 from web.auth import AuthSettingsError, mode
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 ROLES = {"tvb-lezers": "lezer"}
 BASE = {"DATA": SAMPLE, "TODAY": TODAY, "WATCH": False, "TESTING": True}
 

@@ -22,7 +22,7 @@ def test_loading_commands_refuse_a_file_over_max_bytes(args):
                                        "--max-bytes", "100"])
     assert result.exit_code == 2, result.output
     assert result.output.count("\n") == 1, result.output  # one line
-    assert "over the limit of 0.0 MiB" in result.output
+    assert "boven de grens van 0.0 MiB (verhoog die met --max-bytes)" in result.output
 
 
 @pytest.mark.parametrize("args", [*LOADING, ["validate"]], ids=lambda a: a[0])
@@ -34,7 +34,10 @@ def test_a_missing_data_file_says_where_to_name_it(tmp_path, monkeypatch, args):
     assert result.output.count("\n") == 1, result.output
     assert result.output.startswith("data/tvb.yaml")
     assert "TVB_DATA" in result.output
-    assert ("--data FILE|FOLDER" in result.output) != (args == ["validate"])
+    assert ("--data BESTAND|MAP" in result.output) != (args == ["validate"])
+    english = CliRunner().invoke(main, ["--lang", "en", *args]).output
+    assert "TVB_DATA" in english
+    assert ("--data FILE|FOLDER" in english) != (args == ["validate"])
 
 
 @pytest.mark.parametrize("args", [["summary"], ["validate"], ["report"]], ids=lambda a: a[0])
@@ -57,19 +60,24 @@ def test_serve_on_a_busy_port_says_so_in_one_line():
         proc = subprocess.run([sys.executable, "-m", "tvb", "serve", "--data", str(SAMPLE),
                                "--port", str(port), "--no-watch"],
                               capture_output=True, text=True, timeout=120)
+        english = subprocess.run([sys.executable, "-m", "tvb", "--lang", "en", "serve",
+                                  "--data", str(SAMPLE), "--port", str(port), "--no-watch"],
+                                 capture_output=True, text=True, timeout=120)
+    assert english.stderr == (f"cannot listen on 127.0.0.1:{port}: address already in use (is "
+                              "another server running there? choose another with --port)\n")
     assert proc.returncode == 2
-    assert proc.stderr == (f"cannot listen on 127.0.0.1:{port}: address already in use (is "
-                           "another server running there? choose another with --port)\n")
+    assert proc.stderr == (f"kan niet luisteren op 127.0.0.1:{port}: adres al in gebruik "
+                           "(draait daar al een andere server? kies een andere met --port)\n")
 
 
 def test_validate_and_diff_take_max_bytes_too():
     runner = CliRunner()
     res = runner.invoke(main, ["validate", str(SAMPLE), "--max-bytes", "100"])
-    assert res.exit_code == 2 and "over the limit" in res.output
+    assert res.exit_code == 2 and "boven de grens" in res.output
     res = runner.invoke(main, ["diff", str(SAMPLE), str(SAMPLE), "--max-bytes", "100"])
-    assert res.exit_code == 2 and "over the limit" in res.output
-    res = runner.invoke(main, ["touch", "--data", str(SAMPLE), "--max-bytes", "100",
-                               "--dry-run", "dsk"])
+    assert res.exit_code == 2 and "boven de grens" in res.output
+    res = runner.invoke(main, ["--lang", "en", "touch", "--data", str(SAMPLE), "--max-bytes",
+                               "100", "--dry-run", "dsk"])
     assert res.exit_code == 2 and "over the limit" in res.output
 
 

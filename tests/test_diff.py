@@ -15,6 +15,14 @@ from render.diff import changes_markdown, changes_text
 from tests.conftest import TODAY, make_registry
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 OLD = """\
 schema: 1
 directorates:
@@ -257,17 +265,17 @@ def test_as_dict_is_json_and_grouped(pair):
 
 def test_markdown_and_text(pair):
     d = diff(*pair)
-    md = changes_markdown(d)
+    md = changes_markdown(d, lang="en")
     assert "**People moved** (2)" in md
     assert "`c-visser` C. Visser: `dsk-strategie` (dsk) → `cio-cyber` (cio) — " \
            "**other directorate**" in md
     assert "**Dossier owner changed (hand-over)** (1)" in md
     assert "`cyberstrategie` Defensie Cyber Strategie: `b-bakker` → `d-smit`" in md
-    text = changes_text(d)
+    text = changes_text(d, lang="en")
     assert "`" not in text and "**" not in text
     assert "Collaborations ended:" in text
     old, _ = pair
-    assert "No change in meaning" in changes_markdown(diff(old, old))
+    assert "No change in meaning" in changes_markdown(diff(old, old), lang="en")
 
 
 # -- findings delta (the report's JSON contract, reports built by hand) ---------------------------
@@ -328,10 +336,10 @@ def test_findings_delta_tolerates_missing_keys_and_renders():
     assert findings_delta({}, {}).empty
     delta = findings_delta({}, _report(silos=[{"directorate": "dv", "ei_index": None,
                                                "flagged": True}]))
-    assert "**New: silos (flagged directorates)** (1)" in md(delta)
-    assert "`dv` (no ties)" in md(delta)
-    assert "dv (no ties)" in text(delta)
-    assert "No finding appeared" in md(findings_delta({}, {}))
+    assert "**New: silos (flagged directorates)** (1)" in md(delta, lang="en")
+    assert "`dv` (no ties)" in md(delta, lang="en")
+    assert "dv (no ties)" in text(delta, lang="en")
+    assert "No finding appeared" in md(findings_delta({}, {}), lang="en")
 
 
 TIES = """\

@@ -20,6 +20,14 @@ from render.tables import write_csv
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 TINY = """\

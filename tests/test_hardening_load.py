@@ -34,6 +34,14 @@ from registry.validate import load_registry, registry_from_text
 from tests.conftest import SAMPLE, TODAY, _viewer
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Tagged values whose PyYAML constructor raises (KeyError, IndexError, AttributeError).
@@ -117,7 +125,7 @@ def test_the_watcher_survives_each_tagged_value_and_goes_live_on_the_next_valid_
             health = client.get("/health").get_json()
             assert health["status"] == "degraded" and health["last_reload_failed"], health
             assert health["data_version"] == before and health["watcher"] == "running"
-            status = client.get("/status.json").get_json()
+            status = client.get("/status.json?lang=en").get_json()
             assert any(words in d["message"] for d in status["last_errors"]), status
             # The next valid save (a different version each time) goes live.
             _save(path, sample + f"# save {i}\n")
@@ -355,7 +363,7 @@ def test_diagnostics_are_capped_in_the_cli_and_in_status_json(tmp_path):
     holder = app.extensions["tvb.snapshots"]
     holder.paths = [path]
     holder.refresh(force=True)
-    body = app.test_client().get("/status.json").get_data()
+    body = app.test_client().get("/status.json?lang=en").get_data()
     assert len(body) < 200_000, len(body)
     status = json.loads(body)
     assert len(status["last_errors"]) <= MAX_PER_CODE + 1

@@ -47,6 +47,14 @@ from tests import hostile
 from tests.conftest import SAMPLE, TODAY, _viewer
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "web" / "static"
 
@@ -193,10 +201,10 @@ def test_viewer_keeps_the_last_good_snapshot_on_each_hostile_file(reloading, nam
     assert app.extensions["tvb.snapshots"].refresh(force=True) is False
     health = client.get("/health").get_json()
     assert health["data_version"] == good and health["status"] == "degraded"
-    status = client.get("/status.json").get_json()
+    status = client.get("/status.json?lang=en").get_json()
     code = ERRORS[name][0]
     assert (code if code != "read" else "E003") in {d["code"] for d in status["last_errors"]}
-    page = client.get("/status")
+    page = client.get("/status?lang=en")
     assert page.status_code == 200
     scan = _scan_html(page.get_data(as_text=True))
     assert scan.problems == [], scan.problems
@@ -213,7 +221,7 @@ def test_status_page_shows_markup_from_ids_as_text(reloading):
     _restore(app, path)
     shutil.copyfile(hostile.HERE / "markup-in-ids.yaml", path)
     app.extensions["tvb.snapshots"].refresh(force=True)
-    scan = _scan_html(app.test_client().get("/status").get_data(as_text=True))
+    scan = _scan_html(app.test_client().get("/status?lang=en").get_data(as_text=True))
     assert scan.problems == []
     assert "invalid id '<script>alert('id')</script>'" in scan.text
     assert "<img src=x onerror=alert('unit')>" in scan.text

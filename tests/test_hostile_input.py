@@ -11,6 +11,14 @@ import pytest
 
 from registry.validate import registry_from_text
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space allowed to the `tvb validate` process
 
 BOMB = "schema: 1\n" + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -29,6 +29,14 @@ from registry.validate import load_registry
 from tests.conftest import ROOT
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 TODAY = "2026-11-30"
 XSD = Path(__file__).parent / "roo" / "oo-export-2.6.11.xsd"
 

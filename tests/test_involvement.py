@@ -34,6 +34,14 @@ from graph.involvement import (
 from graph.network import directorate_network, involved_directorates, people_network
 from tests.conftest import TODAY, load_text, make_registry
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 REGISTER = """\
 schema: 1
 organisation: {id: org, name: Org, head: s1}
@@ -455,7 +463,7 @@ def test_diff_reports_the_new_fields(reg):
     assert [(e.id, e.detail) for e in d.externals_added] == [("navo", "internationaal")]
     assert [(c.id, c.kind, c.fields) for c in d.other_changes] == [
         ("c1", "collaboration", ("evaluations",)), ("veiligheid", "theme", ("match",))]
-    text = changes_text(d)
+    text = changes_text(d, lang="en")
     assert "Dossier stage changed:\n  d7 Begroting: besluitvorming → uitvoering" in text
     assert "External units added:\n  navo NAVO (kind: internationaal)" in text
     assert "settings late_after_days: 60 → 90" in text and "dsk DSK fte: 5 → 6" in text
@@ -466,7 +474,7 @@ def test_diff_reports_the_new_fields(reg):
         (["d5"], "hdp")]
     assert [(f["kind"], f["missing"]) for f in delta.resolved["should_involve"]] == [
         ("absent", "cds")]
-    shown = findings_text(delta)
+    shown = findings_text(delta, lang="en")
     assert "HDP was brought into 'Defensieplan' late" in shown
     assert "CDS was absent at the table of 'Werkgroep munitie'" in shown
 
@@ -508,7 +516,7 @@ def test_diff_reports_the_new_fields(reg):
     ("kind: defensieonderdeel}", "kind: defensieonderdel}", "E010",
      "did you mean 'defensieonderdeel'?"),
     ("  - {id: cds, name: Commandant", "  - {id: dv, name: Commandant", "E012",
-     "duplicate id 'dv' (directorate and external)"),
+     "duplicate id 'dv' (directorate and external unit)"),
     ("members: [s1, m1, cds]", "members: [s1, m1, cdss]", "E008",
      "members 'cdss' is not a known person or external unit (did you mean 'cds'?)"),
     ("kind: werkgroep", "kind: werkgroup", "E010", "did you mean 'werkgroep'?"),

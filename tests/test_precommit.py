@@ -83,7 +83,9 @@ def test_hook_entry_on_good_and_bad_register(hook, tmp_path):
     (repo / "data" / "tvb.yaml").write_text(BAD, encoding="utf-8")
     res = _run_hook(hook, repo, [])
     assert res.returncode == 1
-    assert "data/tvb.yaml:5:39: error[E008]: unit 'dvv' is not a known unit" in res.stdout
+    # the maintainers' language: Dutch, with the suggestion
+    assert ("data/tvb.yaml:5:39: fout[E008]: unit 'dvv' is geen bekende eenheid (directie of "
+            "afdeling) (bedoelde u 'dv'?)") in res.stdout
 
 
 def test_hook_entry_with_a_folder_as_args(hook, tmp_path):
@@ -97,7 +99,7 @@ def test_hook_entry_with_a_folder_as_args(hook, tmp_path):
         "schema: 1\npeople:" + BAD.split("people:")[1], encoding="utf-8")
     res = _run_hook(hook, repo, ["register/"])
     assert res.returncode == 1
-    assert "register/mensen.yml:3:39: error[E008]" in res.stdout
+    assert "register/mensen.yml:3:39: fout[E008]" in res.stdout
 
 
 # -- the real thing: pre-commit try-repo, offline ---------------------------------------------
@@ -185,7 +187,9 @@ def test_precommit_try_repo(precommit_env, tmp_path):
     res = _precommit(env, repo, "try-repo", str(project), "tvb-validate", "--all-files")
     assert res.returncode == 1, res.stdout + res.stderr
     assert re.search(r"tvb validate \(TVB-register\)\.+Failed", res.stdout)
-    assert "data/tvb.yaml:5:39: error[E008]: unit 'dvv' is not a known unit" in res.stdout
+    # the maintainers' language: Dutch, with the suggestion
+    assert ("data/tvb.yaml:5:39: fout[E008]: unit 'dvv' is geen bekende eenheid (directie of "
+            "afdeling) (bedoelde u 'dv'?)") in res.stdout
 
 
 def test_precommit_config_with_args(precommit_env, tmp_path):

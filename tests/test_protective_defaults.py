@@ -15,6 +15,14 @@ from click.testing import CliRunner
 from tests.conftest import SAMPLE, TODAY, _viewer
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 WRITE_METHODS = ("POST", "PUT", "DELETE", "PATCH")
 

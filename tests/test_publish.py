@@ -25,6 +25,14 @@ from graph.rdf import compile_registry, ontology_graph
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 # The test extra installs the server's console script beside this Python (`make test` runs
 # .venv/bin/python without .venv/bin on PATH), so look there first.
 OXIGRAPH = (shutil.which("oxigraph", path=str(Path(sys.executable).parent))

@@ -59,7 +59,7 @@ def test_report_on_a_register_with_errors_exits_1(write_register):
     bad = write_register(people=["{id: p1, name: P, unit: nowhere}"])
     result = _run("--data", str(bad))
     assert result.exit_code == 1
-    assert "error[E008]" in result.stderr and "nowhere" in result.stderr
+    assert "fout[E008]" in result.stderr and "nowhere" in result.stderr
     assert "Traceback" not in result.output
     assert result.stdout == ""
 
@@ -78,14 +78,14 @@ def test_report_rejects_a_bad_date(register_file):
 def test_report_on_the_sample():
     result = _run("--data", str(SAMPLE), "--today", "2026-11-29", "--format", "md")
     assert result.exit_code == 0, result.output
-    assert "Overlap (mogelijk dubbel werk)" in result.stdout
+    assert "Overlap: mogelijk dubbel werk" in result.stdout  # the viewer's words
 
 
 # -- rendering ----------------------------------------------------------------------------------
 def test_markdown_has_every_section(small_report):
     note = render_markdown(small_report)
     headings = re.findall(r"^## (.+)$", note, flags=re.M)
-    assert headings == ["Samenvatting", "Silo's (muren tussen directies)",
+    assert headings == ["Samenvatting", "Silo's: muren tussen directies",
                         "Per niveau: management en staf", "Integratiemodel",
                         "Zwakke schakels", "Ontbrekende verbindingen",
                         "Wie had betrokken moeten zijn", "Laat betrokken",
@@ -93,6 +93,13 @@ def test_markdown_has_every_section(small_report):
                         "Geïsoleerde dossierhouders", "Kwetsbare schakels",
                         "Makelaars", "Onderhoud", "Succesfactoren",
                         "Succesfactoren per jaar"]
+    english = re.findall(r"^## (.+)$", render_markdown(small_report, "en"), flags=re.M)
+    assert english == ["Summary", "Silos: walls between directorates",
+                       "By level: management and staff", "Integration model",
+                       "Weak junctions", "Missing links", "Who should have been involved",
+                       "Involved late", "Cover and capacity", "Whose task is it?",
+                       "Isolated dossier holders", "Single points of failure", "Brokers",
+                       "Upkeep", "Success factors", "Success factors by year"]
     # Reach, sectoral share and the expected partners beside E-I, in Dutch notation: DSK
     # is a silo (1 of 3 reach out, 1 of 2 dossiers sectoral), DV is not, though its E-I
     # is -0.5; CIO has nobody and no dossier.
@@ -101,11 +108,11 @@ def test_markdown_has_every_section(small_report):
     assert "| DV | 33 % (1/3) | 0,33 | 0 % (0/1) | DSK | -0,500 | 3 | 1 |  |" in note
     assert "| CIO | — (0/0) | — | — (0/0) | DSK, DOBP | — | 0 | 0 |  |" in note
     # Everyone is staff here (nobody heads a unit): management is empty.
-    assert "| management | 0 | 0 | 0 | — (0/0) | 0 | 0 | — |" in note
+    assert "| Management | 0 | 0 | 0 | — (0/0) | 0 | 0 | — |" in note
     # Staff: ties a1-b1 and b2-v1 cross directorates (4 of 12 reach out); isolated h1, k1.
-    assert "| staf | 12 | 8 | 2 | 33 % (4/12) | 2 | 2 | KAB, DSK |" in note
+    assert "| Staf | 12 | 8 | 2 | 33 % (4/12) | 2 | 2 | KAB, DSK |" in note
     # DOBP x DV: c-bridge and the tie b2-v1 (one working context): weak.
-    assert "- DOBP × DV: 1 werkcontext(en) (1 persoonsbanden, 1 samenwerkingen, 0 dossiers)" \
+    assert "- DOBP × DV: 1 werkcontext (1 persoonsbanden, 1 samenwerkingen, 0 dossiers)" \
         in note
     # The integration matrix: DOBP-DV has one person tie, DSK-HDP no link at all.
     assert "| DSK | geen | geen | geen |" in note

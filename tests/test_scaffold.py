@@ -11,6 +11,14 @@ from registry.validate import load_registry
 from tests.conftest import TODAY, load_text
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 REGISTER = """\
 schema: 1
 # Register with comments that must survive
@@ -221,7 +229,7 @@ def test_write_needs_what_cannot_be_guessed(tmp_path, kind, missing):
 def test_given_references_must_exist(tmp_path):
     _, res = _new(tmp_path, REGISTER, "person", "--write", "--name", "A", "--unit", "dskk")
     assert res.exit_code == 2
-    assert "--unit 'dskk' is not a directorate or department of the register " \
+    assert "--unit 'dskk' is not a unit (directorate or department) of the register " \
         "(did you mean 'dsk'?)" in res.output
     _, res = _new(tmp_path, REGISTER, "dossier", "--write", "--name", "X", "--owner", "dsk")
     assert res.exit_code == 2 and "--owner 'dsk' is not a person" in res.output

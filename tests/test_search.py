@@ -474,10 +474,14 @@ def test_cli_human(small_file):
     out = res.output
     assert "Bedoelde u: gevaarlijke stoffen" in out
     assert "Gevaarlijke stoffen" in out
-    assert "owner:      C. Visser, Senior beleidsmedewerker, DV · c.visser@example.org · " \
+    assert "Dossierhouder:   C. Visser, Senior beleidsmedewerker, DV · c.visser@example.org · " \
            "+31 70 000 0003" in out
-    assert "penvoerder: DV" in out
-    assert "involved:   DMV, A. Jansen" in out
+    assert "Penvoerder:      DV" in out
+    assert "Betrokken:       DMV, A. Jansen" in out
+    english = CliRunner().invoke(main, ["--lang", "en", "search", "gevaarlijke", "stofen",
+                                        "--data", str(small_file)]).output
+    assert "Did you mean: gevaarlijke stoffen?" in english
+    assert "Penvoerder:            DV" in english and "Involved:              DMV" in english
 
 
 def test_cli_json_and_limit(small_file):
@@ -495,7 +499,7 @@ def test_cli_nothing_found_and_usage(small_file):
     from tvb.cli import main
 
     res = CliRunner().invoke(main, ["search", '"((', "--data", str(small_file)])
-    assert res.exit_code == 0 and "No results" in res.output
+    assert res.exit_code == 0 and "Geen resultaten" in res.output
     res = CliRunner().invoke(main, ["search", "--data", str(small_file)])
     assert res.exit_code == 2  # a query is required
     res = CliRunner().invoke(main, ["search", "stof", "--limit", "0", "--data",

@@ -292,7 +292,7 @@ def test_hostile_synonyms_diagnostic_or_results(tmp_path, name):
     assert res.exception is None or isinstance(res.exception, SystemExit), res.output
     assert "Traceback" not in res.output
     if res.exit_code == 1:  # errors: each one positioned in the file
-        errors = [line for line in res.output.splitlines() if "error[" in line]
+        errors = [line for line in res.output.splitlines() if "fout[" in line]
         assert errors and all(line.startswith(f"{path}:") for line in errors)
         return
     assert res.exit_code == 0

@@ -15,6 +15,14 @@ from graph.silo import is_silo, level_network, rule_directorates, silo_rows, wea
 from registry.validate import load_registry
 from tests.conftest import SAMPLE, TODAY, make_registry
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 # Two directorates.  Heads ma (A) and mb (B) are management by default; x is management
 # because the data says so; sa1, sa2, sb1 are staff.
 #
@@ -324,7 +332,7 @@ def test_findings_delta_shows_weak_junctions_and_silo_reasons():
     # reaches B: 1 of 3, d2 sectoral: 1 of 2) becomes a silo.
     assert delta.new["weak_junctions"] == [] and delta.resolved["weak_junctions"] == []
     assert [s["directorate"] for s in delta.new["silos"]] == ["a"]
-    assert "a (reach 33%, sectoral 50%)" in findings_text(delta)
+    assert "a (reach 33%, sectoral 50%)" in findings_text(delta, lang="en")
     gone = findings_delta(before, report(make_registry(LEVELS.replace(
         "[sa1, sa2], start: 2025-01-01", "[sa1, sa2], start: 2025-01-01}\n"
         "  - {id: c-x, name: X, kind: overleg, members: [sa2, sb1], start: 2025-01-01")),

@@ -26,6 +26,14 @@ from render.sparql_results import format_result, to_csv, to_json
 from tests.conftest import SAMPLE, make_registry
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 B = "https://tvb.example.org/id/"
 
 REG = """\
@@ -161,7 +169,7 @@ def test_select_with_predeclared_prefixes(g):
 def test_row_cap(g):
     r = run_query(g, "SELECT ?p WHERE { ?p a foaf:Person } ORDER BY ?p", max_rows=3)
     assert len(r.rows) == 3 and r.truncated
-    assert "cut off by the limit of 3" in format_result(r, "table")
+    assert "cut off by the limit of 3" in format_result(r, "table", lang="en")
     doc = to_json(r)
     assert doc["truncated"] is True and doc["max_rows"] == 3
     assert len(doc["results"]["bindings"]) == 3
@@ -173,7 +181,8 @@ def test_ask(g):
     r = run_query(g, "ASK { id:h-steenwijker org:memberOf id:dsk-strategie }")
     assert r.kind == "ASK" and r.boolean is True
     assert to_json(r) == {"head": {}, "boolean": True}
-    assert format_result(r, "table") == "yes\n"
+    assert format_result(r, "table", lang="en") == "true\n"  # the viewer's words
+    assert format_result(r, "table") == "waar\n"
     assert to_csv(r) == "boolean\r\ntrue\r\n"
 
 
@@ -232,7 +241,7 @@ def test_csv_is_the_w3c_results_format(g):
 
 def test_table_shortens_iris_with_the_prefixes(g):
     r = run_query(g, "SELECT ?d WHERE { ?d tvb:owner id:l-vree }")
-    text = format_result(r, "table", dict(g.namespaces()))
+    text = format_result(r, "table", dict(g.namespaces()), lang="en")
     assert text.splitlines() == ["d", "-----------", "id:afstoten", "(1 row)"]
 
 

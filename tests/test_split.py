@@ -14,6 +14,14 @@ from registry.validate import load_registry
 from tests.conftest import TODAY
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 ORG = """\
 schema: 1
 organisation:

@@ -12,6 +12,14 @@ from registry.validate import load_registry
 from tests.conftest import SAMPLE, TODAY
 from tvb.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 ON = dt.date(2026, 11, 29)
 
 # A file full of comments and odd formatting.  Every case the editor has to get right is

@@ -5,11 +5,20 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 
 from registry.reconfirm import confirmer_of, group_tasks, upkeep_tasks
 from tests.conftest import TODAY, make_registry
 from tvb.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
 
 REGISTER = """\
 schema: 1

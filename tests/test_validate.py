@@ -296,6 +296,6 @@ def test_each_maintainer_mistake_gives_one_positioned_actionable_line(case, text
 def test_unknown_keys_are_suggested_from_aliases(key, target):
     from registry.validate import _key_hint
 
-    assert _key_hint(key, ["name", "owner", "phone", "unit"]) == \
+    assert str(_key_hint(key, ["name", "owner", "phone", "unit"])) == \
         f" (did you mean '{target}'? keys are written in English)"
-    assert _key_hint("emial", ["email", "name"]) == " (did you mean 'email'?)"
+    assert str(_key_hint("emial", ["email", "name"])) == " (did you mean 'email'?)"

@@ -12,6 +12,13 @@ from tests.conftest import SAMPLE
 from tvb.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read the commands' English words (``tvb --lang en``, as ``TVB_LANG``);
+    Dutch, the default, is walked in ``tests/test_i18n.py``."""
+    monkeypatch.setenv("TVB_LANG", "en")
+
+
 def _run(*args):
     return CliRunner().invoke(main, ["serve", "--data", str(SAMPLE), "--today", "2026-11-29",
                                      *args])

@@ -7,6 +7,10 @@ so that ``tvb validate`` starts fast.  Options shared by the loading commands li
 
 from __future__ import annotations
 
+import contextvars
+import os
+import sys
+
 import click
 
 from tvb.commands import (
@@ -27,8 +31,68 @@ from tvb.commands import (
     validate,
 )
 
+_ARGS_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("tvb_lang", default=None)
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+def _chosen_language() -> str:
+    """The language of this invocation for click's own messages: ``--lang`` as found in
+    the arguments (click's errors are shown after its context has closed), else
+    ``TVB_LANG``, else Dutch."""
+    chosen = _ARGS_LANG.get() or os.environ.get("TVB_LANG")
+    return chosen if chosen in ("nl", "en") else "nl"
+
+
+def _scan_lang(args: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _gettext(message: str) -> str:
+    from render.i18n import translations
+
+    return translations(_chosen_language(), "click").gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    from render.i18n import translations
+
+    return translations(_chosen_language(), "click").ngettext(singular, plural, n)
+
+
+class _Main(click.Group):
+    """The ``tvb`` group: click's own messages (usage errors, "Error:") in the chosen
+    language too, from the ``click`` domain of the catalogue.  Click marks its texts with
+    :func:`gettext.gettext`; its modules hold that function as ``_`` (and ``ngettext``),
+    which are pointed at the catalogue here."""
+
+    def main(self, args=None, *rest, **extra):  # type: ignore[override]
+        import click.core
+        import click.decorators
+        import click.exceptions
+        import click.formatting
+        import click.parser
+        import click.types
+
+        for mod in (click.core, click.decorators, click.exceptions, click.formatting,
+                    click.parser, click.types):
+            if getattr(mod, "_", None) is not _gettext and hasattr(mod, "_"):
+                mod._ = _gettext
+            if hasattr(mod, "ngettext"):
+                mod.ngettext = _ngettext
+        token = _ARGS_LANG.set(_scan_lang(list(sys.argv[1:] if args is None else args)))
+        try:
+            return super().main(args, *rest, **extra)
+        finally:
+            _ARGS_LANG.reset(token)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tvb-registry")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", envvar="TVB_LANG",
               show_default=True, help="Language of the output (Dutch by default).")

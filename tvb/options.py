@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 import click
 
 __all__ = ["DEFAULT_DATA", "data_option", "today_option", "max_bytes_option",
-           "loading_options", "lang", "say", "as_date", "fast_yaml", "load_or_exit", "DATA_HINT",
-           "read_error_line"]
+           "loading_options", "lang", "say", "as_date", "fast_yaml", "load_or_exit", "data_hint",
+           "read_error_line", "diagnostics_text", "words"]
 
 DEFAULT_DATA = "data/tvb.yaml"
 
@@ -31,16 +31,41 @@ def data_option(help: str = "Register file or folder of YAML files.") -> Callabl
                         envvar="TVB_DATA", show_envvar=True, type=click.Path(), help=help)
 
 
-#: Added to "file not found" for the register: where else it can be named.
-DATA_HINT = "give the register with --data FILE|FOLDER or the TVB_DATA environment variable"
+def data_hint(argument: bool = False) -> str:
+    """Added to "file not found" for the register: where else it can be named (for
+    ``validate``, which takes the register as an argument, *argument*)."""
+    return say("cli.data_hint.argument" if argument else "cli.data_hint")
 
 
-def read_error_line(diagnostic) -> str:
-    """One line for a file that cannot be read, with the hint for a missing one."""
-    line = str(diagnostic)
-    if diagnostic.message in ("file not found", "no such file or folder"):
-        line += f" ({DATA_HINT})"
-    return line
+def read_error_line(diagnostic, argument: bool = False) -> str:
+    """One line, in the chosen language, for a file that cannot be read, with the hint
+    for a missing one."""
+    from render.diagnostics import line
+
+    text = line(diagnostic, lang())
+    if diagnostic.key == "diag.not_found":
+        text += f" ({data_hint(argument)})"
+    return text
+
+
+def words(said) -> str:
+    """*said* in the chosen language: a :class:`registry.diagnostics.Text`, or an error
+    that carries one (``TextError``: a write, touch, scaffold or git error), or else its
+    ``str()``."""
+    from registry.diagnostics import Text
+    from render.diagnostics import say as say_text
+
+    if not isinstance(said, Text) and isinstance(getattr(said, "text", None), Text):
+        said = said.text
+    return say_text(said, lang()) if isinstance(said, Text) else str(said)
+
+
+def diagnostics_text(diagnostics) -> str:
+    """Diagnostics as lines ``FILE:LINE:COL: fout[CODE]: …`` and a closing count, in the
+    chosen language (:mod:`render.diagnostics`)."""
+    from render.diagnostics import format_text
+
+    return format_text(diagnostics, lang())
 
 
 def loading_options(f: Callable) -> Callable:
@@ -76,7 +101,6 @@ def fast_yaml() -> bool:
 def load_or_exit(paths: Iterable, today: dt.date | None = None,
                  max_bytes: int | None = None):
     """Load the register, or print its errors and exit (1 for errors, 2 if unreadable)."""
-    from registry.diagnostics import format_text
     from registry.load import DEFAULT_MAX_BYTES, ReadError
     from registry.validate import load_registry
 
@@ -87,6 +111,6 @@ def load_or_exit(paths: Iterable, today: dt.date | None = None,
         click.echo(read_error_line(exc.diagnostic), err=True)
         sys.exit(2)
     if not result.ok:
-        click.echo(format_text(result.errors), err=True)
+        click.echo(diagnostics_text(result.errors), err=True)
         sys.exit(1)
     return result

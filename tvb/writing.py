@@ -32,7 +32,9 @@ def write_errors() -> Iterator[None]:
     try:
         yield
     except WriteError as exc:
-        raise WriteFailed(str(exc)) from None
+        from tvb.options import words
+
+        raise WriteFailed(words(exc)) from None
 
 
 def write_or_exit(path: str | os.PathLike, data: bytes | str, **kwargs) -> None:

@@ -7,6 +7,8 @@ import datetime as dt
 
 from flask import Blueprint, Flask, Response, g
 
+from render.diagnostics import as_dict
+
 from .data import holder
 from .render import json_response, page, render
 
@@ -58,8 +60,9 @@ def status() -> Response:
     data = {
         **health_data(),
         "sources": list(snap.registry.sources) if snap else [str(p) for p in h.paths],
-        "last_errors": [d.as_dict() for d in h.errors],
-        "warnings_shown": [d.as_dict() for d in snap.warnings] if snap else [],
+        # the messages in the reader's language; the keys are the contract
+        "last_errors": [as_dict(d, g.lang) for d in h.errors],
+        "warnings_shown": [as_dict(d, g.lang) for d in snap.warnings] if snap else [],
     }
     return render("status.html", data)
 

@@ -17,6 +17,7 @@ import unicodedata
 
 import yaml
 
+from ..diagnostics import TextError
 from ..search import fold
 
 __all__ = ["ImportFailed", "slug", "unique_id", "yaml_scalar", "clean_cell", "check_beside",
@@ -32,7 +33,7 @@ _BAD_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u206
                         "\u2028\u2029\ufeff]")
 
 
-class ImportFailed(Exception):
+class ImportFailed(TextError):
     """The input cannot be imported at all; the message is one line, with file and
     position where there is one."""
 

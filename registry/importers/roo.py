@@ -33,6 +33,8 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from ..diagnostics import NOTHING, Text, text
+from ..diagnostics import text as msg
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -154,12 +156,14 @@ def read_subtree(path: str | os.PathLike, root: str, *,
         size = os.stat(path).st_size
         fh = open(path, "rb")  # closed by the `with` below
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
+        raise ImportFailed(msg("import.cannot_read", "{file}: cannot read: {reason}",
+                                file=name, reason=exc.strerror)) from None
     if size > max_bytes:
         fh.close()
-        raise ImportFailed(f"{name}: {size / 2**20:,.0f} MiB is more than an export of the "
-                           f"register can be (at most {max_bytes / 2**20:,.0f} MiB); nothing "
-                           "was imported")
+        raise ImportFailed(msg("import.roo.too_large", "{file}: {size} MiB is more than an "
+                                "export of the register can be (at most {max} MiB); nothing "
+                                "was imported", file=name, size=f"{size / 2**20:,.0f}",
+                                max=f"{max_bytes / 2**20:,.0f}"))
     kind, matches_query = _matcher(root)
     matches: list[_Frame] = []
     stack: list[_Frame] = []
@@ -174,13 +178,15 @@ def read_subtree(path: str | os.PathLike, root: str, *,
                     if not seen_root_element:
                         seen_root_element = True
                         if _local(elem.tag) != "overheidsorganisaties":
-                            raise ImportFailed(f"{name}: the root element is "
-                                               f"<{_local(elem.tag)[:40]}>, not "
-                                               "<overheidsorganisaties>: not a ROO export")
+                            raise ImportFailed(msg(
+                                "import.roo.root", "{file}: the root element is <{tag}>, not "
+                                "<overheidsorganisaties>: not a ROO export", file=name,
+                                tag=_local(elem.tag)[:40]))
                     elems.append(elem)
                     if len(elems) > MAX_DEPTH:
-                        raise ImportFailed(f"{name}: elements nested more than {MAX_DEPTH} "
-                                           "deep; not a ROO export")
+                        raise ImportFailed(msg(
+                            "import.roo.deep", "{file}: elements nested more than {max} deep; "
+                            "not a ROO export", file=name, max=MAX_DEPTH))
                     if _local(elem.tag) == "organisatie":
                         count += 1
                         parent = stack[-1] if stack else None
@@ -224,22 +230,28 @@ def read_subtree(path: str | os.PathLike, root: str, *,
     except ImportFailed:
         raise
     except DefusedXmlException as exc:
-        raise ImportFailed(f"{name}: refused: {_defused_reason(exc)}; a ROO export declares "
-                           "no DTD or entities, and none is ever expanded or fetched") from None
+        raise ImportFailed(msg("import.roo.refused", "{file}: refused: {reason}; a ROO "
+                                "export declares no DTD or entities, and none is ever "
+                                "expanded or fetched", file=name,
+                                reason=_defused_reason(exc))) from None
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
-        msg = str(exc).split(":")[0]
-        raise ImportFailed(f"{name}:{line}:{col + 1}: malformed XML ({msg})") from None
+        why = str(exc).split(":")[0]
+        raise ImportFailed(msg("import.roo.malformed", "{where}: malformed XML ({reason})",
+                                where=f"{name}:{line}:{col + 1}", reason=why)) from None
     except (OSError, UnicodeError, ValueError, RecursionError, MemoryError) as exc:
-        raise ImportFailed(f"{name}: cannot read the export ({type(exc).__name__}: "
-                           f"{str(exc)[:200]})") from None
+        raise ImportFailed(msg("import.roo.unreadable", "{file}: cannot read the export "
+                                "({reason})", file=name,
+                                reason=f"{type(exc).__name__}: {str(exc)[:200]}")) from None
     if not matches:
-        raise ImportFailed(f"{name}: no organisation '{root}' among the {count:,} in the "
-                           "export; give its systeemId, TOOI URI, name or abbreviation")
+        raise ImportFailed(msg("import.roo.no_root", "{file}: no organisation '{root}' among "
+                                "the {n} in the export; give its systeemId, TOOI URI, name or "
+                                "abbreviation", file=name, root=root, n=f"{count:,}"))
     if len(matches) > 1:
         shown = "; ".join(m.org.label() for m in matches[:10])
-        raise ImportFailed(f"{name}: '{root}' names {len(matches)} organisations ({shown}); "
-                           "give the systeemId instead")
+        raise ImportFailed(msg("import.roo.ambiguous", "{file}: '{root}' names {n} "
+                                "organisations ({shown}); give the systeemId instead",
+                                file=name, root=root, n=len(matches), shown=shown))
     m = matches[0]
     return RooTree(m.org, m.parent.org.name if m.parent else None,
                    m.parent.org.uri if m.parent else None, count)
@@ -304,7 +316,7 @@ def to_yaml(tree: RooTree, source: str, today: dt.date,
     """
     taken = set(taken or ())
     root = tree.root
-    notes: list[str] = []
+    notes: list[Text] = []
     lines = [f"# Imported by `tvb import roo` from {Path(source).name} on {today.isoformat()}:",
              f"# {root.label()} and its units in the Register van Overheidsorganisaties.",
              "# 'axis' is not in that register: check it for every directorate.",
@@ -319,7 +331,8 @@ def to_yaml(tree: RooTree, source: str, today: dt.date,
     if tree.parent_uri:
         lines.append(f"  parent_uri: {yaml_scalar(tree.parent_uri)}")
     if not root.children:
-        notes.append(f"{root.label()} has no units below it in the export")
+        notes.append(text("import.roo.no_units", "{root} has no units below it in the export",
+                          root=root.label()))
         lines.append("directorates: []")
     else:
         lines.append("directorates:")
@@ -332,10 +345,12 @@ def to_yaml(tree: RooTree, source: str, today: dt.date,
             lines += _unit_lines(dep, taken, today, "      ", directorate=False)
             deeper += [o.label() for depth, o in dep.walk() if depth]
     if deeper:
-        more = f" and {len(deeper) - 5:,} more" if len(deeper) > 5 else ""
-        notes.append(f"{len(deeper):,} units below the departments are not in the register "
-                     f"format and were left out: {'; '.join(deeper[:5])}{more} (import a "
-                     "directorate with --root to see its lower levels)")
+        more = text("import.roo.more", " and {n} more", n=f"{len(deeper) - 5:,}") \
+            if len(deeper) > 5 else NOTHING
+        notes.append(text("import.roo.deeper", "{n} units below the departments are not in "
+                          "the register format and were left out: {units}{more} (import a "
+                          "directorate with --root to see its lower levels)",
+                          n=f"{len(deeper):,}", units="; ".join(deeper[:5]), more=more))
     return "\n".join(lines) + "\n", notes
 
 
@@ -392,7 +407,7 @@ class Update:
     files: list[FileUpdate] = field(default_factory=list)
     new_in_roo: list[str] = field(default_factory=list)
     not_in_roo: list[str] = field(default_factory=list)
-    tasks_differ: list[str] = field(default_factory=list)  # reported, never changed
+    tasks_differ: list[Text] = field(default_factory=list)  # reported, never changed
 
 
 def _match(reg: Registry, orgs: list[RooOrg]) -> dict[str, RooOrg]:
@@ -460,8 +475,10 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         plan(u, "abbreviation", u.abbreviation, o.abbreviation)
         plan(u, "uri", u.uri, o.uri)
         if o.tasks and list(u.tasks) != o.tasks:
-            update.tasks_differ.append(f"{u.loc.file}:{u.loc.line}: {u.id}: the tasks differ "
-                                       f"from ROO's {len(o.tasks)} (left as they are)")
+            update.tasks_differ.append(text(
+                "import.roo.tasks_differ", "{file}:{line}: {id}: the tasks differ from ROO's "
+                "{n} (left as they are)", file=u.loc.file, line=u.loc.line, id=u.id,
+                n=len(o.tasks)))
     matched_ids = {id(o) for o in matched.values()}
     update.new_in_roo = [o.label() for o in orgs if id(o) not in matched_ids]
     update.not_in_roo += [u.id for u in reg.units.values() if u.id not in matched]
@@ -473,23 +490,28 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         try:
             raw = Path(file).read_bytes()
         except OSError as exc:
-            raise ImportFailed(f"{file}: cannot read: {exc.strerror}") from None
+            raise ImportFailed(msg("import.cannot_read", "{file}: cannot read: {reason}",
+                                    file=file, reason=exc.strerror)) from None
         if hashlib.sha256(raw).hexdigest() != src.sha256:
-            raise ImportFailed(f"{file}: the file changed on disk while it was read; try again")
+            raise ImportFailed(msg("touch.changed", "{file}: the file changed on disk while "
+                                    "it was read; try again", file=file))
         doc = TextDoc(raw)
         for path, key, _old, new in edits:
             try:
                 set_value(doc, src.positions, src.data, path, key, yaml_scalar(new))
             except EditError as exc:
                 line = src.positions.loc(path).line
-                raise ImportFailed(f"{file}:{line}: cannot set '{key}': {exc}") from None
+                raise ImportFailed(msg("import.roo.cannot_set", "{where}: cannot set '{key}': "
+                                        "{reason}", where=f"{file}:{line}", key=key,
+                                        reason=str(exc))) from None
         new_bytes = doc.result()
         after = parse_bytes(new_bytes, file)
         skip = {(*p, k) for p, k, _o, _n in edits}
         if after.diagnostics or not same_except(src.data, after.data, skip) or \
                 any(value_at(after.data, (*p, k)) != n for p, k, _o, n in edits):
-            raise ImportFailed(f"{file}: the edit would change more than the planned values "
-                               "(an unusual layout); nothing was written — edit by hand")
+            raise ImportFailed(msg("import.roo.layout", "{file}: the edit would change more "
+                                    "than the planned values (an unusual layout); nothing was "
+                                    "written — edit by hand", file=file))
         replaced[file] = after
         update.files.append(FileUpdate(file, raw, new_bytes))
     if replaced:
@@ -497,6 +519,6 @@ def plan_update(result: LoadResult, tree: RooTree, today: dt.date) -> Update:
         before = {str(d) for d in result.errors}
         added = [d for d in checked.errors if str(d) not in before]
         if added:
-            raise ImportFailed(f"the update would give an error ({added[0]}); nothing was "
-                               "written")
+            raise ImportFailed(msg("import.roo.would_break", "the update would give an error "
+                                    "({problem}); nothing was written", problem=str(added[0])))
     return update

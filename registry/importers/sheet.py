@@ -35,6 +35,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..diagnostics import Text, text
+from ..diagnostics import text as msg
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -67,6 +69,8 @@ class Rejected:
 
     row: int
     reason: str
+    #: The reason as words of the catalogue (``reason`` is their English).
+    said: Text | None = None
 
 
 @dataclass
@@ -108,6 +112,28 @@ def _entry(values: dict) -> list[str]:
     return out
 
 
+def _cannot_read(name: str, exc: OSError) -> Text:
+    return msg("import.cannot_read", "{file}: cannot read: {reason}", file=name,
+               reason=exc.strerror)
+
+
+def _too_large(name: str, size: str) -> Text:
+    return msg("import.too_large", "{file}: {size} MiB is more than a staff list can be (at "
+               "most {max} MiB); nothing was imported", file=name, size=size,
+               max=MAX_BYTES // 2**20)
+
+
+def _too_many_rows(where: str) -> Text:
+    return msg("import.too_many_rows", "{where}: more than {max} rows; a staff list is "
+               "shorter — split the file or remove empty rows", where=where,
+               max=f"{MAX_ROWS:,}")
+
+
+def _not_xlsx(name: str, exc: Exception) -> Text:
+    return msg("import.not_xlsx", "{file}: not a readable .xlsx workbook ({reason})",
+               file=name, reason=_short(exc))
+
+
 # -- the mapping file ---------------------------------------------------------------------------
 def load_map(path: str | os.PathLike) -> SheetMap:
     """Read and check the mapping file; :class:`ImportFailed` (one line) if it is wrong."""
@@ -115,43 +141,59 @@ def load_map(path: str | os.PathLike) -> SheetMap:
     try:
         raw = Path(path).read_bytes()[:1024 * 1024 + 1]
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read the mapping file: {exc.strerror}") from None
+        raise ImportFailed(msg("import.map.cannot_read", "{file}: cannot read the mapping "
+                               "file: {reason}", file=name, reason=exc.strerror)) from None
     if len(raw) > 1024 * 1024:
-        raise ImportFailed(f"{name}: a mapping file of more than 1 MiB is not one")
+        raise ImportFailed(msg("import.map.too_large", "{file}: a mapping file of more than "
+                               "1 MiB is not one", file=name))
     src = parse_bytes(raw, name)  # the register's hardened loader: no tags, no bombs
     if src.diagnostics:
-        raise ImportFailed(str(src.diagnostics[0]))
+        d = src.diagnostics[0]
+        severity = msg("diag.severity.error", "error") if d.severity == "error" else \
+            msg("diag.severity.warning", "warning")
+        raise ImportFailed(msg("import.map.diagnostic", "{where}: {severity}[{code}]: {problem}",
+                               where=str(d.loc), severity=severity, code=d.code,
+                               problem=d.text or d.message))
     data = src.data
     pos = src.positions
 
-    def fail(path: tuple, message: str) -> ImportFailed:
+    def fail(path: tuple, message: Text) -> ImportFailed:
         loc = pos.loc(path)
-        return ImportFailed(f"{name}:{loc.line}:{loc.column}: {message}")
+        return ImportFailed(msg("import.map.at", "{where}: {problem}",
+                                where=f"{name}:{loc.line}:{loc.column}", problem=message))
 
     if not isinstance(data, dict):
-        raise fail((), "the mapping file must be a mapping with 'columns:' (and 'units:')")
+        raise fail((), msg("import.map.not_mapping", "the mapping file must be a mapping "
+                           "with 'columns:' (and 'units:')"))
     unknown = [k for k in data if k not in ("columns", "units", "sheet")]
     if unknown:
-        raise fail((unknown[0],), f"unknown key '{unknown[0]}'; expected columns, units, sheet")
+        raise fail((unknown[0],), msg("import.map.unknown_key", "unknown key '{key}'; "
+                                      "expected columns, units, sheet", key=unknown[0]))
     columns = data.get("columns")
     if not isinstance(columns, dict):
-        raise fail(("columns",), "'columns' must map fields (name, unit, function, email, "
-                   "phone, dossiers) to column headers")
+        raise fail(("columns",), msg("import.map.columns", "'columns' must map fields (name, "
+                                     "unit, function, email, phone, dossiers) to column "
+                                     "headers"))
     for k, v in columns.items():
         if k not in FIELDS:
-            raise fail(("columns", k), f"unknown field '{k}'; choose from {', '.join(FIELDS)}")
+            raise fail(("columns", k), msg("import.map.unknown_field", "unknown field "
+                                           "'{field}'; choose from {choices}", field=k,
+                                           choices=", ".join(FIELDS)))
         if not isinstance(v, str) or not v.strip():
-            raise fail(("columns", k), f"the column header for '{k}' must be text")
+            raise fail(("columns", k), msg("import.map.header", "the column header for "
+                                           "'{field}' must be text", field=k))
     for k in _REQUIRED:
         if k not in columns:
-            raise fail(("columns",), f"'columns' must name the column of '{k}'")
+            raise fail(("columns",), msg("import.map.required", "'columns' must name the "
+                                         "column of '{field}'", field=k))
     units = data.get("units") or {}
     if not isinstance(units, dict) or not all(isinstance(k, str | int) and isinstance(v, str)
                                               for k, v in units.items()):
-        raise fail(("units",), "'units' must map cell values to unit ids")
+        raise fail(("units",), msg("import.map.units", "'units' must map cell values to "
+                                   "unit ids"))
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
-        raise fail(("sheet",), "'sheet' must be the name of a sheet")
+        raise fail(("sheet",), msg("import.map.sheet", "'sheet' must be the name of a sheet"))
     return SheetMap({k: v.strip() for k, v in columns.items()},
                     {str(k).strip(): v.strip() for k, v in units.items()}, sheet)
 
@@ -169,16 +211,14 @@ def read_rows(path: str | os.PathLike, sheet: str | None = None,
     try:
         size = os.stat(path).st_size
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
+        raise ImportFailed(_cannot_read(name, exc)) from None
     if size > MAX_BYTES:
-        raise ImportFailed(f"{name}: {size / 2**20:.0f} MiB is more than a staff list can be "
-                           f"(at most {MAX_BYTES // 2**20} MiB); nothing was imported")
+        raise ImportFailed(_too_large(name, f"{size / 2**20:.0f}"))
     suffix = Path(path).suffix.lower()
     rows = _xlsx_rows(path, sheet) if suffix in (".xlsx", ".xlsm") else _csv_rows(path, info)
     for number, cells in rows:
         if number > MAX_ROWS + 1:
-            raise ImportFailed(f"{name}:{number}: more than {MAX_ROWS:,} rows; a staff list "
-                               "is shorter — split the file or remove empty rows")
+            raise ImportFailed(_too_many_rows(f"{name}:{number}"))
         yield number, cells
 
 
@@ -201,9 +241,11 @@ def _xlsx_precheck(path, name: str) -> None:
                         and info.filename.endswith(".xml")):
                     continue
                 if info.file_size > MAX_BYTES:
-                    raise ImportFailed(f"{name}: a sheet of {info.file_size / 2**20:,.0f} MiB "
-                                       "unpacked is more than a staff list can be (at most "
-                                       f"{MAX_BYTES // 2**20} MiB); nothing was imported")
+                    raise ImportFailed(msg(
+                        "import.too_large_unpacked", "{file}: a sheet of {size} MiB unpacked is "
+                        "more than a staff list can be (at most {max} MiB); nothing was "
+                        "imported", file=name, size=f"{info.file_size / 2**20:,.0f}",
+                        max=MAX_BYTES // 2**20))
                 rows, tail = 0, b""
                 with zf.open(info) as fh:
                     while True:
@@ -216,15 +258,13 @@ def _xlsx_precheck(path, name: str) -> None:
                             rows += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < limit)
                             tail = buf[limit:]
                         if rows > MAX_ROWS + 1:
-                            raise ImportFailed(f"{name}:{MAX_ROWS + 2}: more than "
-                                               f"{MAX_ROWS:,} rows; a staff list is shorter "
-                                               "— split the file or remove empty rows")
+                            raise ImportFailed(_too_many_rows(f"{name}:{MAX_ROWS + 2}"))
                         if not chunk:
                             break
     except ImportFailed:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
+        raise ImportFailed(_not_xlsx(name, exc)) from None
 
 
 def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
@@ -237,8 +277,9 @@ def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
     values = _open_workbook(path, name, data_only=True)
     try:
         if sheet is not None and sheet not in formulas.sheetnames:
-            raise ImportFailed(f"{name}: no sheet '{sheet}'; the sheets are: "
-                               f"{', '.join(formulas.sheetnames)}")
+            raise ImportFailed(msg("import.no_sheet", "{file}: no sheet '{sheet}'; the sheets "
+                                   "are: {sheets}", file=name, sheet=sheet,
+                                   sheets=", ".join(formulas.sheetnames)))
         index = formulas.sheetnames.index(sheet) if sheet is not None else 0
         number = 0
         try:
@@ -256,8 +297,9 @@ def _xlsx_rows(path, sheet: str | None) -> Iterator[tuple[int, list[object]]]:
         except ImportFailed:
             raise
         except Exception as exc:  # a damaged sheet inside a valid zip
-            raise ImportFailed(f"{name}:{number + 1}: cannot read the sheet "
-                               f"({_short(exc)})") from None
+            raise ImportFailed(msg("import.sheet_unreadable", "{where}: cannot read the sheet "
+                                   "({reason})", where=f"{name}:{number + 1}",
+                                   reason=_short(exc))) from None
     finally:
         formulas.close()
         values.close()
@@ -269,7 +311,7 @@ def _open_workbook(path, name: str, *, data_only: bool):
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises the errors of zipfile, its XML parsers, …
-        raise ImportFailed(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
+        raise ImportFailed(_not_xlsx(name, exc)) from None
 
 
 class _Formula(str):
@@ -298,8 +340,9 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         line = raw.count(b"\n", 0, utf8_error.start) + 1
-        raise ImportFailed(f"{name}:{line}: neither UTF-8 nor Windows-1252 text; save the "
-                           "sheet as 'CSV UTF-8'") from None
+        raise ImportFailed(msg("import.encoding", "{where}: neither UTF-8 nor Windows-1252 "
+                               "text; save the sheet as 'CSV UTF-8'",
+                               where=f"{name}:{line}")) from None
 
 
 def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object]]]:
@@ -307,11 +350,12 @@ def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportFailed(f"{name}: cannot read: {exc.strerror}") from None
+        raise ImportFailed(_cannot_read(name, exc)) from None
     text, encoding = _decode(raw, name)
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
-        raise ImportFailed(f"{name}:{line}: a NUL character; this is not a CSV file")
+        raise ImportFailed(msg("import.nul", "{where}: a NUL character; this is not a CSV "
+                               "file", where=f"{name}:{line}"))
     header = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=lambda d: (header.count(d), d == ";"))
     if info is not None:
@@ -322,7 +366,8 @@ def _csv_rows(path, info: SheetImport | None) -> Iterator[tuple[int, list[object
         for number, cells in enumerate(reader, start=1):
             yield number, [_Formula(c) if c.startswith("=") else c for c in cells]
     except csv.Error as exc:
-        raise ImportFailed(f"{name}:{number + 1}: {exc}") from None
+        raise ImportFailed(msg("import.csv", "{where}: {reason}", where=f"{name}:{number + 1}",
+                               reason=str(exc))) from None
 
 
 # -- the import ---------------------------------------------------------------------------------
@@ -354,7 +399,8 @@ def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> Shee
     try:
         _, header = next(rows)
     except StopIteration:
-        raise ImportFailed(f"{name}: the sheet is empty") from None
+        raise ImportFailed(msg("import.empty_sheet", "{file}: the sheet is empty",
+                               file=name)) from None
     index = _header_index(name, header, mapping)
     units = _unit_lookup(registry, mapping)
     taken = {e.id for e in registry}
@@ -371,13 +417,18 @@ def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> Shee
         for fld, col in index.items():
             cell = cells[col] if col < len(cells) else None
             if isinstance(cell, _Formula):
-                problem = (f"column '{mapping.columns[fld]}' holds a formula "
-                           f"({cell[:40]}); type the value instead")
+                problem = text("import.formula", "column '{column}' holds a formula "
+                               "({cell}); type the value instead", column=mapping.columns[fld],
+                               cell=cell[:40])
                 break
             try:
                 values[fld] = clean_cell(cell)
             except ValueError as exc:
-                problem = f"column '{mapping.columns[fld]}' {exc}"
+                problem = text("import.control", "column '{column}' holds a control "
+                               "character", column=mapping.columns[fld]) \
+                    if str(exc) == "holds a control character" else \
+                    text("import.cell", "column '{column}' {problem}",
+                         column=mapping.columns[fld], problem=str(exc))
                 break
         if problem is None and not any(values.values()):
             if not any(clean_cell_or_none(c) for c in cells):
@@ -386,7 +437,7 @@ def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> Shee
         if problem is None:
             problem = _row_problem(values, units, by_email, by_name, seen_email, seen_name)
         if problem:
-            result.rejected.append(Rejected(number, problem))
+            result.rejected.append(Rejected(number, str(problem), problem))
             continue
         unit = units[fold(values["unit"])]
         email = values.get("email")
@@ -444,8 +495,13 @@ def _header_index(name: str, header: list[object], mapping: SheetMap) -> dict[st
         i = found.get(fold(col))
         if i is None:
             shown = ", ".join(repr(str(c)) for c in header if c not in (None, ""))[:300]
-            raise ImportFailed(f"{name}:1: no column '{col}' (for '{fld}') in the header row; "
-                               f"it holds {shown or 'nothing'}")
+            raise ImportFailed(msg("import.no_column", "{where}: no column '{column}' (for "
+                                   "'{field}') in the header row; it holds {shown}",
+                                   where=f"{name}:1", column=col, field=fld, shown=shown)
+                               if shown else msg("import.no_column_empty", "{where}: no column "
+                                                 "'{column}' (for '{field}') in the header "
+                                                 "row; it holds nothing", where=f"{name}:1",
+                                                 column=col, field=fld))
         index[fld] = i
     return index
 
@@ -462,26 +518,32 @@ def _unit_lookup(registry: Registry, mapping: SheetMap) -> dict[str, str | None]
     return table
 
 
-def _row_problem(values, units, by_email, by_name, seen_email, seen_name) -> str | None:
+def _row_problem(values, units, by_email, by_name, seen_email, seen_name) -> Text | None:
     person_name, unit_cell = values.get("name"), values.get("unit")
     if not person_name:
-        return "empty name"
+        return text("import.empty_name", "empty name")
     if not unit_cell:
-        return f"no unit for '{person_name}'"
+        return text("import.no_unit", "no unit for '{name}'", name=person_name)
     if fold(unit_cell) not in units:
-        return f"unknown unit '{unit_cell}' (add it under 'units:' in the mapping file)"
+        return text("import.unknown_unit", "unknown unit '{unit}' (add it under 'units:' in "
+                    "the mapping file)", unit=unit_cell)
     unit = units[fold(unit_cell)]
     if unit is None:
-        return f"unit '{unit_cell}' maps to an id that is not in the register"
+        return text("import.unit_not_in_register", "unit '{unit}' maps to an id that is not "
+                    "in the register", unit=unit_cell)
     email = values.get("email")
     if email:
         if fold(email) in by_email:
-            return f"'{email}' is already in the register as '{by_email[fold(email)]}'"
+            return text("import.email_known", "'{email}' is already in the register as "
+                        "'{id}'", email=email, id=by_email[fold(email)])
         if fold(email) in seen_email:
-            return f"duplicate of row {seen_email[fold(email)]} (same e-mail {email})"
+            return text("import.duplicate_email", "duplicate of row {row} (same e-mail "
+                        "{email})", row=seen_email[fold(email)], email=email)
     key = (fold(person_name), unit)
     if key in by_name:
-        return f"'{person_name}' is already in the register as '{by_name[key]}'"
+        return text("import.name_known", "'{name}' is already in the register as '{id}'",
+                    name=person_name, id=by_name[key])
     if key in seen_name:
-        return f"duplicate of row {seen_name[key]} (same name in the same unit)"
+        return text("import.duplicate_name", "duplicate of row {row} (same name in the same "
+                    "unit)", row=seen_name[key])
     return None

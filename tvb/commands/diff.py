@@ -11,10 +11,14 @@ import click
 from tvb.options import (
     as_date,
     data_option,
+    diagnostics_text,
     fast_yaml,
+    lang,
     max_bytes_option,
     read_error_line,
+    say,
     today_option,
+    words,
 )
 
 
@@ -32,7 +36,7 @@ def _load_side(path, rev, today, max_bytes):
         return (load_at_revision(path, rev, today=today, max_bytes=max_bytes),
                 f"{rev}:{repo_path(path)}")
     except GitError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(words(exc)) from None
     except ReadError as exc:
         click.echo(read_error_line(exc.diagnostic), err=True)
         sys.exit(2)
@@ -66,37 +70,30 @@ def command(revisions, use_git, data, fmt, today, max_bytes) -> None:
     today = as_date(today) or dt.date.today()
     if use_git:
         if not 1 <= len(revisions) <= 2:
-            raise click.UsageError("with --git give BASE and optionally HEAD (revisions)")
+            raise click.UsageError(say("diff.usage.git"))
         sides = [(data, revisions[0]), (data, revisions[1] if len(revisions) > 1 else None)]
     else:
         if len(revisions) != 2:
-            raise click.UsageError("give two files or folders, OLD and NEW (or use --git)")
+            raise click.UsageError(say("diff.usage.two"))
         for p in revisions:
             if not Path(p).exists():
-                raise click.UsageError(f"{p}: no such file or folder")
+                raise click.UsageError(f"{p}: {say('cli.no_such_path')}")
         sides = [(revisions[0], None), (revisions[1], None)]
     loaded = [_load_side(path, rev, today, max_bytes) for path, rev in sides]
     notes = []
     if loaded[1][0] is None:
-        raise click.UsageError(f"{loaded[1][1]} does not exist")
+        raise click.UsageError(say("diff.absent", side=loaded[1][1]))
     if loaded[0][0] is None:
-        notes.append(f"{loaded[0][1]} does not exist: everything counts as added")
+        notes.append(say("diff.absent_old", side=loaded[0][1]))
         loaded[0] = (build_registry([], today=today), loaded[0][1])
     errors = [d for result, _ in loaded for d in result.errors]
     if errors:
-        from registry.diagnostics import format_text
-
-        click.echo(format_text(errors), err=True)
+        click.echo(diagnostics_text(errors), err=True)
         if fmt == "md":
             # A pull-request comment step posts stdout: say why there is no comparison.
-            from render.markdown import escape as md_escape
+            from render.diff import errors_markdown
 
-            shown = errors[:50]
-            click.echo("### The register has errors\n\nThe change cannot be compared until "
-                       "they are fixed (`tvb validate`):\n")
-            click.echo("\n".join(f"- `{d.loc}`: {md_escape(d.message)}" for d in shown))
-            if len(errors) > len(shown):
-                click.echo(f"- … and {len(errors) - len(shown)} more")
+            click.echo(errors_markdown(errors, lang()))
         sys.exit(1)
     (old, old_label), (new, new_label) = loaded
     changes = compare(old.registry, new.registry)
@@ -105,5 +102,5 @@ def command(revisions, use_git, data, fmt, today, max_bytes) -> None:
     findings = delta_between(old.registry, new.registry, today)
     from render.diff import render_diff
 
-    click.echo(render_diff(fmt, old_label, new_label, today, changes, findings, notes))
+    click.echo(render_diff(fmt, old_label, new_label, today, changes, findings, notes, lang()))
 

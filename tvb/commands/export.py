@@ -8,7 +8,7 @@ import sys
 import click
 
 from registry.atomic import WriteError
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, lang, load_or_exit, loading_options, say, words
 from tvb.writing import WriteFailed, write_or_exit
 
 
@@ -37,10 +37,9 @@ def command(fmt, output, network, data, today, max_bytes) -> None:
     apostrophe.
     """
     if network != "typed" and fmt != "graphml":
-        raise click.UsageError("--network applies to --format graphml only")
+        raise click.UsageError(say("export.network_graphml"))
     if fmt == "csv" and not output:
-        raise click.UsageError("--format csv writes several tables: give -o FOLDER or "
-                               "-o FILE.zip")
+        raise click.UsageError(say("export.csv_output"))
     result = load_or_exit([data], as_date(today), max_bytes)
     reg = result.registry
     target = output or sys.stdout.buffer
@@ -52,12 +51,12 @@ def command(fmt, output, network, data, today, max_bytes) -> None:
                 names = write_csv(reg, output)
             except ValueError as exc:
                 raise click.UsageError(str(exc)) from None
-            click.echo(f"wrote {', '.join(names)} to {output}", err=True)
+            click.echo(say("export.wrote_tables", names=", ".join(names), to=output), err=True)
         elif fmt == "network-html":
             text = _network_page(result, as_date(today) or dt.date.today())
             if output:
                 write_or_exit(output, text)
-                click.echo(f"wrote the network page to {output}", err=True)
+                click.echo(say("export.wrote_network", to=output), err=True)
             else:
                 sys.stdout.buffer.write(text.encode("utf-8"))
         elif fmt == "graphml":
@@ -70,7 +69,7 @@ def command(fmt, output, network, data, today, max_bytes) -> None:
 
             n = write_rdf(reg, fmt, target)
             if output:
-                click.echo(f"wrote {n} triples to {output}", err=True)
+                click.echo(say("export.wrote_triples", n=n, to=output), err=True)
     except BrokenPipeError:
         # The reader stopped early (`tvb export | head`): nothing to report.  Point stdout
         # at devnull so the interpreter's final flush does not complain either.
@@ -79,9 +78,10 @@ def command(fmt, output, network, data, today, max_bytes) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except WriteError as exc:
-        raise WriteFailed(str(exc)) from None
+        raise WriteFailed(words(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise click.ClickException(say("cli.cannot_write", path=output,
+                                       reason=exc.strerror or exc)) from None
 
 
 def _network_page(result, today: dt.date) -> str:
@@ -92,6 +92,7 @@ def _network_page(result, today: dt.date) -> str:
 
     snap = Snapshot(result.registry, result.warnings, today)
     org = result.registry.organisation
-    name = org.name if org else "Register"
-    return network_html(network_view(snap, "people"), f"{name}: personennetwerk",
-                        f"Stand van {today}, gegevensversie {snap.data_version[:12]}.")
+    name = org.name if org else say("cli.register")
+    return network_html(network_view(snap, "people"), say("export.network_title", name=name),
+                        say("rep.summary.intro", today=today,
+                            version=snap.data_version[:12]), lang())

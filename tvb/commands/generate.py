@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from tvb.options import say
 from tvb.writing import write_errors
 
 
@@ -21,11 +22,11 @@ def command(people, seed, output, split) -> None:
 
     data = gen.generate(people, seed)
     if split and not output:
-        raise click.UsageError("--split needs -o FOLDER")
+        raise click.UsageError(say("generate.split_output"))
     if output:
         with write_errors():
             files = gen.write(data, output, split=split)
-        click.echo(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {output}",
+        click.echo(say("generate.wrote", files=say("cli.n_files", n=len(files)), to=output),
                    err=True)
     else:
         click.echo(gen.dump(data), nl=False)

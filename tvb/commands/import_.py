@@ -17,7 +17,7 @@ import sys
 import click
 
 from registry.atomic import check_yaml
-from tvb.options import as_date, data_option, load_or_exit, max_bytes_option
+from tvb.options import as_date, data_option, lang, load_or_exit, max_bytes_option, say, words
 from tvb.writing import write_errors, write_or_exit
 
 __all__ = ["command"]
@@ -31,12 +31,8 @@ def _day(today: dt.datetime | None) -> dt.date:
     return as_date(today) or dt.date.today()
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
 def _fail(exc: Exception, code: int = 2):
-    click.echo(f"Error: {exc}", err=True)
+    click.echo(f"{say('cli.error').capitalize()}: {words(exc)}", err=True)
     sys.exit(code)
 
 
@@ -76,28 +72,29 @@ def sheet(file, map_file, output, dry_run, data, today, max_bytes) -> None:
     except ImportFailed as exc:
         _fail(exc)
     for r in imported.rejected:
-        click.echo(f"{file}:{r.row}: not imported: {r.reason}", err=True)
+        reason = words(r.said) if r.said is not None else r.reason
+        click.echo(f"{file}:{r.row}: {say('import.rejected', reason=reason)}", err=True)
     text = imported.yaml(file, day)
     name = output or os.path.join(os.path.dirname(str(data)) or ".", "import.yaml")
     problem = check_beside(result, text, name, day)
     if problem:
-        _fail(ImportFailed(f"the imported file would not validate ({problem}); nothing was "
-                           "written"), 1)
-    how = f" ({imported.encoding}, '{imported.delimiter}'-separated)" \
+        _fail(ImportFailed(say("import.would_not_validate", problem=problem)), 1)
+    how = " " + say("import.how", encoding=imported.encoding, delimiter=imported.delimiter) \
         if imported.encoding else ""
-    summary = (f"{_n(len(imported.people), 'person', 'people')} and "
-               f"{_n(len(imported.dossiers), 'dossier')} from {file}{how}; "
-               f"{_n(len(imported.rejected), 'row')} not imported"
-               + (" (listed above)" if imported.rejected else "")
-               + (f"; {_n(imported.blank_rows, 'empty row')} skipped"
-                  if imported.blank_rows else ""))
+    summary = say("import.sheet_summary", people=say("cli.n_people", n=len(imported.people)),
+                  dossiers=say("cli.n_dossiers", n=len(imported.dossiers)), file=file, how=how,
+                  rows=say("import.rows", n=len(imported.rejected)))
+    if imported.rejected:
+        summary += " " + say("import.listed_above")
+    if imported.blank_rows:
+        summary += "; " + say("import.blank_rows", n=imported.blank_rows)
     if dry_run or not output:
         click.echo(text, nl=False)
-        click.echo(("would write " if output else "") + summary
-                   + (f" to {output}" if output else ""), err=True)
+        click.echo(say("import.would_write", summary=summary, to=output) if output
+                   else summary, err=True)
         return
     write_or_exit(output, text, expected=None, check=check_yaml)
-    click.echo(f"wrote {summary} to {output}", err=True)
+    click.echo(say("import.wrote", summary=summary, to=output), err=True)
 
 
 @command.command("roo")
@@ -123,7 +120,7 @@ def roo(file, root, output, write, today) -> None:
     from registry.validate import registry_from_text
 
     if write and not output:
-        raise click.UsageError("--write updates the register given with -o; give -o PATH")
+        raise click.UsageError(say("import.write_needs_output"))
     day = _day(today)
     try:
         tree = read_subtree(file, root)
@@ -131,23 +128,25 @@ def roo(file, root, output, write, today) -> None:
         _fail(exc)
     if output is None or not os.path.exists(output):
         if write:
-            raise click.UsageError(f"{output} does not exist; without --write it is created")
+            raise click.UsageError(say("import.absent", path=output))
         text, notes = to_yaml(tree, file, day)
         checked = registry_from_text(text, name=output or "<import>", today=day)
         if checked.errors:
-            _fail(ImportFailed(f"the imported file would not validate ({checked.errors[0]})"),
-                  1)
+            from render.diagnostics import line
+
+            _fail(ImportFailed(say("import.would_not_validate_roo",
+                                   problem=line(checked.errors[0], lang()))), 1)
         for n in notes:
-            click.echo(f"note: {n}", err=True)
+            click.echo(f"{say('cli.note')}: {words(n)}", err=True)
         units = sum(1 for depth, _ in tree.root.walk() if 1 <= depth <= 2)
-        summary = (f"{tree.root.label()} with {units} units (of {tree.organisations_read:,} "
-                   "organisations in the export)")
+        summary = say("import.roo_summary", root=tree.root.label(), n=units,
+                      read=f"{tree.organisations_read:,}")
         if output is None:
             click.echo(text, nl=False)
             click.echo(summary, err=True)
             return
         write_or_exit(output, text, expected=None, check=check_yaml)
-        click.echo(f"wrote {summary} to {output}", err=True)
+        click.echo(say("import.wrote", summary=summary, to=output), err=True)
         return
     result = load_or_exit([output], day)
     try:
@@ -157,23 +156,22 @@ def roo(file, root, output, write, today) -> None:
     for c in update.changes:
         click.echo(str(c))
     for label in update.new_in_roo:
-        click.echo(f"new in ROO, not in the register (add by hand): {label}")
+        click.echo(say("import.new_in_roo", label=label))
     for line in update.tasks_differ:
-        click.echo(line)
+        click.echo(words(line))
     for label in update.not_in_roo:
-        click.echo(f"in the register, not below {tree.root.label()} in ROO: {label}")
+        click.echo(say("import.not_in_roo", root=tree.root.label(), label=label))
     if not update.changes:
-        click.echo(f"{output}: names and identifiers already match ROO")
+        click.echo(f"{output}: {say('import.match')}")
         return
     if not write:
-        click.echo(f"{len(update.changes)} changes; nothing written — run again with --write "
-                   "to apply them", err=True)
+        click.echo(say("import.dry", n=len(update.changes)), err=True)
         return
     from registry.atomic import write_atomic
 
     with write_errors():
         for f in update.files:
             write_atomic(f.file, f.new, expected=f.old, check=check_yaml)
-    click.echo(f"applied {len(update.changes)} changes to {len(update.files)} file"
-               f"{'s' if len(update.files) != 1 else ''}", err=True)
+    click.echo(say("import.applied", n=len(update.changes),
+                   files=say("cli.n_files", n=len(update.files))), err=True)
 

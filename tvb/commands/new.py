@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, load_or_exit, loading_options, say, words
 from tvb.writing import write_or_exit
 
 
@@ -48,8 +48,9 @@ def command(kind, entry_id, name, unit, owner, write, data, today, max_bytes) ->
             example = {"person": "--name 'A. de Vries' --unit dsk",
                        "dossier": "--name 'Cyberstrategie' --owner a-de-vries",
                        "collaboration": "--name 'Werkgroep cyber' --owner a-de-vries"}[kind]
-            raise click.UsageError(f"tvb new {kind} --write needs {' and '.join(missing)}: "
-                                   f"the register cannot guess them (e.g. {example})")
+            raise click.UsageError(say("new.needs", kind=kind,
+                                       options=say("diag.summary.and").join(missing),
+                                       example=example))
     day = as_date(today) or dt.date.today()
     result = load_or_exit([data], day, max_bytes)
     reg = result.registry
@@ -57,17 +58,17 @@ def command(kind, entry_id, name, unit, owner, write, data, today, max_bytes) ->
         fields = skeleton_fields(reg, kind, entry_id or default_id(reg, kind), day,
                                  name=name, unit=unit, owner=owner)
     except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(words(exc)) from None
     if not write:
-        click.echo(f"# under '{KINDS[kind]}:' in {data}")
+        click.echo(f"# {say('new.under', section=KINDS[kind], file=data)}")
         click.echo("\n".join(render(fields)))
         return
     try:
         plan = plan_append(result, kind, fields, day)
     except ScaffoldError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(words(exc)) from None
     from registry.atomic import check_yaml
 
     write_or_exit(plan.file, plan.new, expected=plan.old, check=check_yaml)
     entity = plan.result.registry.get(fields[0][1])
-    click.echo(f"{entity.loc}: added {kind} '{entity.id}'; fill in the commented fields")
+    click.echo(f"{entity.loc}: {say('new.added', kind=say('kind.' + kind), id=entity.id)}")

@@ -22,7 +22,7 @@ import urllib.request
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, load_or_exit, loading_options, say
 
 __all__ = ["command", "graph_store_url", "put_graph", "PublishError"]
 
@@ -49,11 +49,10 @@ def graph_store_url(endpoint: str, graph: str) -> str:
 def _check_endpoint(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.UsageError(f"URL must be an http(s) address of a graph store, not {url!r}")
+        raise click.UsageError(say("publish.bad_url", url=repr(url)))
     if parts.username or parts.password:
-        raise click.UsageError(
-            f"do not put credentials in the URL; set {_ENV_USER} and {_ENV_PASSWORD} (or "
-            f"{_ENV_TOKEN}) in the environment")
+        raise click.UsageError(say("publish.credentials_in_url", user=_ENV_USER,
+                                   password=_ENV_PASSWORD, token=_ENV_TOKEN))
 
 
 def _authorization() -> str | None:
@@ -89,20 +88,20 @@ def put_graph(url: str, body: bytes, *, timeout: float) -> int:
         detail = _first_line(exc.read() or b"")
         hint = ""
         if exc.code in (401, 403):
-            hint = (f"; set {_ENV_USER} and {_ENV_PASSWORD}, or {_ENV_TOKEN}, in the "
-                    "environment" if not _authorization() else "; check the credentials in "
-                    "the environment")
-        raise PublishError(f"the store at {shown} refused the graph: HTTP {exc.code} "
-                           f"{exc.reason}{': ' + detail if detail else ''}{hint}") from None
+            hint = "; " + (say("publish.set_credentials", user=_ENV_USER,
+                               password=_ENV_PASSWORD, token=_ENV_TOKEN)
+                           if not _authorization() else say("publish.check_credentials"))
+        raise PublishError(say("publish.refused", store=shown, status=f"HTTP {exc.code} "
+                               f"{exc.reason}{': ' + detail if detail else ''}") + hint) from None
     except urllib.error.URLError as exc:
         reason = exc.reason.strerror if isinstance(exc.reason, OSError) and \
             exc.reason.strerror else exc.reason
-        raise PublishError(f"cannot reach the store at {shown}: {reason}") from None
+        raise PublishError(say("publish.unreachable", store=shown, reason=reason)) from None
     except TimeoutError:
-        raise PublishError(f"the store at {shown} did not answer within {timeout:g} s") from None
+        raise PublishError(say("publish.timeout", store=shown, seconds=f"{timeout:g}")) from None
     except (ConnectionError, OSError) as exc:
-        raise PublishError(f"cannot reach the store at {shown}: "
-                           f"{exc.strerror or exc}") from None
+        raise PublishError(say("publish.unreachable", store=shown,
+                               reason=exc.strerror or exc)) from None
 
 
 @click.command("publish")
@@ -128,8 +127,7 @@ def command(url: str, graph_iri: str | None, with_ontology: bool, timeout: float
     if graph_iri is not None:
         if not graph_iri.startswith(("http://", "https://", "urn:")) or any(
                 c in graph_iri for c in ' <>"{}|\\^`'):
-            raise click.UsageError(f"--graph must be an absolute IRI (http, https or urn), "
-                                   f"not {graph_iri!r}")
+            raise click.UsageError(say("publish.bad_graph", iri=repr(graph_iri)))
     from graph.rdf import entity_iri
     from graph.store import to_ntriples
 
@@ -140,5 +138,5 @@ def command(url: str, graph_iri: str | None, with_ontology: bool, timeout: float
     body = to_ntriples(reg, with_ontology=with_ontology)
     triples = body.count(b"\n")
     status = put_graph(graph_store_url(url, graph_iri), body, timeout=timeout)
-    click.echo(f"published {triples} triples to {url.split('?', 1)[0]} as graph <{graph_iri}> "
-               f"(HTTP {status})", err=True)
+    click.echo(say("publish.done", n=triples, store=url.split("?", 1)[0], graph=graph_iri,
+                   status=status), err=True)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, lang, load_or_exit, loading_options
 
 
 @click.command("query")
@@ -46,4 +46,4 @@ def command(sparql, fmt, max_rows, data, today, max_bytes) -> None:
         result = run_query(graph, sparql, max_rows=max_rows, namespaces=namespaces)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(format_result(result, fmt, namespaces), nl=False)
+    click.echo(format_result(result, fmt, namespaces, lang()), nl=False)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, lang, load_or_exit, loading_options
 from tvb.writing import write_or_exit
 
 
@@ -29,8 +29,9 @@ def command(data, today, max_bytes, fmt, output) -> None:
     from graph.analysis import report
     from render.report import render_html, render_json, render_markdown
 
-    text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](
-        report(reg, day))
+    data = report(reg, day)
+    text = render_json(data) if fmt == "json" else \
+        {"md": render_markdown, "html": render_html}[fmt](data, lang())
     if output:
         write_or_exit(output, text)
     else:

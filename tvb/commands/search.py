@@ -6,7 +6,7 @@ import json
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options
+from tvb.options import as_date, lang, load_or_exit, loading_options
 
 
 @click.command("search")
@@ -39,4 +39,4 @@ def command(words, data, today, max_bytes, limit, as_json) -> None:
     from render.search import search_text
 
     # Line by line, so that only what the data holds is escaped (no terminal control).
-    click.echo("\n".join(map(printable, search_text(result).split("\n"))))
+    click.echo("\n".join(map(printable, search_text(result, lang()).split("\n"))))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tvb.options import DATA_HINT, as_date, loading_options
+from tvb.options import as_date, data_hint, diagnostics_text, lang, loading_options, say
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -44,7 +44,7 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
     or TVB_PROXY_TRUSTED and TVB_ROLES behind an authenticating proxy.
     """
     if not Path(data).exists():
-        click.echo(f"{data}: no such file or folder ({DATA_HINT})", err=True)
+        click.echo(f"{data}: {say('cli.no_such_path')} ({data_hint()})", err=True)
         sys.exit(2)
     from web import create_app
 
@@ -55,42 +55,44 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
         config["MAX_BYTES"] = max_bytes
     if no_sparql:
         config["SPARQL_ENABLED"] = False
+    from click.core import ParameterSource
+
+    # `tvb --lang en serve` (or TVB_LANG=en): English for readers who have not chosen;
+    # without it the viewer keeps its own LANGUAGE setting (Dutch by default).
+    if click.get_current_context().find_root().get_parameter_source("lang") in (
+            ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+        config["LANGUAGE"] = lang()
     from web.auth import AuthSettingsError, mode
 
     try:
         app = create_app(config)
     except (AuthSettingsError, ValueError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"{say('cli.error')}: {exc}", err=True)
         sys.exit(2)
     auth = mode(app)
     if host not in _LOCAL_HOSTS and get_path is None and auth == "open" and not no_auth:
         app.extensions["tvb.snapshots"].stop()
-        click.echo(f"error: refusing to serve the register on {host} without sign-in; set "
-                   "TVB_OIDC_ISSUER, TVB_OIDC_CLIENT_ID, TVB_OIDC_CLIENT_SECRET and "
-                   "TVB_ROLES (or TVB_PROXY_TRUSTED and TVB_ROLES), or pass --no-auth",
-                   err=True)
+        click.echo(f"{say('cli.error')}: {say('serve.no_sign_in', host=host)}", err=True)
         sys.exit(2)
     holder = app.extensions["tvb.snapshots"]
     if holder.current is None:
-        from registry.diagnostics import format_text
+        from render.diagnostics import line
 
         holder.stop()
         unreadable = [d for d in holder.errors if d.code == "E003"]
         if unreadable:  # refused or unreadable input: one line, as every command says it
-            click.echo(str(unreadable[0]), err=True)
+            click.echo(line(unreadable[0], lang()), err=True)
             sys.exit(2)
-        click.echo(format_text(holder.errors), err=True)
+        click.echo(diagnostics_text(holder.errors), err=True)
         sys.exit(1)
     if get_path is not None:
         if not get_path.startswith("/"):
-            raise click.UsageError("--get takes a path that starts with '/'")
+            raise click.UsageError(say("serve.get_path"))
         resp = app.test_client().get(get_path)
         click.echo(resp.get_data(as_text=True), nl=False)
         sys.exit(0 if resp.status_code < 400 else 1)
     if host not in _LOCAL_HOSTS and auth == "open":
-        click.echo(f"warning: listening on {host} with --no-auth: the viewer has no login "
-                   "here and anyone who reaches the port sees every name and finding; put "
-                   "it behind the intranet's own access control", err=True)
+        click.echo(f"{say('cli.warning')}: {say('serve.no_auth', host=host)}", err=True)
     import errno
     import socket
 
@@ -100,9 +102,11 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
 
     def cannot_listen(exc: OSError) -> None:
         holder.stop()
-        why = os.strerror(exc.errno) if exc.errno else str(exc)
-        click.echo(f"cannot listen on {shown}:{port}: {why.lower()} "
-                   "(is another server running there? choose another with --port)", err=True)
+        name = errno.errorcode.get(exc.errno or 0, "")
+        why = say(f"serve.reason.{name}") if name in ("EADDRINUSE", "EADDRNOTAVAIL", "EACCES") \
+            else os.strerror(exc.errno) if exc.errno else str(exc)
+        click.echo(say("serve.cannot_listen", address=f"{shown}:{port}", reason=why.lower()),
+                   err=True)
         sys.exit(2)
 
     # Try the address first, so a busy port is one line rather than waitress's traceback
@@ -115,8 +119,8 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             cannot_listen(exc)
-    click.echo(f"TVB viewer on http://{shown}:{port}/ (data: {data}, sign-in: {auth}); "
-               "Ctrl+C stops it", err=True)
+    click.echo(say("serve.started", url=f"http://{shown}:{port}/", data=data,
+                   auth=say(f"serve.auth.{auth}")), err=True)
     # waitress behind a thin layer: header timeout, connections per client, security
     # headers on its own errors, no Content-Length with Transfer-Encoding (web/server.py)
     try:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, data_option, load_or_exit, max_bytes_option
+from tvb.options import as_date, data_option, load_or_exit, max_bytes_option, say, words
 from tvb.writing import write_errors
 
 
@@ -32,9 +32,9 @@ def command(ids, data, on, dry_run, max_bytes) -> None:
     try:
         plans = plan_touch(result.registry, result.sources, ids, day)
     except UnknownIdError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(words(exc)) from None
     except TouchError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(words(exc)) from None
     if dry_run:
         for p in plans:
             old = p.old.decode("utf-8").splitlines(keepends=True)
@@ -45,6 +45,6 @@ def command(ids, data, on, dry_run, max_bytes) -> None:
         apply_touch(plans)
     for p in plans:
         if p.changed:
-            click.echo(f"{p.file}: reviewed: {day} on {', '.join(p.changed)}")
+            click.echo(f"{p.file}: {say('touch.done', date=day, ids=', '.join(p.changed))}")
         if p.already:
-            click.echo(f"{p.file}: already reviewed on {day}: {', '.join(p.already)}")
+            click.echo(f"{p.file}: {say('touch.already', date=day, ids=', '.join(p.already))}")

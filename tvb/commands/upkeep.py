@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tvb.options import DEFAULT_DATA, as_date, load_or_exit, loading_options
+from tvb.options import DEFAULT_DATA, as_date, lang, load_or_exit, loading_options
 
 
 @click.command("upkeep")
@@ -32,6 +32,6 @@ def command(data, today, max_bytes, by, fmt) -> None:
     if fmt == "csv":
         click.echo(upkeep_csv(reg, groups), nl=False)
     elif fmt == "md":
-        click.echo(upkeep_markdown(reg, groups, by, day, command), nl=False)
+        click.echo(upkeep_markdown(reg, groups, by, day, command, lang()), nl=False)
     else:
-        click.echo(upkeep_text(reg, groups, by, command))
+        click.echo(upkeep_text(reg, groups, by, command, lang()))

@@ -11,8 +11,10 @@ from tvb.options import (
     DEFAULT_DATA,
     as_date,
     fast_yaml,
+    lang,
     max_bytes_option,
     read_error_line,
+    say,
     today_option,
 )
 
@@ -34,15 +36,18 @@ def command(paths, fmt, strict, max_bytes, skip, today) -> None:
     message. Exit 0 without errors, 1 with errors (or warnings with --strict), 2 when a
     file cannot be read.
     """
-    from registry.diagnostics import format_github, format_json, format_text
     from registry.load import DEFAULT_MAX_BYTES, ReadError
     from registry.validate import CHECKS, load_registry
+    from render.diagnostics import format_github, format_json, format_text
 
     unknown = set(skip) - set(CHECKS)
     if unknown:
-        raise click.UsageError(f"unknown check {sorted(unknown)[0]!r}; choose from "
-                               f"{', '.join(CHECKS)}")
-    render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
+        raise click.UsageError(say("cli.unknown_check", check=repr(sorted(unknown)[0]),
+                                   choices=", ".join(CHECKS)))
+    formats = {"text": format_text, "json": format_json, "github": format_github}
+
+    def render(diagnostics) -> str:
+        return formats[fmt](diagnostics, lang())
     try:
         result = load_registry(paths or [os.environ.get("TVB_DATA") or DEFAULT_DATA],
                                today=as_date(today),
@@ -50,7 +55,7 @@ def command(paths, fmt, strict, max_bytes, skip, today) -> None:
                                fast=fast_yaml())
     except ReadError as exc:
         # text: the one line every command prints for a file it cannot read
-        click.echo(read_error_line(exc.diagnostic).replace("--data FILE|FOLDER", "an argument")
+        click.echo(read_error_line(exc.diagnostic, argument=True)
                    if fmt == "text" else render([exc.diagnostic]))
         sys.exit(2)
     out = render(result.diagnostics)
