@@ -217,9 +217,33 @@ def _get(port: int, path: str, timeout: float = 30) -> tuple[int, float]:
         conn.close()
 
 
+def _integrator_pages(port: int) -> dict:
+    """Bytes of every page of ``/integrator.json`` (the issue: at most 5 MB each)."""
+    sizes = []
+    pages, n = 1, 1
+    while n <= pages:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        try:
+            conn.request("GET", f"/integrator.json?page={n}")
+            resp = conn.getresponse()
+            body = resp.read()
+        finally:
+            conn.close()
+        if resp.status != 200:
+            raise RuntimeError(f"/integrator.json?page={n} answered {resp.status}")
+        if n == 1:
+            pages = json.loads(body)["pagination"]["pages"]
+        sizes.append(len(body))
+        n += 1
+    return {"pages": len(sizes), "largest_mb": round(max(sizes) / 1e6, 2),
+            "total_mb": round(sum(sizes) / 1e6, 1)}
+
+
 def _serve(data: Path, cache: Path, *, pages: list[str] | None = None, reps: int = 0,
-           limit: float = 1800) -> dict:
-    """Start ``tvb serve``, time until /health answers, optionally time pages, stop it."""
+           limit: float = 1800, page_sizes: bool = False) -> dict:
+    """Start ``tvb serve``, time until /health answers and until ``/integrator.json``
+    does (the findings ready), optionally time pages and measure every page of
+    ``/integrator.json``, stop it."""
     port = _free_port()
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), TVB_CACHE="1")
     start = time.perf_counter()
@@ -242,6 +266,16 @@ def _serve(data: Path, cache: Path, *, pages: list[str] | None = None, reps: int
                 pass
             time.sleep(0.05)
         out["health_s"] = round(time.perf_counter() - start, 3)
+        while True:  # the snapshot may build its findings after /health answers
+            if time.perf_counter() - start > limit:
+                raise RuntimeError("/integrator.json did not answer in time")
+            status, _ = _get(port, "/integrator.json", timeout=limit)
+            if status == 200:
+                break
+            time.sleep(0.2)
+        out["integrator_s"] = round(time.perf_counter() - start, 3)
+        if page_sizes:
+            out["integrator_pages"] = _integrator_pages(port)
         if pages:
             times = []
             for path in pages:
@@ -318,9 +352,14 @@ def run_size(n: int, work: Path, log=print) -> dict:
 
     cache = work / f"cache-{n}"
     res["viewer_cold"] = _serve(data, cache)
-    res["viewer_warm"] = _serve(data, cache, pages=_pages(n), reps=5 if big else 10)
-    log(f"    viewer cold {res['viewer_cold']['health_s']} s, warm "
-        f"{res['viewer_warm']['health_s']} s, page p95 {res['viewer_warm']['page_p95_ms']} ms")
+    res["viewer_warm"] = _serve(data, cache, pages=_pages(n), reps=5 if big else 10,
+                                page_sizes=True)
+    log(f"    viewer cold {res['viewer_cold']['health_s']} s (/integrator.json "
+        f"{res['viewer_cold']['integrator_s']} s), warm {res['viewer_warm']['health_s']} s "
+        f"(/integrator.json {res['viewer_warm']['integrator_s']} s), page p95 "
+        f"{res['viewer_warm']['page_p95_ms']} ms; /integrator.json "
+        f"{res['viewer_warm']['integrator_pages']['pages']} pages, largest "
+        f"{res['viewer_warm']['integrator_pages']['largest_mb']} MB")
     # Edit-to-live (issue 18): the viewer on a copy with its own cache, one owner changed.
     from .edit_live_bench import measure
 
@@ -376,8 +415,15 @@ def markdown(results: list[dict], info: dict) -> str:
             lambda r: f"{r['search']['p50_ms']:.2f} / {r['search']['p95_ms']:.2f} ms"),
         row("viewer cold start (no cache entry)",
             lambda r: f"{r['viewer_cold']['health_s']:.2f} s"),
+        row("viewer cold start until `/integrator.json` answers",
+            lambda r: f"{r['viewer_cold']['integrator_s']:.2f} s"),
         row("viewer warm start (cached snapshot)",
             lambda r: f"{r['viewer_warm']['health_s']:.2f} s"),
+        row("viewer warm start until `/integrator.json` answers",
+            lambda r: f"{r['viewer_warm']['integrator_s']:.2f} s"),
+        row("`/integrator.json`: pages, largest page",
+            lambda r: f"{r['viewer_warm']['integrator_pages']['pages']}, "
+                      f"{r['viewer_warm']['integrator_pages']['largest_mb']:.2f} MB"),
         row("page p50 / p95 (warm server)",
             lambda r: f"{r['viewer_warm']['page_p50_ms']:.1f} / "
                       f"{r['viewer_warm']['page_p95_ms']:.1f} ms"),

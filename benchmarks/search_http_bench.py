@@ -2,16 +2,21 @@
 
     python benchmarks/search_http_bench.py REGISTER.yaml [--clients 8] [--duration 10]
 
-Serves REGISTER with the server of ``tvb serve`` (waitress, 8 threads) on 127.0.0.1 and
-runs ``--clients`` keep-alive clients for ``--duration`` seconds, twice:
+Serves REGISTER with ``tvb serve`` (waitress, 8 threads) on 127.0.0.1 in its own process,
+as a browser elsewhere would reach it (run in the benchmark's process, the clients'
+Python competed for the server's interpreter lock and halved what it served), and runs
+``--clients`` keep-alive clients for ``--duration`` seconds, three times:
 
 * **repeated**: every client asks ``/index.json?q=QUERY`` (a popular query, answered
   from the per-snapshot response cache after the first time);
 * **distinct**: the same search with a unique extra parameter (``&n=…``), so that every
-  request misses the response cache and pays for the whole search and its assembly.
+  request misses the response cache and pays for the whole search and its assembly;
+* **unseen**: a query never asked before on every request (a title word of the register
+  and a surname, in turn), so that no cache of the server or the index helps.
 
-Also the in-process search alone (``SearchIndex.search`` and ``as_dict``), for the
-share of the request that is the search itself.  Not a test: figures go in the README.
+Also the in-process search alone (``SearchIndex.search`` and ``as_dict``) for QUERY and
+the unseen queries, for the share of the request that is the search itself (``--no-alone``
+skips it: it loads the register in this process).  Not a test: figures go in the README.
 """
 
 from __future__ import annotations
@@ -20,11 +25,17 @@ import argparse
 import datetime as dt
 import http.client
 import itertools
+import json
+import os
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 if __package__ in (None, ""):  # run as a script: the project is what PYTHONPATH names,
     sys.path.append(str(Path(__file__).resolve().parent.parent))  # else this checkout
@@ -64,36 +75,111 @@ def _load(port: int, paths, clients: int, duration: float) -> dict:
             "requests": len(times)}
 
 
-def main() -> None:
+def unseen_queries(register: str, count: int = 200_000) -> list[str]:
+    """Queries no one asked yet: a title word of the register and a surname, in turn
+    (read from the YAML text, so the register need not be loaded here)."""
+    text = Path(register).read_text(encoding="utf-8")
+    words = sorted({w.lower() for line in re.findall(r"^\s*-?\s*title:\s*(.+)$", text, re.M)
+                    for w in re.findall(r"[^\W\d_]{4,}", line)})
+    names = sorted({n.split()[-1] for n in re.findall(r"^\s*-?\s*name:\s*(.+)$", text, re.M)
+                    if n.split() and n.split()[-1].isalpha()})
+    pairs = zip(itertools.cycle(words), itertools.cycle(names))
+    return list(dict.fromkeys(f"{a} {b}" for a, b in itertools.islice(pairs, count)))
+
+
+def _serve(register: str, threads: int, cache: str) -> tuple[subprocess.Popen, int]:
+    """``tvb serve`` in a child process on a free loopback port; waits for /health."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, XDG_CACHE_HOME=cache, TVB_CACHE="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(root),
+                                                         os.environ.get("PYTHONPATH")])))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tvb", "serve", "--data", register, "--port", str(port),
+         "--no-watch", "--today", "2026-11-29", "--threads", str(threads)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("tvb serve exited")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/index.json?q=warm")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc, port
+        except OSError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError("tvb serve did not answer in time")
+
+
+def _alone(register: str, query: str, unseen: list[str]) -> dict:
+    """The search in process: mean ms for *query*, p50/p95 ms over unseen queries."""
+    from web import create_app
+
+    app = create_app({"DATA": register, "TODAY": dt.date(2026, 11, 29),
+                      "WATCH": False, "CACHE": False})
+    snap = app.extensions["tvb.snapshots"].current
+    try:
+        t0 = time.perf_counter()
+        for _ in range(100):
+            snap.search.search(query, 20).as_dict()
+        popular = (time.perf_counter() - t0) * 10
+        times = []
+        for q in unseen[-1000:]:  # the HTTP runs take theirs from the front
+            t0 = time.perf_counter()
+            snap.search.search(q, 20).as_dict()
+            times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        app.extensions["tvb.snapshots"].stop()
+    q = statistics.quantiles(times, n=100, method="inclusive")
+    return {"query_ms": popular, "unseen_p50_ms": q[49], "unseen_p95_ms": q[94]}
+
+
+def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("register")
     ap.add_argument("--query", default="cyber")
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=8, help="the server's worker threads")
     ap.add_argument("--duration", type=float, default=10.0)
-    args = ap.parse_args()
-    from benchmarks.web_bench import serve
-    from web import create_app
-
-    app = create_app({"DATA": args.register, "TODAY": dt.date(2026, 11, 29),
-                      "WATCH": False, "CACHE": False})
-    snap = app.extensions["tvb.snapshots"].current
-    t0 = time.perf_counter()
-    for _ in range(100):
-        snap.search.search(args.query, 20).as_dict()
-    alone = (time.perf_counter() - t0) * 10
-    port, stop = serve(app)
-    try:
-        base = f"/index.json?q={args.query}"
-        repeated = _load(port, itertools.repeat(base), args.clients, args.duration)
-        distinct = _load(port, (f"{base}&n={i}" for i in itertools.count()), args.clients,
-                         args.duration)
-    finally:
-        stop()
-        app.extensions["tvb.snapshots"].stop()
-    print(f"search alone (in-process, with as_dict): {alone:.2f} ms")
-    for name, r in (("repeated", repeated), ("distinct", distinct)):
+    ap.add_argument("--no-alone", action="store_true", help="skip the in-process search")
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    unseen = unseen_queries(args.register)
+    results: dict = {"register": args.register, "clients": args.clients,
+                     "threads": args.threads}
+    with tempfile.TemporaryDirectory() as cache:
+        proc, port = _serve(args.register, args.threads, cache)
+        try:
+            base = f"/index.json?q={quote(args.query)}"
+            results["repeated"] = _load(port, itertools.repeat(base), args.clients,
+                                        args.duration)
+            results["distinct"] = _load(port, (f"{base}&n={i}" for i in itertools.count()),
+                                        args.clients, args.duration)
+            results["unseen"] = _load(port, (f"/index.json?q={quote(q)}" for q in unseen),
+                                      args.clients, args.duration)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    if not args.no_alone:
+        results["alone"] = _alone(args.register, args.query, unseen)
+        a = results["alone"]
+        print(f"search alone (in-process, with as_dict): {args.query!r} {a['query_ms']:.2f} ms;"
+              f" unseen queries p50 {a['unseen_p50_ms']:.2f} ms, p95 {a['unseen_p95_ms']:.2f} ms")
+    for name in ("repeated", "distinct", "unseen"):
+        r = results[name]
         print(f"{name}: {r['rps']:.0f} requests/s, p50 {r['p50']:.1f} ms, p99 "
               f"{r['p99']:.1f} ms, {r['requests']} requests, {r['errors']} errors")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return results
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from registry.gcpause import paused_gc
 from registry.model import Registry
 from registry.schema import LEVELS
 from registry.text import content_words
@@ -38,7 +39,7 @@ from .network import (
     people_network,
     required_directorates,
 )
-from .reasons import missing_link_reason
+from .reasons import MISSING_LINK_REASONS, missing_link_reason
 from .silo import (
     SILO_DEFINITION,
     ei_index,
@@ -207,12 +208,14 @@ def overlap_keys(title: str, keywords: tuple[str, ...] | list[str],
     return keys
 
 
-def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
+def _overlaps(reg: Registry, people: nx.Graph,
+              name: Callable[[str], str] | None = None) -> list[dict]:
     """Possible duplicates: active dossiers owned in different directorates that share a
     keyword or title stem, whose owners are not tied.  An inverted index key → dossiers
     keeps this near-linear; keys shared by more than :data:`MAX_OVERLAP_GROUP` dossiers
     are skipped."""
     stem = text_stem
+    name = name or _namer(reg)
     index: dict[str, list[str]] = defaultdict(list)
     shown: dict[tuple[str, str], str] = {}
     for d in reg.dossiers.values():
@@ -237,14 +240,15 @@ def _overlaps(reg: Registry, people: nx.Graph) -> list[dict]:
         row = {"kind": "overlap", "directorates": [dir_of[a], dir_of[b]],
                "dossiers": [a, b], "people": [da.owner, db.owner],
                "shared": sorted({shown[a, k] for k in keys})}
-        row["reason"] = missing_link_reason(row, lambda i: display_name(reg, i))
+        row["reason"] = missing_link_reason(row, name)
         rows.append(row)
     return rows
 
 
 def missing_links(reg: Registry, people: nx.Graph | None = None,
                   directorates: nx.Graph | None = None,
-                  involved: dict[str, frozenset[str]] | None = None) -> list[dict]:
+                  involved: dict[str, frozenset[str]] | None = None, *,
+                  process_rows: bool = True) -> list[dict]:
     """Missing cross-directorate links, of three kinds.
 
     ``integration-model``
@@ -263,7 +267,8 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     Every row has ``kind``, ``directorates``, ``dossiers``, ``people`` and ``reason``
     (English); ``process`` rows add the process id and ``overlap`` rows the ``shared``
     words (as written in the first dossier).  Rows are ordered by kind, then directorates
-    and dossiers.
+    and dossiers.  Without ``process_rows`` the ``process`` rows are left out (a viewer
+    that shows :func:`process_gaps` instead need not hold a million of them).
 
     Notes
     -----
@@ -276,10 +281,7 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
     directorates = (directorates if directorates is not None
                     else directorate_network(reg, people, involved))
     rows: list[dict] = []
-
-    def name(i: str) -> str:
-        return display_name(reg, i)
-
+    name = _namer(reg)
     for cell in integration_matrix(reg, directorates)["cells"]:
         if cell["weight"] == 0:
             a, b = cell["integrating"], cell["functional"]
@@ -287,25 +289,61 @@ def missing_links(reg: Registry, people: nx.Graph | None = None,
                    "people": []}
             row["reason"] = missing_link_reason(row, name)
             rows.append(row)
+    if process_rows:
+        rows += _process_rows(reg, _lacking(reg, involved), name)
+    overlap_rows = _overlaps(reg, people, name)
+    overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
+    return rows + overlap_rows
+
+
+def _lacking(reg: Registry, involved: dict[str, frozenset[str]]
+             ) -> list[tuple[str, str | None, list[str], str, list[str]]]:
+    """``(dossier, its directorate, [owner], process, [directorates it lacks])`` for
+    every active dossier whose process requires a directorate that is not involved,
+    by dossier id; the lacking in the process's required order (sorted)."""
     # Dossiers by id and required directorates by id, so the rows come out sorted.
     required = {p.id: sorted(required_directorates(reg, p.involve))
                 for p in reg.processes.values()}
+    out = []
     for did in sorted(reg.dossiers):
         d = reg.dossiers[did]
         proc = reg.processes.get(d.process) if d.process else None
         if not d.active or proc is None:
             continue
-        home = dossier_directorate(reg, did)
-        owner = [d.owner] if d.owner in reg.people else []
-        for need in required[proc.id]:
-            if need not in involved[did] and need not in d.involved:  # d.involved: externals
-                row = {"kind": "process", "directorates": [home, need] if home else [need],
-                       "dossiers": [did], "people": [*owner], "process": proc.id}
-                row["reason"] = missing_link_reason(row, name)
-                rows.append(row)
-    overlap_rows = _overlaps(reg, people)
-    overlap_rows.sort(key=lambda r: (r["directorates"], r["dossiers"]))
-    return rows + overlap_rows
+        has = involved[did]
+        lacking = [need for need in required[proc.id]
+                   if need not in has and need not in d.involved]  # d.involved: externals
+        if lacking:
+            owner = [d.owner] if d.owner in reg.people else []
+            out.append((did, dossier_directorate(reg, did), owner, proc.id, lacking))
+    return out
+
+
+def _process_rows(reg: Registry, lacking: list, name: Callable[[str], str]) -> list[dict]:
+    """The ``process`` rows of :func:`missing_links`, one per dossier and directorate it
+    lacks; missing_link_reason's template filled in directly: at 100,000 people these
+    are nearly a million rows, and the names repeat per dossier."""
+    template = MISSING_LINK_REASONS["en"]["process"]
+    rows = []
+    for did, home, owner, proc, needs in lacking:
+        dossier, process = name(did), name(proc)
+        for need in needs:
+            rows.append({"kind": "process", "directorates": [home, need] if home else [need],
+                         "dossiers": [did], "people": [*owner], "process": proc,
+                         "reason": template.format(dossier=dossier, process=process,
+                                                   need=name(need))})
+    return rows
+
+
+def _gaps(reg: Registry, lacking: list, name: Callable[[str], str]) -> list[dict]:
+    """:func:`process_gaps` straight from :func:`_lacking`, without the per-pair rows."""
+    out = []
+    for did, home, owner, proc, needs in lacking:
+        gap = {"kind": "process-gap", "dossier": did, "directorate": home,
+               "people": list(owner), "process": proc, "missing": list(needs)}
+        gap["reason"] = missing_link_reason(gap, name)
+        out.append(gap)
+    return out
 
 
 def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
@@ -324,6 +362,7 @@ def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
     One pass over *links*: :math:`O(n)` for :math:`n` rows.
     """
     out: dict[str, dict] = {}
+    name = _namer(reg)
     for row in links:
         if row["kind"] != "process":
             continue
@@ -337,7 +376,7 @@ def process_gaps(reg: Registry, links: list[dict]) -> list[dict]:
                               "missing": []}
         gap["missing"].append(row["directorates"][-1])
     for gap in out.values():
-        gap["reason"] = missing_link_reason(gap, lambda i: display_name(reg, i))
+        gap["reason"] = missing_link_reason(gap, name)
     return list(out.values())
 
 
@@ -526,6 +565,10 @@ def _names(reg: Registry, report: dict) -> dict[str, str]:
         ids.update(row["people"])
         if "process" in row:
             ids.add(row["process"])
+    for gap in report["process_gaps"]:  # the same ids as the process rows, if kept
+        ids.update((gap["dossier"], gap["directorate"], gap["process"]))
+        ids.update(gap["missing"])
+        ids.update(gap["people"])
     up = report["upkeep"]
     ids.update(e["id"] for e in up["stale"])
     ids.update(up["unowned_dossiers"])
@@ -544,7 +587,22 @@ def display_name(reg: Registry, id: str) -> str:
     return getattr(e, "label", None) or getattr(e, "title", None) or e.name
 
 
-def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict:
+def _namer(reg: Registry) -> Callable[[str], str]:
+    """:func:`display_name` for *reg*, remembered: a report names the same few thousand
+    ids in up to a million reasons, and each lookup by ``getattr`` with a default costs
+    a raised AttributeError."""
+    known: dict[str, str] = {}
+
+    def name(i: str) -> str:
+        text = known.get(i)
+        if text is None:
+            text = known[i] = display_name(reg, i)
+        return text
+    return name
+
+
+def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
+           process_rows: bool = True) -> dict:
     """Every finding, in the JSON contract of ``tvb report``.
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
@@ -557,32 +615,48 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
     ``process_gaps`` (:func:`process_gaps`, the ``process`` links one row per dossier),
     ``people_network`` (size), ``integration_matrix`` (:func:`integration_matrix`) and
     ``names`` (id → display name for every id used).
+
+    ``process_rows=False`` leaves the ``process`` rows out of ``missing_links`` (nearly
+    a million at 100,000 people): ``process_gaps`` holds the same facts one row per
+    dossier, and everything else is unchanged.  ``tvb report`` keeps them.
     """
-    reg = registry
+    with paused_gc():  # millions of rows and no cycles (see registry.gcpause)
+        return _report(registry, today, top_brokers, process_rows)
+
+
+def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool) -> dict:
     people = people_network(reg, today)
+    # Betweenness (the costliest step at scale) runs beside the other findings, the
+    # whole network's as soon as it exists and the levels' in a second child, so that
+    # the longest job starts first and two cores share the rest.
+    pending_all = start_betweenness({"all": (people, BETWEENNESS_SAMPLE)})
+    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
+    pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                        for lv, g in level_nets.items()})
     involved = involved_directorates(reg, today)
     directorates = directorate_network(reg, people, involved, today)
     rules = rule_directorates(reg, theme_directorates(reg))
-    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
-    # Betweenness (the costliest step at scale) runs beside the other findings.
-    pending = start_betweenness({"all": (people, BETWEENNESS_SAMPLE),
-                                 **{lv: (g, LEVEL_BETWEENNESS_SAMPLE)
-                                    for lv, g in level_nets.items()}})
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
     isolated = isolated_dossier_holders(reg, people, involved)
-    missing = missing_links(reg, people, directorates, involved)
+    name = _namer(reg)
+    lacking = _lacking(reg, involved)
+    missing = missing_links(reg, people, directorates, involved, process_rows=False)
+    if process_rows:  # after the integration-model rows, before the overlaps
+        cut = next((i for i, r in enumerate(missing) if r["kind"] != "integration-model"),
+                   len(missing))
+        missing[cut:cut] = _process_rows(reg, lacking, name)
     spof = single_points_of_failure(reg, people)
-    scores, method = pending.result()["all"]
-    broker_rows = _broker_rows(reg, people, top_brokers, scores)
     levels = by_level(reg, level_nets, involved, rules=rules,
                       brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
-                                                          pending.result()[lv][0]),
-                                             pending.result()[lv][1]),
+                                                          pending_levels.result()[lv][0]),
+                                             pending_levels.result()[lv][1]),
                       isolated=lambda g: isolated_dossier_holders(reg, g, involved))
     for lv in levels.values():
         _round_silos(lv["silos"])
         lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+    scores, method = pending_all.result()["all"]
+    broker_rows = _broker_rows(reg, people, top_brokers, scores)
     s = reg.settings
     out = {
         "data_version": reg.data_version,
@@ -598,7 +672,7 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25) -> dict
         "silos": silo_all,
         "isolated_dossier_holders": isolated,
         "missing_links": missing,
-        "process_gaps": process_gaps(reg, missing),
+        "process_gaps": _gaps(reg, lacking, name),
         "single_points_of_failure": spof,
         "upkeep": upkeep(reg, today),
         "factors": latest_means(reg),

@@ -335,8 +335,11 @@ def level_network(people: nx.Graph, level: str) -> nx.Graph:
     Node attributes ``directorate``, ``unit`` and ``level`` are kept.  Time
     :math:`O(n + m)`.
     """
-    nodes = {p for p, lv in people.nodes(data="level") if lv == level}
+    # Nodes in the people network's order, not a set's: the order decides which sources
+    # sampled betweenness draws, and a set's order changes with PYTHONHASHSEED.
+    nodes = [p for p, lv in people.nodes(data="level") if lv == level]
+    keep = set(nodes)
     g = nx.Graph()
     g.add_nodes_from((p, people.nodes[p]) for p in nodes)
-    g.add_edges_from((a, b) for a, b in people.edges() if a in nodes and b in nodes)
+    g.add_edges_from((a, b) for a, b in people.edges() if a in keep and b in keep)
     return g

@@ -302,6 +302,10 @@ def canonical_query(text: str) -> str:
             pending_space = False
         if c in "\"'":
             value, i = _read_string(text, i)
+            if out and out[-1].endswith('"'):
+                # Two strings side by side ("" '') would be written """" and read again
+                # as the start of a long string.
+                out.append(" ")
             out.append(_string_out(value))
         elif c == "<" and (iri := _read_iri(text, i)) is not None:
             value, i = iri

@@ -517,24 +517,61 @@ class _Converter:
         return value
 
 
+#: Files from this many characters are parsed by yaml_rs in a thread beside ryml.
+_PARALLEL_FROM = 1 << 20
+
+
+class _RustLoad:
+    """``yaml_rs.loads`` of *text*, in a thread or at once; :meth:`result` is the data,
+    or None when yaml_rs complained."""
+
+    def __init__(self, text: str, *, background: bool):
+        self._text: str | None = text
+        self._data: object = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, name="yaml_rs", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            self._data = yaml_rs.loads(self._text, parse_datetime=False,
+                                       duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+        except Exception:  # noqa: BLE001 - any complaint sends the file to PyYAML
+            self._data = None
+        self._text = None
+
+    def result(self) -> object:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._data
+
+
 def parse_fast(body: bytes, text: str, src: SourceFile) -> bool:
     """Fill *src* (data and lazy positions) from *text*; False when PyYAML must do it.
 
     *body* is the file's bytes without a byte order mark and *text* their decoding.
     """
-    if ryml is None or _refused(text):
+    if ryml is None or _refused(text):  # screened before either parser sees it
         return False
-    try:
-        data = yaml_rs.loads(text, parse_datetime=False,
-                             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
-    except Exception:  # noqa: BLE001 - any complaint sends the file to PyYAML
-        return False
-    if not isinstance(data, dict | list):
-        return False  # not a register (and the versions disagree on top-level scalars)
+    # yaml_rs lets go of the interpreter lock while it parses, ryml does not: on a large
+    # file the two parsers run side by side.
+    rs = _RustLoad(text, background=len(text) >= _PARALLEL_FROM)
     buf = bytearray(body)
     try:
         with _quiet_stderr():
             tree = ryml.parse_in_place(buf)
+    except Exception:  # noqa: BLE001 - ryml's parse errors
+        rs.result()
+        return False
+    data = rs.result()
+    if not isinstance(data, dict | list):
+        return False  # not a register (and the versions disagree on top-level scalars);
+        # also yaml_rs's complaints (None), which send the file to PyYAML
+    try:
         positions = FastPositions(src.file, data, tree, buf, body)
         if tree.type(tree.root_id()) & (_MAP | _SEQ) != (_MAP if isinstance(data, dict)
                                                          else _SEQ):

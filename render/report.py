@@ -349,8 +349,8 @@ def _involvement(report: dict, name: _Names, w: _Words) -> list[Section]:
 
 
 # -- JSON -------------------------------------------------------------------------------------
-def _compact(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# One encoder for the million rows: json.dumps with any option builds a new one per call.
+_compact = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _pretty(value: object, depth: int, pad: str) -> str:

@@ -447,6 +447,8 @@ def test_pages_cover_every_route(tmp_path):
                                         "entities.organisation_by_id", "status.health",
                                         "status.health_json", "openapi.openapi",
                                         "sparql.sparql_json",
+                                        # JSON only, ids and names: tests/test_paging.py
+                                        "integrator.sectoral",
                                         "recent.feed"}  # Atom; tests/test_history.py
     assert missing == set()
 

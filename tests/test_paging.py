@@ -60,11 +60,16 @@ def test_process_gaps_are_one_row_per_dossier(rep):
                         for r in rep["missing_links"] if r["kind"] == "process"]
 
 
+def _client(tmp_path_factory, text: str):
+    """A test client of the viewer on *text*, two rows per page."""
+    path = tmp_path_factory.mktemp("paging") / "tvb.yaml"
+    path.write_text(text, encoding="utf-8")
+    return _viewer(path, MAX_RETURNED_ROWS=2).test_client()
+
+
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
-    path = tmp_path_factory.mktemp("paging") / "tvb.yaml"
-    path.write_text(TEXT, encoding="utf-8")
-    return _viewer(path, MAX_RETURNED_ROWS=2).test_client()
+    return _client(tmp_path_factory, TEXT)
 
 
 def test_json_twin_pages_every_list(paged, rep):
@@ -123,3 +128,61 @@ def test_html_page_shows_one_row_per_dossier_and_links_the_next_page(paged):
     assert "Dossier 3" in section and "Dossier 4" in section and "Dossier 1" not in section
     assert "En nog 1." in section and "page=3" in section
     assert "Pagina 2 van 3" in html and 'rel="prev"' in html and 'rel="next"' in html
+
+
+# Five dossiers of DSK that involve no one: all five are sectoral, more than a page of 2.
+SECTORAL = register(
+    organisation={"id": "org", "name": "Org"}, directorates=DIRECTORATES, people=PEOPLE,
+    dossiers=[{"id": f"s{i}", "title": f"Sectoraal {i}", "owner": "p-dsk",
+               "reviewed": "2026-11-01"} for i in range(1, 6)])
+
+
+@pytest.fixture(scope="module")
+def sectoral(tmp_path_factory):
+    return _client(tmp_path_factory, SECTORAL)
+
+
+def _all_pages(client, url):
+    ids, pages = [], 0
+    while url and pages < 10:
+        body = client.get(url).get_json()
+        ids += body["sectoral_dossiers"]
+        assert set(body["names"]) == set(body["sectoral_dossiers"])
+        url, pages = body["pagination"]["next"], pages + 1
+    return ids, pages
+
+
+@pytest.mark.parametrize("level", [None, "staff"])
+def test_json_twin_cuts_a_silo_rows_sectoral_dossiers(sectoral, level):
+    """The dashboard's JSON twin shows a page of a silo row's sectoral dossiers with
+    their count and a link; the link pages through all of them, as ``tvb report``."""
+    full = report(make_registry(SECTORAL), TODAY)
+    data = sectoral.get("/integrator.json").get_json()
+    rows = data["silos"] if level is None else data["levels"][level]["silos"]
+    full_rows = full["silos"] if level is None else full["levels"][level]["silos"]
+    row = next(r for r in rows if r["directorate"] == "dsk")
+    whole = next(r for r in full_rows if r["directorate"] == "dsk")["sectoral_dossiers"]
+    assert whole == [f"s{i}" for i in range(1, 6)]
+    assert row["sectoral_dossiers"] == ["s1", "s2"]
+    assert row["sectoral_dossiers_count"] == 5
+    ids, pages = _all_pages(sectoral, row["sectoral_dossiers_url"])
+    assert ids == whole and pages == 3
+    # The HTML page counts them whole.
+    assert "(5/5)" in sectoral.get("/integrator").text
+
+
+def test_sectoral_list_refuses_unknown_rows_and_pages(sectoral):
+    assert sectoral.get("/integrator/sectoral/nope.json").status_code == 404
+    assert sectoral.get("/integrator/sectoral/dsk.json?page=4").status_code == 404
+    assert sectoral.get("/integrator/sectoral/dsk.json?level=x").status_code == 400
+    assert sectoral.get("/integrator/sectoral/dsk.json?page=0").status_code == 400
+
+
+def test_report_without_process_rows_is_the_report_less_those_rows(rep):
+    """``process_rows=False`` (for a viewer that shows the compact gaps) drops exactly the
+    ``process`` rows; names, gaps and every other finding stay the same."""
+    lean = report(make_registry(TEXT), TODAY, process_rows=False)
+    assert [r for r in rep["missing_links"] if r["kind"] == "process"]
+    assert lean["missing_links"] == [r for r in rep["missing_links"] if r["kind"] != "process"]
+    assert {k: v for k, v in lean.items() if k != "missing_links"} == \
+        {k: v for k, v in rep.items() if k != "missing_links"}

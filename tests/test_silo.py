@@ -341,3 +341,21 @@ def test_findings_delta_shows_weak_junctions_and_silo_reasons():
     # contexts, no longer weak.
     assert [(c["integrating"], c["functional"]) for c in gone.resolved["weak_junctions"]] \
         == [("a", "b")]
+
+
+def test_level_network_keeps_the_people_networks_order():
+    """The order of a level's nodes decides which sources sampled betweenness draws, so
+    it must not depend on the string hash seed (a set's order did)."""
+    import itertools
+
+    import networkx as nx
+
+    people = nx.Graph()
+    ids = [f"p-{i:03d}" for i in range(60)]
+    for i, p in enumerate(ids):
+        people.add_node(p, level="staff" if i % 3 else "management", directorate="d")
+    people.add_edges_from(itertools.pairwise(ids))
+    staff = level_network(people, "staff")
+    assert list(staff) == [p for i, p in enumerate(ids) if i % 3]
+    assert sorted(staff.edges()) == sorted((a, b) for a, b in itertools.pairwise(ids)
+                                           if ids.index(a) % 3 and ids.index(b) % 3)

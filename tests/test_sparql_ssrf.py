@@ -360,6 +360,17 @@ def test_the_canonical_text_is_one_line_of_printable_ascii_and_stable():
     assert len(taken) > 100
 
 
+@pytest.mark.parametrize("text", ["\"\"''", "''\"\"", "\"a\"'b'", "'''x''' \"\"",
+                                  "\"\"#c\n''"])
+def test_strings_side_by_side_stay_two_strings(text):
+    """Two strings written together must not become the start of a long string when both
+    are rewritten with double quotes (found by the property above)."""
+    from graph.sparql import canonical_query
+
+    canon = canonical_query(text)
+    assert '""""' not in canon and canonical_query(canon) == canon
+
+
 @pytest.mark.parametrize("value", ["plain", 'a"b', "a\\b", "\\u0041", "\\U00000041", "é😀",
                                    "#x\r\ny", "\u2028\x85\x0b\x0c\x00\x7f", "'''", '"""',
                                    "> SERVICE <http://x/> {", "\\\\u0022"])

@@ -7,8 +7,6 @@ so that ``tvb validate`` starts fast.  Options shared by the loading commands li
 
 from __future__ import annotations
 
-import contextvars
-import os
 import sys
 
 import click
@@ -30,16 +28,7 @@ from tvb.commands import (
     upkeep,
     validate,
 )
-
-_ARGS_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("tvb_lang", default=None)
-
-
-def _chosen_language() -> str:
-    """The language of this invocation for click's own messages: ``--lang`` as found in
-    the arguments (click's errors are shown after its context has closed), else
-    ``TVB_LANG``, else Dutch."""
-    chosen = _ARGS_LANG.get() or os.environ.get("TVB_LANG")
-    return chosen if chosen in ("nl", "en") else "nl"
+from tvb.options import HelpGroup, lang, scanned_lang
 
 
 def _scan_lang(args: list[str]) -> str | None:
@@ -56,20 +45,23 @@ def _scan_lang(args: list[str]) -> str | None:
 def _gettext(message: str) -> str:
     from render.i18n import translations
 
-    return translations(_chosen_language(), "click").gettext(message)
+    return translations(lang(), "click").gettext(message)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
     from render.i18n import translations
 
-    return translations(_chosen_language(), "click").ngettext(singular, plural, n)
+    return translations(lang(), "click").ngettext(singular, plural, n)
 
 
-class _Main(click.Group):
+class _Main(HelpGroup):
     """The ``tvb`` group: click's own messages (usage errors, "Error:") in the chosen
     language too, from the ``click`` domain of the catalogue.  Click marks its texts with
     :func:`gettext.gettext`; its modules hold that function as ``_`` (and ``ngettext``),
-    which are pointed at the catalogue here."""
+    which are pointed at the catalogue here.  The help texts come from the catalogue
+    (:class:`tvb.options.HelpGroup`)."""
+
+    help_root = True
 
     def main(self, args=None, *rest, **extra):  # type: ignore[override]
         import click.core
@@ -85,17 +77,17 @@ class _Main(click.Group):
                 mod._ = _gettext
             if hasattr(mod, "ngettext"):
                 mod.ngettext = _ngettext
-        token = _ARGS_LANG.set(_scan_lang(list(sys.argv[1:] if args is None else args)))
+        token = scanned_lang.set(_scan_lang(list(sys.argv[1:] if args is None else args)))
         try:
             return super().main(args, *rest, **extra)
         finally:
-            _ARGS_LANG.reset(token)
+            scanned_lang.reset(token)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tvb-registry")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", envvar="TVB_LANG",
-              show_default=True, help="Language of the output (Dutch by default).")
+              show_default=True, is_eager=True, help="Language of the output (Dutch by default).")
 def main(lang: str) -> None:
     """TVB-register: who is who — tasks, responsibilities and authorities as a knowledge graph."""
 

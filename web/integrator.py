@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, url_for
 from werkzeug.exceptions import NotFound
+
+from graph.analysis import display_name
 
 from .data import findings_state, snapshot
 from .links import reason_text, ref
@@ -81,10 +83,61 @@ def paged_report(report: dict, page_no: int, size: int, *,
     if all_names:
         paged["names"] = names
         return paged, counts
+    paged["silos"] = _cut_sectoral(paged["silos"], size, None)
+    for lv, part in paged.get("levels", {}).items():
+        part["silos"] = _cut_sectoral(part["silos"], size, lv)
     on_page: set[str] = set()
     _ids(paged, names, on_page)
     paged["names"] = {i: names[i] for i in sorted(on_page)}
     return paged, counts
+
+
+def _cut_sectoral(rows: list[dict], size: int, level: str | None) -> list[dict]:
+    """Silo rows with at most *size* ids of ``sectoral_dossiers`` each (a directorate
+    of a whole government holds thousands); a row cut gets ``sectoral_dossiers_count``
+    and ``sectoral_dossiers_url`` (:func:`sectoral`, every id a page at a time) beside
+    them, a row that fits stays as in ``tvb report``, which keeps every id."""
+    out = []
+    for row in rows:
+        ids = row.get("sectoral_dossiers") or []
+        if len(ids) <= size:
+            out.append(row)
+            continue
+        out.append({**row, "sectoral_dossiers": ids[:size],
+                    "sectoral_dossiers_count": len(ids),
+                    "sectoral_dossiers_url": url_for("integrator.sectoral",
+                                                     id=row["directorate"], level=level)})
+    return out
+
+
+def _silo_row(report: dict, id: str, level: str | None) -> dict:
+    rows = report["silos"] if level is None else report["levels"][level]["silos"]
+    row = next((r for r in rows if r["directorate"] == id), None)
+    if row is None:
+        raise NotFound(f"no silo row for {id!r}")
+    return row
+
+
+@bp.route("/integrator/sectoral/<id>.json")
+def sectoral(id: str) -> Response:
+    """Every sectoral dossier of one directorate's silo row (``?level=`` management or
+    staff for a level's row), ``MAX_RETURNED_ROWS`` ids per page (``?page=``), with
+    their names: the list the dashboard's JSON twin cuts."""
+    from registry.schema import LEVELS
+
+    snap = snapshot()
+    report = snap.report
+    level = arg_choice("level", list(LEVELS), None)
+    size = int(current_app.config.get("MAX_RETURNED_ROWS", 100))
+    page_no = arg_int("page", 1, minimum=1, maximum=10**9)
+    ids = _silo_row(report, id, level)["sectoral_dossiers"]
+    shown = ids[(page_no - 1) * size:page_no * size]
+    pager = pagination(page_no, size, {"sectoral_dossiers": len(ids)}, id=id, level=level)
+    if page_no > pager["pages"]:
+        raise NotFound(f"page {page_no} does not exist ({pager['pages']} pages)")
+    return json_response({"directorate": id, "level": level, "sectoral_dossiers": shown,
+                          "names": {i: display_name(snap.registry, i) for i in shown},
+                          "pagination": pager})
 
 
 @page(bp, "/integrator", cache=True)

@@ -105,7 +105,13 @@ _SCHEMAS: dict[str, dict] = {
                      "external_ties": _INT, "active_dossiers": _INT,
                      "sectoral_dossiers": _arr(_STR), "sectoral_share": _opt(_NUM),
                      "tied_with": _arr(_STR), "expected": _arr(_STR),
-                     "expected_missing": _arr(_STR)}),
+                     "expected_missing": _arr(_STR),
+                     # a row the dashboard's JSON twin cut: a page of the ids, the rest by the URL
+                     "sectoral_dossiers_count": _INT, "sectoral_dossiers_url": _STR}),
+    "SectoralDossiers": _obj({"directorate": _STR, "level": _opt(_STR),
+                              "sectoral_dossiers": _arr(_STR),
+                              "names": {"type": "object", "additionalProperties": _STR},
+                              "pagination": {"type": "object"}}),
     "Health": _obj({
         "ok": _BOOL, "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
         "data_version": _opt(_STR), "today": _opt(_DATE), "loaded_at": _opt(_STR),
@@ -461,6 +467,15 @@ def spec(app: Any = None) -> dict:
                    "pagination.next links the next one)."),
             _query("show", _choice(["all"]),
                    "Accepted for old links; pages replaced it.")], paged=True),
+        "/integrator/sectoral/{id}.json": _page(
+            "sectoral", "Every sectoral dossier of a directorate's silo row, a page at a "
+            "time (the dashboard shows the first page).", "SectoralDossiers", [
+                _query("level", _choice(["management", "staff"]),
+                       "The row of this level (default: the whole network's)."),
+                _query("page", {"type": "integer", "minimum": 1, "maximum": 10**9},
+                       "Which page (MAX_RETURNED_ROWS ids each).")],
+            entity="directorate", example=directorates[0] if directorates else None,
+            paged=True),
         "/network.json": _page("network", "Nodes and edges of a network view.", "Network", [
             _query("view", _choice(["people", "directorates"]),
                    "Which network (default people)."),

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tvb.options import (
+    HelpCommand,
     as_date,
     data_option,
     diagnostics_text,
@@ -42,7 +43,7 @@ def _load_side(path, rev, today, max_bytes):
         sys.exit(2)
 
 
-@click.command("diff")
+@click.command("diff", cls=HelpCommand)
 @click.argument("revisions", nargs=-1, metavar="OLD NEW | --git BASE [HEAD]")
 @click.option("--git", "use_git", is_flag=True,
               help="Compare revisions of the data in this git repository (BASE [HEAD]; "

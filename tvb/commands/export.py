@@ -8,11 +8,11 @@ import sys
 import click
 
 from registry.atomic import WriteError
-from tvb.options import as_date, lang, load_or_exit, loading_options, say, words
+from tvb.options import HelpCommand, as_date, lang, load_or_exit, loading_options, say, words
 from tvb.writing import WriteFailed, write_or_exit
 
 
-@click.command("export")
+@click.command("export", cls=HelpCommand)
 @click.option("--format", "fmt", default="turtle", show_default=True,
               type=click.Choice(["turtle", "jsonld", "ntriples", "graphml", "csv",
                                  "network-html"]),

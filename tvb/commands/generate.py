@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from tvb.options import say
+from tvb.options import HelpCommand, say
 from tvb.writing import write_errors
 
 
-@click.command("generate")
+@click.command("generate", cls=HelpCommand)
 @click.option("--people", type=click.IntRange(min=20), required=True,
               help="Number of people (about as many dossiers are made).")
 @click.option("--seed", type=int, default=0, show_default=True,

@@ -17,7 +17,16 @@ import sys
 import click
 
 from registry.atomic import check_yaml
-from tvb.options import as_date, data_option, lang, load_or_exit, max_bytes_option, say, words
+from tvb.options import (
+    HelpGroup,
+    as_date,
+    data_option,
+    lang,
+    load_or_exit,
+    max_bytes_option,
+    say,
+    words,
+)
 from tvb.writing import write_errors, write_or_exit
 
 __all__ = ["command"]
@@ -36,7 +45,7 @@ def _fail(exc: Exception, code: int = 2):
     sys.exit(code)
 
 
-@click.group("import")
+@click.group("import", cls=HelpGroup)
 def command() -> None:
     """Import people from a spreadsheet or units from the Register van Overheidsorganisaties."""
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options, say, words
+from tvb.options import HelpCommand, as_date, load_or_exit, loading_options, say, words
 from tvb.writing import write_or_exit
 
 
-@click.command("new")
+@click.command("new", cls=HelpCommand)
 @click.argument("kind", type=click.Choice(["person", "dossier", "collaboration"]))
 @click.option("--id", "entry_id", default=None, help="Id of the new entry (default: a free "
               "placeholder such as nieuwe-persoon).")

@@ -22,7 +22,7 @@ import urllib.request
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options, say
+from tvb.options import HelpCommand, as_date, load_or_exit, loading_options, say
 
 __all__ = ["command", "graph_store_url", "put_graph", "PublishError"]
 
@@ -104,7 +104,7 @@ def put_graph(url: str, body: bytes, *, timeout: float) -> int:
                                reason=exc.strerror or exc)) from None
 
 
-@click.command("publish")
+@click.command("publish", cls=HelpCommand)
 @click.argument("url")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="The named graph to replace; default: the organisation's IRI.")

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from tvb.options import as_date, lang, load_or_exit, loading_options
+from tvb.options import HelpCommand, as_date, lang, load_or_exit, loading_options
 
 
-@click.command("query")
+@click.command("query", cls=HelpCommand)
 @click.argument("sparql")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for reading; json or csv in the W3C SPARQL 1.1 "

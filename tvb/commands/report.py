@@ -6,11 +6,11 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, lang, load_or_exit, loading_options
+from tvb.options import HelpCommand, as_date, lang, load_or_exit, loading_options
 from tvb.writing import write_or_exit
 
 
-@click.command("report")
+@click.command("report", cls=HelpCommand)
 @loading_options
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json",
               show_default=True, help="json: the public contract; md: a note for the MT "

@@ -6,10 +6,11 @@ import json
 
 import click
 
+from tvb.options import HelpCommand
 from tvb.writing import write_or_exit
 
 
-@click.command("schema")
+@click.command("schema", cls=HelpCommand)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output.")
 def command(output) -> None:

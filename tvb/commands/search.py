@@ -6,10 +6,10 @@ import json
 
 import click
 
-from tvb.options import as_date, lang, load_or_exit, loading_options
+from tvb.options import HelpCommand, as_date, lang, load_or_exit, loading_options
 
 
-@click.command("search")
+@click.command("search", cls=HelpCommand)
 @click.argument("words", nargs=-1, required=True)
 @loading_options
 @click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True,

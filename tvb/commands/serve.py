@@ -8,12 +8,20 @@ from pathlib import Path
 
 import click
 
-from tvb.options import as_date, data_hint, diagnostics_text, lang, loading_options, say
+from tvb.options import (
+    HelpCommand,
+    as_date,
+    data_hint,
+    diagnostics_text,
+    lang,
+    loading_options,
+    say,
+)
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-@click.command("serve")
+@click.command("serve", cls=HelpCommand)
 @loading_options
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1/localhost/::1 makes the "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from tvb.options import as_date, load_or_exit, loading_options, say
+from tvb.options import HelpCommand, as_date, load_or_exit, loading_options, say
 
 
-@click.command("summary")
+@click.command("summary", cls=HelpCommand)
 @loading_options
 def command(data, today, max_bytes) -> None:
     """Print a short overview of the register: counts per kind and per directorate."""

@@ -6,11 +6,19 @@ import datetime as dt
 
 import click
 
-from tvb.options import as_date, data_option, load_or_exit, max_bytes_option, say, words
+from tvb.options import (
+    HelpCommand,
+    as_date,
+    data_option,
+    load_or_exit,
+    max_bytes_option,
+    say,
+    words,
+)
 from tvb.writing import write_errors
 
 
-@click.command("touch")
+@click.command("touch", cls=HelpCommand)
 @click.argument("ids", nargs=-1, required=True)
 @data_option()
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,

@@ -6,10 +6,10 @@ import datetime as dt
 
 import click
 
-from tvb.options import DEFAULT_DATA, as_date, lang, load_or_exit, loading_options
+from tvb.options import DEFAULT_DATA, HelpCommand, as_date, lang, load_or_exit, loading_options
 
 
-@click.command("upkeep")
+@click.command("upkeep", cls=HelpCommand)
 @loading_options
 @click.option("--by", type=click.Choice(["owner", "unit"]), default="owner", show_default=True,
               help="Group by the person who should confirm, or by their directorate.")

@@ -9,6 +9,7 @@ import click
 
 from tvb.options import (
     DEFAULT_DATA,
+    HelpCommand,
     as_date,
     fast_yaml,
     lang,
@@ -19,7 +20,7 @@ from tvb.options import (
 )
 
 
-@click.command("validate")
+@click.command("validate", cls=HelpCommand)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output: editor/CI lines, a JSON array, or GitHub "
