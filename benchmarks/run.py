@@ -17,7 +17,10 @@ child process so that the peak memory (``ru_maxrss`` from ``wait4``) is that ste
 * search p50/p95 over the mixed queries of :mod:`benchmarks.search_bench`;
 * the viewer: time from starting ``tvb serve`` until ``/health`` answers, without a cache
   entry (cold: it builds the snapshot and writes the cache) and with one (warm); then
-  page latency p50/p95 over the main pages on the warm server.
+  page latency p50/p95 over the main pages on the warm server;
+* edit to live (:mod:`benchmarks.edit_live_bench`): one dossier's owner changed in the
+  file of a running viewer, the time until its page shows it and until the findings
+  follow, and the peak RSS of the server's process tree meanwhile.
 
 Traffic goes to 127.0.0.1 only, every loop is bounded, and every server started is
 stopped.  Results go to ``benchmarks/out/results.json`` and ``results.md``.  Not a test.
@@ -31,13 +34,14 @@ import http.client
 import json
 import os
 import platform
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .edit_live_bench import stop_server
 
 __all__ = ["main", "run_size", "machine"]
 
@@ -285,12 +289,7 @@ def _serve(data: Path, cache: Path, *, pages: list[str] | None = None, reps: int
             out["page_p95_ms"] = round(1000 * _pct(times, 95), 2)
             out["pages"] = len(pages)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
     out["rss_mb"] = round(_rss(proc) / 1024, 1)
     return out
 
@@ -361,6 +360,14 @@ def run_size(n: int, work: Path, log=print) -> dict:
         f"{res['viewer_warm']['page_p95_ms']} ms; /integrator.json "
         f"{res['viewer_warm']['integrator_pages']['pages']} pages, largest "
         f"{res['viewer_warm']['integrator_pages']['largest_mb']} MB")
+    # Edit-to-live (issue 18): the viewer on a copy with its own cache, one owner changed.
+    from .edit_live_bench import measure
+
+    edited = work / f"tvb-{n}-edit.yaml"
+    edited.write_bytes(data.read_bytes())
+    res["edit_live"] = measure(edited, work / f"cache-{n}-edit", log=log)
+    log(f"    edit to live {res['edit_live']['live_s']} s, findings "
+        f"{res['edit_live']['findings_s']} s, peak {res['edit_live']['peak_mb']} MB")
     steps = [res["validate"], res["yaml_csafe"], res["rdf"], res["sparql"], res["report"],
              res["search"], res["viewer_cold"], res["viewer_warm"]]
     res["peak_rss_mb"] = max(s["rss_mb"] for s in steps)
@@ -420,6 +427,12 @@ def markdown(results: list[dict], info: dict) -> str:
         row("page p50 / p95 (warm server)",
             lambda r: f"{r['viewer_warm']['page_p50_ms']:.1f} / "
                       f"{r['viewer_warm']['page_p95_ms']:.1f} ms"),
+        row("edit to live: new owner on `/dossier/ID.json` (target ≤ 5 s)",
+            lambda r: f"{r['edit_live']['live_s']:.2f} s"),
+        row("edit to live: `/integrator.json` of the new version (target ≤ 30 s)",
+            lambda r: f"{r['edit_live']['findings_s']:.2f} s"),
+        row("edit to live: peak RSS of the server's process tree (target ≤ 2.5 GB)",
+            lambda r: f"{r['edit_live']['peak_mb']:,.0f} MB"),
         row("peak memory of any step", lambda r: f"{r['peak_rss_mb']:,.0f} MB"),
     ]
     return "\n".join(lines) + "\n"

@@ -14,7 +14,9 @@ request, so a request never sees a mix of two versions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import threading
 import time
@@ -24,12 +26,13 @@ from functools import cached_property
 from pathlib import Path
 
 from registry.diagnostics import Diagnostic, Loc
+from registry.incremental import IncrementalLoader
 from registry.load import DEFAULT_MAX_BYTES, ReadError, check_paths, expand_paths
 from registry.model import Registry
 from registry.validate import load_registry
 
 __all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "build_snapshot",
-           "fingerprint"]
+           "build_live", "complete", "fingerprint"]
 
 
 class SnapshotError(Exception):
@@ -54,6 +57,25 @@ class Snapshot:
     cache: tuple | None = field(default=None, repr=False, compare=False)
     #: True when the snapshot was read from the disk cache rather than built.
     from_cache: bool = False
+    #: (data_version, built_at) of the snapshot whose findings this one serves while its
+    #: own are computed in the background (:meth:`SnapshotHolder.refresh`); None when the
+    #: findings are its own.
+    findings_of: tuple[str, float] | None = field(default=None, compare=False)
+
+    @property
+    def findings_version(self) -> str:
+        """The data version the findings (report, networks, flags) were computed from."""
+        return self.findings_of[0] if self.findings_of else self.data_version
+
+    @property
+    def findings_built_at(self) -> float:
+        """When the findings served were computed (seconds since the epoch)."""
+        return self.findings_of[1] if self.findings_of else self.built_at
+
+    @property
+    def findings_pending(self) -> bool:
+        """True while this snapshot serves an earlier version's findings."""
+        return self.findings_of is not None
 
     @property
     def data_version(self) -> str:
@@ -206,11 +228,14 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,
                    *, warm: bool = True, cache: bool | str | os.PathLike = False,
-                   max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -> Snapshot:
+                   max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True,
+                   loader: IncrementalLoader | None = None) -> Snapshot:
     """Load, check and compile the data; raise :class:`SnapshotError` on errors.
 
     With ``cache`` (True, or a folder) a snapshot of the same files, tool and day is read
     from disk instead of rebuilt, and a new one is written there (:mod:`graph.cache`).
+    With a *loader* the data is loaded through it (and it keeps the entries for the
+    next version: :mod:`registry.incremental`).
     """
     day = today or dt.date.today()
     store = key = version = None
@@ -238,19 +263,94 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
                     threading.Thread(target=_thaw_later, args=(snap,), name="tvb-snapshot-thaw",
                                      daemon=True).start()
                 return snap
-    try:
-        result = load_registry(paths, today=today, max_bytes=max_bytes, fast=fast)
-    except ReadError as exc:
-        raise SnapshotError([exc.diagnostic]) from None
-    if not result.ok:
-        raise SnapshotError(result.errors)
-    snap = Snapshot(result.registry, result.warnings, day)
+    snap = Snapshot(*_load(paths, today, max_bytes, fast, loader), day)
     snap = snap.warm() if warm else snap
     # Only what was read is what the key names: a file saved meanwhile is not cached.
     if store is not None and snap.data_version == version:
         store.save_snapshot(key, snap)
         snap.cache = (store, key)
     return snap
+
+
+def _load(paths: Sequence[str | os.PathLike], today: dt.date | None, max_bytes: int,
+          fast: bool, loader: IncrementalLoader | None) -> tuple[Registry, list[Diagnostic]]:
+    """The registry and its warnings; :class:`SnapshotError` with the errors."""
+    try:
+        if loader is not None:
+            result = loader.load(paths, today=today, max_bytes=max_bytes, fast=fast)
+        else:
+            result = load_registry(paths, today=today, max_bytes=max_bytes, fast=fast)
+    except ReadError as exc:
+        raise SnapshotError([exc.diagnostic]) from None
+    if not result.ok:
+        raise SnapshotError(result.errors)
+    return result.registry, result.warnings
+
+
+def build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
+               today: dt.date | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               fast: bool = True, loader: IncrementalLoader | None = None) -> Snapshot:
+    """A snapshot of the data as it is now whose registry, entity pages and search are
+    ready, serving the findings of *findings* (an earlier snapshot with its own: report,
+    networks, issue-13 rows) until :func:`complete` has computed its own.  Raises
+    :class:`SnapshotError` on errors."""
+    with _collector_paused():
+        return _build_live(paths, findings, today, max_bytes, fast, loader)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The cyclic garbage collector off: building makes millions of objects and no
+    cycles, and each full collection would walk the whole registry again (most of the
+    lookups' time at 100,000 people)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
+                today: dt.date | None, max_bytes: int, fast: bool,
+                loader: IncrementalLoader | None) -> Snapshot:
+    day = today or dt.date.today()
+    check = _checked_paths(paths)
+    registry, warnings = _load(check, today, max_bytes, fast, loader)
+    snap = Snapshot(registry, warnings, day,
+                    findings_of=(findings.findings_version, findings.findings_built_at))
+    for name in _FINDINGS:
+        snap.__dict__[name] = getattr(findings, name)
+    # The search index of the version before, with the changed documents replaced (or
+    # built anew when that cannot give the same index: registry.search).
+    search = findings.search.updated(registry)
+    if search is not None:
+        snap.__dict__["search"] = search
+    _ = snap.search, snap.lookups
+    return snap
+
+
+def complete(live: Snapshot) -> Snapshot:
+    """The snapshot of *live*'s data with its own findings (built here: the slow part,
+    run in the background); the search index and registry are shared."""
+    snap = Snapshot(live.registry, live.warnings, live.today)
+    snap.__dict__["search"] = live.search
+    with _collector_paused():
+        return snap.warm()
+
+
+#: The parts of a snapshot that need the whole network: served from an earlier version
+#: while a live snapshot's own are computed (see :func:`build_live`).
+_FINDINGS = ("report", "people_network", "directorate_network", "involvement")
+
+
+def _checked_paths(paths: Sequence[str | os.PathLike]) -> Sequence[str | os.PathLike]:
+    try:
+        check_paths(paths)
+    except ReadError as exc:
+        raise SnapshotError([exc.diagnostic]) from None
+    return paths
 
 
 def _within(paths: Sequence[str | os.PathLike], max_bytes: int) -> bool:
@@ -288,13 +388,32 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 STALLED_AFTER = 300.0
 
 
+#: Seconds after a start before the incremental loader reads the data once (in the
+#: background: about 20 s at 100,000 people), so that it slows neither the start nor
+#: the first requests; an edit before then is loaded in full, and primes it.
+PRIME_AFTER = 20.0
+
+
 class SnapshotHolder:
     """Keeps the current good snapshot and swaps in a new one when the data changes."""
 
     def __init__(self, paths: Sequence[str | os.PathLike], today: dt.date | None = None, *,
                  cache: bool | str | os.PathLike = True,
-                 max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True):
+                 max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True,
+                 incremental: bool = True):
         self.paths = [Path(p) for p in paths]
+        #: Keeps the entries of the version served, so that the next one reuses them
+        #: (:mod:`registry.incremental`); None: every version is built in full.
+        self.loader: IncrementalLoader | None = IncrementalLoader() if incremental else None
+        #: The live snapshot whose findings the background worker is to compute, and the
+        #: worker (see :meth:`refresh`).
+        self._pending: Snapshot | None = None
+        self._worker: threading.Thread | None = None
+        self._wake = threading.Condition()
+        #: What went wrong in the background worker the last time, if anything.
+        self.findings_error: str | None = None
+        #: Seconds after a start from the disk cache before the loader is primed.
+        self.prime_after = PRIME_AFTER
         self.max_bytes = max_bytes
         self.fast = fast
         self.fixed_today = today
@@ -325,8 +444,19 @@ class SnapshotHolder:
                 self.checked_at = time.time()
                 if not force and fp == self._fingerprint:
                     return False
-                snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
-                                      max_bytes=self.max_bytes, fast=self.fast)
+                old = self.current
+                if old is not None and self.loader is not None and self.loader.primed:
+                    # Live first: registry, pages and search now, the findings of the
+                    # version served until the worker has computed the new ones.
+                    snap = build_live(self.paths, old, self.fixed_today,
+                                      max_bytes=self.max_bytes, fast=self.fast,
+                                      loader=self.loader)
+                else:
+                    # The first version is built as ever (a start is no slower); the
+                    # loader reads the data in the background afterwards (_complete).
+                    snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
+                                          max_bytes=self.max_bytes, fast=self.fast,
+                                          loader=self.loader if old is not None else None)
                 # The files may have changed while we read them (an editor's save): keep
                 # the old fingerprint then, so the next refresh reads them again.
                 same = fingerprint(self.paths) == fp[0]
@@ -345,7 +475,99 @@ class SnapshotHolder:
             self.current = snap  # one assignment: readers see the old or the new, whole
             self.errors = []
             self.loaded_at = time.time()
+            if snap.findings_pending or (self.loader is not None and not self.loader.primed):
+                self._hand_over(snap)
             return True
+
+    # -- the background worker ----------------------------------------------------------------
+    def _hand_over(self, snap: Snapshot) -> None:
+        """Give the worker the newest snapshot to complete (or, for a snapshot read from
+        the disk cache, to prime the incremental loader with); an older job not started
+        yet is dropped."""
+        with self._wake:
+            self._pending = snap
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="tvb-findings",
+                                                daemon=True)
+                self._worker.start()
+            self._wake.notify()
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            with self._wake:
+                while self._pending is None:
+                    if not self._wake.wait(timeout=60) and self._stop.is_set():
+                        return
+                snap, self._pending = self._pending, None
+            try:
+                self._complete(snap)
+                self.findings_error = None
+            except BaseException as exc:  # noqa: BLE001 - the worker must outlive any bug
+                self.findings_error = type(exc).__name__
+
+    def _complete(self, snap: Snapshot) -> None:
+        if not snap.findings_pending:
+            # The first version: load it once more through the loader, so that the next
+            # edit reuses the entries (its result is not served) — after a while, so
+            # that the first requests after a start are not slowed.
+            if self._stop.wait(self.prime_after):
+                return
+            with self._lock:
+                if self.current is snap and self.loader is not None and not self.loader.primed:
+                    try:
+                        self.loader.load(self.paths, today=self.fixed_today,
+                                         max_bytes=self.max_bytes, fast=self.fast)
+                    except ReadError:
+                        pass
+            return
+        full = complete(snap)
+        with self._lock:
+            # Only the version still served is completed; a newer one has its own job.
+            if self.current is not snap:
+                return
+            self.current = full
+        self._save(full)  # outside the lock: the next edit need not wait for the disk
+
+    def _save(self, snap: Snapshot) -> None:
+        """Write a completed snapshot to the disk cache (when the holder has one)."""
+        if not self.cache:
+            return
+        from .cache import SnapshotCache
+
+        try:
+            store = SnapshotCache.for_paths(self.paths, self.cache)
+            digests = store.data_digests(self.paths)
+        except OSError:
+            return
+        if store.data_version(digests) == snap.data_version:
+            key = store.key(digests, snap.today)
+            store.save_snapshot(key, snap)
+            snap.cache = (store, key)
+
+    @property
+    def busy(self) -> bool:
+        """True while findings are being computed: the snapshot served has an earlier
+        version's, or the worker has a job waiting."""
+        snap = self.current
+        return (self._pending is not None and self._pending.findings_pending) or \
+            bool(snap and snap.findings_pending)
+
+    @property
+    def incremental_ready(self) -> bool:
+        """Whether the next edit reuses the entries of the version served (the loader
+        read it; see :data:`PRIME_AFTER`)."""
+        return self.loader is not None and self.loader.primed
+
+    def wait_for_findings(self, timeout: float | None = None) -> bool:
+        """Block until the snapshot served has its own findings (tests, benchmarks);
+        False on timeout."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if self.current is not None and not self.busy:
+                return True
+            if end is not None and time.monotonic() > end:
+                return False
+            time.sleep(0.02)
 
     def start_watching(self, interval: float = 2.0) -> None:
         """Poll the files every *interval* seconds in a daemon thread that nothing stops
@@ -385,3 +607,5 @@ class SnapshotHolder:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._wake:
+            self._wake.notify_all()

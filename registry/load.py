@@ -38,6 +38,7 @@ __all__ = [
     "SourceFile",
     "Positions",
     "read_source",
+    "read_bytes",
     "parse_bytes",
     "construct_scalar",
     "expand_paths",
@@ -249,6 +250,12 @@ def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
     at all; YAML problems are returned as diagnostics on the result.  ``fast`` tries
     :mod:`registry.fastyaml` first (same result, sooner); *budget* is shared by the files
     of one register (:data:`MAX_ALIAS_VALUES`)."""
+    return parse_bytes(read_bytes(path, max_bytes), str(path), fast=fast, budget=budget)
+
+
+def read_bytes(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one data file, refused as :func:`read_source` refuses them (raises
+    :class:`ReadError`)."""
     name = str(path)
     try:
         # Non-blocking, so that a FIFO put in place after any earlier check cannot hang
@@ -278,7 +285,7 @@ def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, *,
         raise ReadError(_diag(name, 1, 1, "E003", msg(
             "diag.grew_too_large", "file is over the limit of {limit} MiB (raise it with "
             "--max-bytes)", limit=f"{max_bytes / 2**20:.1f}")))
-    return parse_bytes(raw, name, fast=fast, budget=budget)
+    return raw
 
 
 def parse_bytes(raw: bytes, name: str = "<data>", *, fast: bool = False,

@@ -447,14 +447,105 @@ class SearchIndex:
             conn.execute("COMMIT")
             conn.execute("INSERT INTO docs(docs) VALUES('optimize')")
             units = sum(1 for kind, _ in docs if kind == "unit")
-            return cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
-                       decompounder, synonyms, units)
+            index = cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
+                        decompounder, synonyms, units)
+            index._decompound = decompound
+            return index
         except BaseException:
             conn.close()
             raise
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    def updated(self, registry: Registry) -> SearchIndex | None:
+        """An index of *registry* made from this one (an index of an earlier version) by
+        replacing only the documents that changed; None when that cannot give exactly
+        what :meth:`build` gives, and the caller builds in full.
+
+        Exact when the documents are the same in number, kind and order (their rowids,
+        hence the order in which a capped tier is cut) and the vocabulary is unchanged (a
+        new word, or the last of one gone, changes how compounds are split everywhere):
+        a hand-over, a move, a new function or task.  Adding or removing an entity, or a
+        title of another length, moves rowids: built in full.  This index is not changed
+        (readers of the old version go on using it).
+
+        Notes
+        -----
+        $O(n)$ comparisons of the documents' texts, plus $O(k)$ FTS5 deletes and inserts
+        for $k$ changed documents, plus a copy of the database (``serialize``) and a
+        re-read of the vocabulary's document counts.
+        """
+        if registry.synonyms != self.registry.synonyms or not hasattr(self, "_decompound"):
+            return None
+        rowid_of = {doc: n for n, doc in enumerate(self._docs, 1)}
+        changed = _changed_documents(self.registry, registry, rowid_of)
+        docs = self._docs
+        if changed is None:  # compare every document
+            old = list(_documents(self.registry))
+            new = list(_documents(registry))
+            if len(old) != len(new) or any(a[0] != b[0] for a, b in zip(old, new, strict=True)):
+                return None
+            changed = [(i, a[2], b[2]) for i, (a, b) in enumerate(zip(old, new, strict=True), 1)
+                       if a[1] != b[1] or a[2] != b[2]]
+            docs = [(kind, eid) for kind, eid, _ in new]
+        findall = TOKEN.findall
+
+        def words(fields: tuple[tuple[str, ...], ...]) -> list[str]:
+            return [" ".join(findall(fold(" ".join(texts)))) for texts in fields]
+
+        vocabulary = self._words
+        rows = [(rowid, words(was), words(now)) for rowid, was, now in changed]
+        gone: set[str] = set()
+        for _, was, now in rows:
+            now_words = {w for text in now for w in text.split()}
+            if not now_words <= vocabulary.keys():
+                return None  # a new word: the compounds would split otherwise
+            gone.update(w for text in was for w in text.split() if w not in now_words)
+        split = self._decompounder.split if self._decompound else (lambda _w: ())
+        analysed: dict[str, str] = {}
+
+        def stemmed(text: str) -> str:
+            out = []
+            for w in text.split():
+                a = analysed.get(w)
+                if a is None:
+                    a = analysed[w] = " ".join(dict.fromkeys((stem(w), *map(stem, split(w)))))
+                out.append(a)
+            return " ".join(out)
+
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            with self._lock:
+                conn.deserialize(self._conn.serialize())
+            cols = ", ".join(_COLUMNS)
+            marks = ", ".join("?" * (len(_COLUMNS) + 1))
+            conn.execute("BEGIN")
+            for rowid, was, now in rows:
+                # A contentless table forgets a document only when told its old values.
+                conn.execute(f"INSERT INTO docs(docs, rowid, {cols}) VALUES ('delete', {marks})",
+                             (rowid, *was, *map(stemmed, was)))
+                conn.execute(f"INSERT INTO docs(rowid, {cols}) VALUES ({marks})",
+                             (rowid, *now, *map(stemmed, now)))
+            conn.execute("COMMIT")
+            if gone:
+                conn.execute("CREATE VIRTUAL TABLE temp.vocab_col USING "
+                              "fts5vocab(main, docs, 'col')")
+                for w in gone:
+                    left = conn.execute("SELECT count(*) FROM temp.vocab_col WHERE term = ? "
+                                        "AND col IN ('title', 'keywords', 'body')",
+                                        (w,)).fetchone()[0]
+                    if not left:
+                        conn.close()
+                        return None  # the last of a word is gone
+                conn.execute("DROP TABLE temp.vocab_col")
+            index = SearchIndex(registry, conn, list(docs), frozenset(vocabulary), self._stems,
+                                self._decompounder, self._synonyms, self._units)
+        except BaseException:
+            conn.close()
+            raise
+        index._decompound = self._decompound
+        return index
 
     def _load_vocabulary(self, words_made: frozenset[str], stems_made: frozenset[str]
                          ) -> None:
@@ -855,27 +946,91 @@ def _documents(reg: Registry) -> Iterable[tuple[str, str, tuple[tuple[str, ...],
     cut (see ``_RANK_CAP``): units, then active dossiers before closed ones and short
     titles before long ones (BM25 favours them too), then collaborations and people.
     """
+    docs = _Document(reg)
+    for u in reg.units.values():
+        yield "unit", u.id, docs.unit(u)
+    for d in sorted(reg.dossiers.values(), key=_dossier_order):
+        yield "dossier", d.id, docs.dossier(d)
+    for c in reg.collaborations.values():
+        yield "collaboration", c.id, docs.collaboration(c)
+    for p in reg.people.values():
+        yield "person", p.id, docs.person(p)
 
-    def unit_names(uid: str | None) -> tuple[str, ...]:
+
+def _dossier_order(d: Dossier) -> tuple[bool, int]:
+    return (not d.active, len(d.title))
+
+
+class _Document:
+    """The texts of one entity's search document, per kind."""
+
+    def __init__(self, reg: Registry):
+        self.reg = reg
+
+    def unit_names(self, uid: str | None) -> tuple[str, ...]:
+        reg = self.reg
         u = reg.units.get(uid) if uid else None
         if u is None:
             return ()
         if u.parent and u.parent in reg.units:
-            return (u.name, *unit_names(u.parent))
+            return (u.name, *self.unit_names(u.parent))
         return (u.name, u.abbreviation or "")
 
-    def person_name(pid: str | None) -> tuple[str, ...]:
-        p = reg.people.get(pid) if pid else None
-        return (p.name,) if p else ()
+    def unit(self, u: Unit) -> tuple[tuple[str, ...], ...]:
+        return ((u.name,), (u.abbreviation or "",), (*u.tasks, *self.unit_names(u.parent)))
 
-    for u in reg.units.values():
-        yield "unit", u.id, ((u.name,), (u.abbreviation or "",),
-                             (*u.tasks, *unit_names(u.parent)))
-    for d in sorted(reg.dossiers.values(), key=lambda d: (not d.active, len(d.title))):
-        body = (d.description or "", *person_name(d.owner),
-                *unit_names(reg.penvoerder_of(d.id)))
-        yield "dossier", d.id, ((d.title,), d.keywords, body)
-    for c in reg.collaborations.values():
-        yield "collaboration", c.id, ((c.name,), (c.type,), (c.purpose or "",))
-    for p in reg.people.values():
-        yield "person", p.id, ((p.name,), (), (p.function or "", *unit_names(p.unit)))
+    def dossier(self, d: Dossier) -> tuple[tuple[str, ...], ...]:
+        p = self.reg.people.get(d.owner) if d.owner else None
+        body = (d.description or "", *((p.name,) if p else ()),
+                *self.unit_names(self.reg.penvoerder_of(d.id)))
+        return ((d.title,), d.keywords, body)
+
+    @staticmethod
+    def collaboration(c: Collaboration) -> tuple[tuple[str, ...], ...]:
+        return ((c.name,), (c.type,), (c.purpose or "",))
+
+    def person(self, p: Person) -> tuple[tuple[str, ...], ...]:
+        return ((p.name,), (), (p.function or "", *self.unit_names(p.unit)))
+
+
+def _changed_documents(old: Registry, new: Registry, rowid_of: Mapping[tuple[str, str], int]
+                       ) -> list[tuple[int, tuple, tuple]] | None:
+    """(rowid, old texts, new texts) of the documents that differ between two versions
+    whose unchanged entities are the same objects (:mod:`registry.incremental`); None
+    when the documents' order could differ, or a change reaches too far to follow (a
+    unit, or a person's name, in many documents): then every document is compared."""
+    if list(old.units) != list(new.units) or any(
+            old.units[k] is not v for k, v in new.units.items()):
+        return None
+    for table in ("dossiers", "collaborations", "people"):
+        if list(getattr(old, table)) != list(getattr(new, table)):
+            return None
+    before, after = _Document(old), _Document(new)
+    todo: dict[tuple[str, str], tuple] = {}
+    for pid, p in new.people.items():
+        q = old.people[pid]
+        if q is p:
+            continue
+        if q.name != p.name:
+            return None
+        todo[("person", pid)] = (before.person(q), after.person(p))
+        # the penvoerder of a dossier without one is its owner's directorate
+        for did in {*old.dossiers_owned_by(pid), *new.dossiers_owned_by(pid)}:
+            todo[("dossier", did)] = ()
+    for did, d in new.dossiers.items():
+        e = old.dossiers[did]
+        if e is not d:
+            if _dossier_order(e) != _dossier_order(d):
+                return None  # the dossiers' rowids move
+            todo[("dossier", did)] = ()
+    for cid, c in new.collaborations.items():
+        if old.collaborations[cid] is not c:
+            todo[("collaboration", cid)] = (before.collaboration(old.collaborations[cid]),
+                                            after.collaboration(c))
+    out = []
+    for (kind, eid), texts in todo.items():
+        if kind == "dossier":
+            texts = (before.dossier(old.dossiers[eid]), after.dossier(new.dossiers[eid]))
+        if texts[0] != texts[1]:
+            out.append((rowid_of[(kind, eid)], *texts))
+    return sorted(out, key=lambda r: r[0])

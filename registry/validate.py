@@ -982,17 +982,20 @@ CHECKS: dict[str, Check] = {
 
 
 def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
-                   skip: Iterable[str] = ()) -> LoadResult:
-    """Check parsed sources and build the registry from them."""
+                   skip: Iterable[str] = (), checker: _Checker | None = None,
+                   make_entities: Callable[[list[_Record], dict[str, _Record]],
+                                           dict[str, list]] | None = None) -> LoadResult:
+    """Check parsed sources and build the registry from them.  *checker* and
+    *make_entities* let :mod:`registry.incremental` reuse the unchanged entries."""
     today = today or dt.date.today()
-    ck = _Checker()
+    ck = checker if checker is not None else _Checker()
     for src in sources:
         ck.diagnostics.extend(src.diagnostics)
         ck.check_source(src)
     ids = ck.index_ids()
     ck.check_references(ids)
     ck.check_synonym_overlap()
-    entities = _make_entities(ck.records, ids)
+    entities = (make_entities or _make_entities)(ck.records, ids)
     settings_values = ck.sections.get("settings", ({}, None))[0]
     settings = Settings(**{k: v for k, v in settings_values.items() if v is not None})
     reg = Registry(
@@ -1025,6 +1028,21 @@ def _data_version(sources: list[SourceFile]) -> str:
     return h.hexdigest()
 
 
+def data_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list:
+    """The files of *paths* in load order (folders expanded, see
+    :func:`registry.load.check_paths`); raises :class:`ReadError` for a refused file or
+    a folder without data files."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    paths = list(paths)
+    files = [f for f, _ in check_paths(paths)]
+    for p in paths:
+        if os.path.isdir(p) and not expand_paths([p]):
+            raise ReadError(Diagnostic(Loc(str(p)), "error", "E003", text(
+                "diag.no_yaml", "the folder holds no .yaml or .yml files")))
+    return files
+
+
 def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                   today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                   skip: Iterable[str] = (), fast: bool = True) -> LoadResult:
@@ -1034,14 +1052,7 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     is the reference and takes every file that path refuses).
     Raises :class:`registry.load.ReadError` when a file cannot be read at all.
     """
-    if isinstance(paths, str | os.PathLike):
-        paths = [paths]
-    paths = list(paths)
-    files = [f for f, _ in check_paths(paths)]
-    for p in paths:
-        if os.path.isdir(p) and not expand_paths([p]):
-            raise ReadError(Diagnostic(Loc(str(p)), "error", "E003", text(
-                "diag.no_yaml", "the folder holds no .yaml or .yml files")))
+    files = data_files(paths)
     # Loading makes millions of small objects and no garbage cycles: the cyclic collector
     # would only walk them again and again (a fifth of the time of a large register).
     collecting = gc.isenabled()

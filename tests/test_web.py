@@ -154,6 +154,10 @@ def test_integrator_json_is_the_report_contract(app, client):
                                  if r["kind"] != "process"]
     assert expected["process_gaps"] and data["names"].items() <= expected["names"].items()
     del data["names"], expected["names"]
+    # Beside the report: which version the registry and the findings are (issue 18).
+    assert data.pop("registry_version") == report["data_version"]
+    findings = data.pop("findings")
+    assert findings["data_version"] == report["data_version"] and not findings["pending"]
     assert data == expected
     for key in ("data_version", "today", "summary", "betweenness", "brokers", "silos",
                 "isolated_dossier_holders", "missing_links", "single_points_of_failure",
@@ -501,9 +505,13 @@ def test_reload_with_valid_data_goes_live(app_copy):
     assert holder.refresh() is True
     after = client.get("/health").get_json()
     assert after["data_version"] != before and after["status"] == "ok"
+    # live first: the registry and search of the new version at once, the findings
+    # (whose version the dashboard's data_version is) once the worker has them
+    assert client.get("/integrator.json").get_json()["registry_version"] == after["data_version"]
+    assert "Z. Nieuwenhuis" in client.get("/search?q=nieuwenhuis").text
+    assert holder.wait_for_findings(120)
     # cached pages belong to their version of the data
     assert client.get("/integrator.json").get_json()["data_version"] == after["data_version"]
-    assert "Z. Nieuwenhuis" in client.get("/search?q=nieuwenhuis").text
 
 
 def test_reload_with_invalid_data_keeps_the_last_good_snapshot(app_copy):

@@ -13,7 +13,7 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
                             off (``TVB_CACHE=0``)
 ``YAML``                    ``pyyaml`` parses with PyYAML only, without the fast path
 ``WATCH``                   poll the data files for changes (default: on unless TESTING)
-``WATCH_INTERVAL``          seconds between polls (2)
+``WATCH_INTERVAL``          seconds between polls (0.5: a stat of each data file)
 ``SPARQL_ENABLED``          serve ``/sparql`` (True)
 ``SPARQL_TIMEOUT``          seconds a query may run (5)
 ``SPARQL_MAX_ROWS``         rows returned at most (10,000)
@@ -80,7 +80,7 @@ DEFAULTS: dict[str, Any] = {
     "CACHE": True,
     "YAML": "fast",
     "WATCH": None,
-    "WATCH_INTERVAL": 2.0,
+    "WATCH_INTERVAL": 0.5,
     "SPARQL_ENABLED": True,
     "SPARQL_TIMEOUT": 5.0,
     "SPARQL_MAX_ROWS": 10_000,

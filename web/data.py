@@ -4,16 +4,26 @@
 files so that a change is live within ``WATCH_INTERVAL`` seconds.  A request takes the
 current snapshot once (:func:`snapshot`) and reads only that one, so it never sees a mix
 of two versions of the data.
+
+An edit goes live in two steps (:meth:`graph.snapshot.SnapshotHolder.refresh`): first the
+registry, the entity pages and search of the new version, with the findings (report,
+networks, flags) of the version before; then, once computed in the background, the
+findings of the new version.  In between every HTML page says so ("bevindingen van
+<tijd>, worden bijgewerkt", :func:`findings_state`) and the dashboard's JSON carries the
+findings' ``data_version`` beside the registry's: findings are never shown as if they
+were of a version they are not.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import Flask, current_app, g
 from werkzeug.exceptions import ServiceUnavailable
 
 from graph.snapshot import Snapshot, SnapshotHolder
 
-__all__ = ["init_app", "holder", "snapshot"]
+__all__ = ["init_app", "holder", "snapshot", "findings_state"]
 
 _KEY = "tvb.snapshots"
 
@@ -24,10 +34,12 @@ def init_app(app: Flask) -> SnapshotHolder:
     paths = [data] if isinstance(data, str) or not hasattr(data, "__iter__") else list(data)
     h = SnapshotHolder(paths, today=app.config.get("TODAY"), cache=app.config["CACHE"],
                        max_bytes=app.config["MAX_BYTES"], fast=app.config["YAML"] != "pyyaml")
+    h.prime_after = float(app.config.get("PRIME_AFTER", h.prime_after))
     h.refresh(force=True)
     app.extensions[_KEY] = h
+    app.context_processor(lambda: {"findings_state": findings_state(g.get("snapshot"))})
     if app.config.get("WATCH"):
-        h.start_watching(float(app.config.get("WATCH_INTERVAL", 2.0)))
+        h.start_watching(float(app.config.get("WATCH_INTERVAL", 0.5)))
     return h
 
 
@@ -46,3 +58,14 @@ def snapshot() -> Snapshot:
             raise ServiceUnavailable("no valid data loaded; see /status for the diagnostics")
         g.snapshot = snap
     return snap
+
+
+def findings_state(snap: Snapshot | None) -> dict | None:
+    """Which version the findings of *snap* are of (``data_version``, ``built_at`` as
+    ISO time, ``pending``: True while they are an earlier version's, being recomputed),
+    or None without a snapshot.  Pages show the "worden bijgewerkt" notice from it."""
+    if snap is None:
+        return None
+    at = dt.datetime.fromtimestamp(snap.findings_built_at, dt.UTC)
+    return {"data_version": snap.findings_version, "pending": snap.findings_pending,
+            "built_at": at.isoformat(timespec="seconds"), "time": at.strftime("%H:%M:%S")}

@@ -20,7 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from graph.analysis import display_name
 
-from .data import snapshot
+from .data import findings_state, snapshot
 from .links import reason_text, ref
 from .render import (
     arg_choice,
@@ -152,6 +152,9 @@ def dashboard() -> Response:
     as_json = wants_json()
     data, counts = paged_report(report, page_no, size, all_names=not as_json)
     data["pagination"] = pagination(page_no, size, counts)
+    # The report's own data_version is the findings' version; the registry's beside it.
+    data["registry_version"] = snap.data_version
+    data["findings"] = findings_state(snap)
     if page_no > data["pagination"]["pages"]:
         raise NotFound(f"page {page_no} does not exist "
                        f"({data['pagination']['pages']} pages)")

@@ -41,6 +41,11 @@ def health_data() -> dict:
         "warnings": sum(d.hidden or 1 for d in snap.warnings) if snap else 0,
         "watcher": watcher["state"],
         "checked_at": _when(watcher["checked_at"]),
+        # The findings served may be an earlier version's while the new ones are computed.
+        "findings_version": snap.findings_version if snap else None,
+        "findings_pending": h.busy,
+        # whether the next edit is loaded incrementally (the loader has read the data)
+        "incremental_ready": h.incremental_ready,
     }
 
 
