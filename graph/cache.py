@@ -40,7 +40,6 @@ mode alone is not enough: a 0666 entry, or a private folder under a world-writab
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import logging
 import os
@@ -53,6 +52,7 @@ from collections.abc import Sequence
 from functools import cached_property, partial
 from pathlib import Path
 
+from registry.gcpause import paused_gc
 from registry.load import expand_paths
 
 from .snapshot import Snapshot
@@ -342,20 +342,16 @@ class SnapshotCache:
             return None
         payload, tail = got
         # Unpickling makes a million small objects and no cycles: pause the collector.
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            index = pickle.loads(payload)
-            if index["tail"] != tail.size:
-                raise ValueError("truncated parts")
-            return _thaw(index, tail)
+            with paused_gc():
+                index = pickle.loads(payload)
+                if index["tail"] != tail.size:
+                    raise ValueError("truncated parts")
+                return _thaw(index, tail)
         except Exception:  # noqa: BLE001 - truncated, or from another version of a class
             tail.close()
             self._discard(self._path(key, _SNAP))
             return None
-        finally:
-            if collecting:
-                gc.enable()
 
     def save_snapshot(self, key: bytes, snap) -> Path | None:
         """Store the parts of *snap* that are built (call after ``warm()``)."""
@@ -548,18 +544,14 @@ class CachedSnapshot(Snapshot):
         if hashlib.sha256(blob).digest() != digest:  # checked before it is unpickled
             tail.discard_if_unchanged()
             return False, None
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            kind, value = pickle.loads(zlib.decompress(blob))
-            if kind == "object":
-                value = _thaw_object(value, self.registry)
-            return True, value
+            with paused_gc():
+                kind, value = pickle.loads(zlib.decompress(blob))
+                if kind == "object":
+                    value = _thaw_object(value, self.registry)
+                return True, value
         except Exception:  # noqa: BLE001 - rebuilt instead
             return False, None
-        finally:
-            if collecting:
-                gc.enable()
 
 
 def _lazy(name: str, compute) -> cached_property:

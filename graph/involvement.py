@@ -30,11 +30,11 @@ the registry and returns plain data; :func:`add_to_report` puts them in the repo
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
 
+from registry.gcpause import paused_gc
 from registry.model import Dossier, Involvement, Registry
 from registry.schema import STAGES
 
@@ -541,9 +541,7 @@ def add_to_report(out: dict, reg: Registry,
     involved = involved if involved is not None else involved_directorates(reg)
     # Hundreds of thousands of small rows and no cycles among them: the cyclic collector
     # would only walk the heap again and again (as in registry.validate.load_registry).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         norm = terms()
         stems = None
         if reg.themes or any(u.tasks for u in reg.units.values()):
@@ -561,9 +559,6 @@ def add_to_report(out: dict, reg: Registry,
             e = reg.get(ref)
             if e is not None:
                 names[ref] = e.title if isinstance(e, Dossier) else _label(reg, ref)
-    finally:
-        if collecting:
-            gc.enable()
     return out
 
 

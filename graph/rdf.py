@@ -92,7 +92,6 @@ once, and the cyclic garbage collector is paused meanwhile.  On a generated regi
 machine, about twice a plain ``Graph.add`` loop.
 """
 
-import gc
 import hashlib
 import re
 import unicodedata
@@ -103,6 +102,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, DefinedNamespace
 
 from registry.contact import mailto_uri, tel_uri
+from registry.gcpause import paused_gc
 from registry.model import Organisation, Registry
 
 from .network import required_directorates
@@ -247,9 +247,7 @@ def compile_registry(registry: Registry, graph: Graph | None = None, *,
     # The build makes hundreds of thousands of long-lived objects and no reference
     # cycles; the cyclic collector would walk them all again and again, which halves the
     # speed on a large register.  So it is paused while building.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         # Graph.add re-checks every term's type; the terms are built here, so go straight
         # to the store (about 15 % faster).
         for triple in iter_triples(registry):
@@ -257,9 +255,6 @@ def compile_registry(registry: Registry, graph: Graph | None = None, *,
         if with_ontology:
             for triple in ontology_graph():
                 add(triple, graph, quoted=False)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return graph
 
 

@@ -14,9 +14,7 @@ request, so a request never sees a mix of two versions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
 import threading
 import time
@@ -26,6 +24,7 @@ from functools import cached_property
 from pathlib import Path
 
 from registry.diagnostics import Diagnostic, Loc
+from registry.gcpause import paused_gc
 from registry.incremental import IncrementalLoader
 from registry.load import DEFAULT_MAX_BYTES, ReadError, check_paths, expand_paths
 from registry.model import Registry
@@ -294,22 +293,8 @@ def build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
     ready, serving the findings of *findings* (an earlier snapshot with its own: report,
     networks, issue-13 rows) until :func:`complete` has computed its own.  Raises
     :class:`SnapshotError` on errors."""
-    with _collector_paused():
+    with paused_gc():
         return _build_live(paths, findings, today, max_bytes, fast, loader)
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """The cyclic garbage collector off: building makes millions of objects and no
-    cycles, and each full collection would walk the whole registry again (most of the
-    lookups' time at 100,000 people)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
@@ -336,7 +321,7 @@ def complete(live: Snapshot) -> Snapshot:
     run in the background); the search index and registry are shared."""
     snap = Snapshot(live.registry, live.warnings, live.today)
     snap.__dict__["search"] = live.search
-    with _collector_paused():
+    with paused_gc():
         return snap.warm()
 
 

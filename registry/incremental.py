@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import hashlib
 import os
 import re
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Loc
 from .fastyaml import available as _fast_available
+from .gcpause import paused_gc
 from .load import (
     DEFAULT_MAX_BYTES,
     MAX_VALUES,
@@ -584,9 +584,7 @@ class IncrementalLoader:
         """Read, check and build the register (see :func:`registry.validate.load_registry`,
         whose errors it raises)."""
         files = data_files(paths)
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             try:
                 result, ck, plans = self._load(files, today, max_bytes, skip, fast)
             except NeedFull:
@@ -602,9 +600,6 @@ class IncrementalLoader:
                           "files_split": len(plans), "files_whole": len(files) - len(plans),
                           "files_resplit": self._resplit, "full": False}
             return result
-        finally:
-            if collecting:
-                gc.enable()
 
     def _load(self, files: list, today: dt.date | None, max_bytes: int, skip: Iterable[str],
               fast: bool) -> tuple[LoadResult, _SplicingChecker, dict[str, _FilePlan]]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import heapq
 import sqlite3
 import threading
@@ -47,6 +46,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from .gcpause import paused_gc
 from .model import Collaboration, Dossier, Person, Registry, Unit
 from .text import (
     STOPWORDS,
@@ -400,63 +400,59 @@ class SearchIndex:
         findall = TOKEN.findall
         # The cyclic garbage collector would walk the whole registry again and again
         # while millions of small strings are made; none of them form cycles.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
         try:
-            # Pass 1: the words of every field (each distinct text once): the vocabulary.
-            words_of: dict[str, str] = {}
-            for kind, eid, fields in _documents(registry):
-                docs.append((kind, eid))
-                row = []
-                for texts in fields:
-                    text = " ".join(texts)
-                    w = words_of.get(text)
-                    if w is None:
-                        w = words_of[text] = " ".join(findall(fold(text)))
-                    row.append(w)
-                rows.append(row)
-            vocabulary: set[str] = set()
-            for w in words_of.values():
-                vocabulary.update(w.split())
-            del words_of
-            synonyms = _Synonyms(registry.synonyms)
-            extra = load_wordlist(WORDLIST) if wordlist is None else frozenset(wordlist)
-            decompounder = Decompounder(
-                vocabulary | extra if decompound else (), stems_of=vocabulary,
-                **DECOMPOUND)
-            # Pass 2: each word's stem, followed by the stems of its parts.
-            analysed: dict[str, str] = {}
-            split = decompounder.split if decompound else (lambda _w: ())
-            for word in vocabulary:
-                analysed[word] = " ".join(dict.fromkeys(
-                    (stem(word), *map(stem, split(word)))))
-            stems_made = {s for a in analysed.values() for s in a.split()}
-            stemmed_text: dict[str, str] = {}
+            with paused_gc():
+                # Pass 1: the words of every field (each distinct text once): the vocabulary.
+                words_of: dict[str, str] = {}
+                for kind, eid, fields in _documents(registry):
+                    docs.append((kind, eid))
+                    row = []
+                    for texts in fields:
+                        text = " ".join(texts)
+                        w = words_of.get(text)
+                        if w is None:
+                            w = words_of[text] = " ".join(findall(fold(text)))
+                        row.append(w)
+                    rows.append(row)
+                vocabulary: set[str] = set()
+                for w in words_of.values():
+                    vocabulary.update(w.split())
+                del words_of
+                synonyms = _Synonyms(registry.synonyms)
+                extra = load_wordlist(WORDLIST) if wordlist is None else frozenset(wordlist)
+                decompounder = Decompounder(
+                    vocabulary | extra if decompound else (), stems_of=vocabulary,
+                    **DECOMPOUND)
+                # Pass 2: each word's stem, followed by the stems of its parts.
+                analysed: dict[str, str] = {}
+                split = decompounder.split if decompound else (lambda _w: ())
+                for word in vocabulary:
+                    analysed[word] = " ".join(dict.fromkeys(
+                        (stem(word), *map(stem, split(word)))))
+                stems_made = {s for a in analysed.values() for s in a.split()}
+                stemmed_text: dict[str, str] = {}
 
-            def stemmed(text: str) -> str:
-                s = stemmed_text.get(text)
-                if s is None:
-                    s = stemmed_text[text] = " ".join(map(analysed.__getitem__, text.split()))
-                return s
+                def stemmed(text: str) -> str:
+                    s = stemmed_text.get(text)
+                    if s is None:
+                        s = stemmed_text[text] = " ".join(map(analysed.__getitem__, text.split()))
+                    return s
 
-            conn.execute("BEGIN")
-            conn.executemany(
-                f"INSERT INTO docs(rowid, {', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
-                ((i, *row, *map(stemmed, row)) for i, row in enumerate(rows, 1)))
-            conn.execute("COMMIT")
-            conn.execute("INSERT INTO docs(docs) VALUES('optimize')")
-            units = sum(1 for kind, _ in docs if kind == "unit")
-            index = cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
-                        decompounder, synonyms, units)
-            index._decompound = decompound
-            return index
+                conn.execute("BEGIN")
+                conn.executemany(
+                    f"INSERT INTO docs(rowid, {', '.join(_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
+                    ((i, *row, *map(stemmed, row)) for i, row in enumerate(rows, 1)))
+                conn.execute("COMMIT")
+                conn.execute("INSERT INTO docs(docs) VALUES('optimize')")
+                units = sum(1 for kind, _ in docs if kind == "unit")
+                index = cls(registry, conn, docs, frozenset(vocabulary), frozenset(stems_made),
+                            decompounder, synonyms, units)
+                index._decompound = decompound
+                return index
         except BaseException:
             conn.close()
             raise
-        finally:
-            if gc_was_enabled:
-                gc.enable()
 
     def updated(self, registry: Registry) -> SearchIndex | None:
         """An index of *registry* made from this one (an index of an earlier version) by

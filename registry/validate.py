@@ -42,7 +42,6 @@ W122 a placeholder of ``tvb new`` left in (``N. Nieuw``, ``Nieuw dossier`` …)
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import os
 import re
@@ -54,6 +53,7 @@ from rapidfuzz import process as fuzzy
 
 from .contact import email_ok, tel_uri
 from .diagnostics import MAX_PER_CODE, NOTHING, Diagnostic, Loc, Text, cap, sort_unique, text
+from .gcpause import paused_gc
 from .load import (
     DEFAULT_MAX_BYTES,
     AliasBudget,
@@ -1055,16 +1055,11 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     files = data_files(paths)
     # Loading makes millions of small objects and no garbage cycles: the cyclic collector
     # would only walk them again and again (a fifth of the time of a large register).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         budget = AliasBudget()  # shared: aliases are bounded across all the files
         return build_registry([read_source(f, max_bytes, fast=fast, budget=budget)
                                for f in files],
                               today=today, skip=skip)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def registry_from_text(text: str, *, name: str = "<text>", today: dt.date | None = None,

@@ -26,7 +26,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import gc
 import io
 import os
 import re
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from ..diagnostics import Text, text
 from ..diagnostics import text as msg
+from ..gcpause import paused_gc
 from ..load import parse_bytes
 from ..model import Registry
 from ..search import fold
@@ -383,13 +383,8 @@ def import_sheet(path: str | os.PathLike, mapping: SheetMap, registry: Registry,
     """
     # Reading makes many small objects and no cycles: the cyclic collector would walk
     # the parser's growing tree again and again (see registry.validate.load_registry).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _import(path, mapping, registry, today)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _import(path, mapping: SheetMap, registry: Registry, today: dt.date) -> SheetImport:
