@@ -8,7 +8,6 @@ the line and column are looked up in the file's position index when it is report
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,10 +21,6 @@ __all__ = [
     "TextError",
     "Diagnostic",
     "Severity",
-    "format_text",
-    "format_json",
-    "format_github",
-    "summary_line",
     "cap",
     "printable",
     "bounded",
@@ -211,46 +206,3 @@ def cap(diagnostics: Sequence[Diagnostic], per_code: int = MAX_PER_CODE,
             n=f"{n:,}", code=code)
         kept.append(Diagnostic(d.loc, d.severity, code, more, hidden=n))
     return kept
-
-
-def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
-    # A closing line of a capped report counts for the findings it stands for.
-    errors = sum(d.hidden or 1 for d in diagnostics if d.severity == "error")
-    warnings = sum(d.hidden or 1 for d in diagnostics if d.severity != "error")
-    if not diagnostics:
-        return "no problems found"
-    parts = []
-    if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
-    if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return " and ".join(parts) + " found"
-
-
-def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    lines = [printable(str(d)) for d in diagnostics]  # a file name may hold ESC too
-    lines.append(summary_line(diagnostics))
-    return "\n".join(lines)
-
-
-def format_json(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
-
-
-def _github_escape(text: str, prop: bool = False) -> str:
-    # Workflow commands need %, CR and LF escaped; property values also , and :.
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def format_github(diagnostics: Sequence[Diagnostic]) -> str:
-    """GitHub Actions workflow annotations (``::error file=…,line=…,col=…::msg``)."""
-    out = []
-    for d in diagnostics:
-        out.append(
-            f"::{d.severity} file={_github_escape(d.loc.file, True)},line={d.loc.line},"
-            f"col={d.loc.column},title={d.code}::{_github_escape(d.message)}"
-        )
-    return "\n".join(out)

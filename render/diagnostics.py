@@ -16,7 +16,6 @@ import json
 from collections.abc import Sequence
 
 from registry.diagnostics import Diagnostic, Text, bounded, printable
-from registry.diagnostics import format_github as _github_lines
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translate
 
@@ -83,10 +82,18 @@ def format_json(diagnostics: Sequence[Diagnostic], lang: str = DEFAULT_LANGUAGE)
     return json.dumps([as_dict(d, lang) for d in diagnostics], ensure_ascii=False, indent=2)
 
 
-def format_github(diagnostics: Sequence[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str:
-    """GitHub Actions workflow annotations; the ``::error``/``::warning`` commands are
-    GitHub's words, the message is in *lang*."""
-    import dataclasses
+def _github_escape(text: str, prop: bool = False) -> str:
+    # Workflow commands need %, CR and LF escaped; property values also , and :.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
 
-    return _github_lines([dataclasses.replace(d, message=message(d, lang), text=None)
-                          for d in diagnostics])
+
+def format_github(diagnostics: Sequence[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str:
+    """GitHub Actions workflow annotations (``::error file=…,line=…,col=…::msg``); the
+    ``::error``/``::warning`` commands are GitHub's words, the message is in *lang*."""
+    return "\n".join(
+        f"::{d.severity} file={_github_escape(d.loc.file, True)},line={d.loc.line},"
+        f"col={d.loc.column},title={d.code}::{_github_escape(message(d, lang))}"
+        for d in diagnostics)

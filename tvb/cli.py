@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from render.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from tvb.commands import (
     diff,
     export,
@@ -86,7 +87,7 @@ class _Main(HelpGroup):
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tvb-registry")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", envvar="TVB_LANG",
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, envvar="TVB_LANG",
               show_default=True, is_eager=True, help="Language of the output (Dutch by default).")
 def main(lang: str) -> None:
     """TVB-register: who is who — tasks, responsibilities and authorities as a knowledge graph."""

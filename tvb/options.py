@@ -89,10 +89,12 @@ def lang() -> str:
     """The output language chosen with ``tvb --lang`` (or ``TVB_LANG``); Dutch by default."""
     ctx = click.get_current_context(silent=True)
     chosen = ctx.find_root().params.get("lang") if ctx is not None else None
+    from render.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
     for candidate in (chosen, scanned_lang.get(), os.environ.get("TVB_LANG")):
-        if candidate in ("nl", "en"):
+        if candidate in LANGUAGES:
             return candidate
-    return "nl"
+    return DEFAULT_LANGUAGE
 
 
 def say(key: str, /, **values: object) -> str:
