@@ -877,7 +877,10 @@ class SearchIndex:
         whole = {" ".join(q.words)}
         if len(q.words) == 1:
             whole.update(" ".join(t) for t in self._synonyms.terms(tuple(q.words[0].split())))
-        wanted = [_stems_of(plan.get(w, [])) for w in q.words]
+        # Each alternative of each query word as the set of stems it needs: a subset
+        # test per alternative, in C.
+        wanted = [[frozenset(s for phrase in alt for s in phrase) for alt in alts]
+                  for alts in map(_stems_of, (plan.get(w, []) for w in q.words))]
         ranked = []
         for rowid, (tier, step, score) in found.items():
             kind, eid = self._docs[rowid - 1]
@@ -890,7 +893,7 @@ class SearchIndex:
                 for _, rowid, tier, score in ranked[:limit]]
 
     def _answer_class(self, kind: str, e: Any, q: _Query, whole: set[str],
-                      wanted: list[_Alternatives]) -> int:
+                      wanted: list[list[frozenset[str]]]) -> int:
         names, name_words, have = self._name_terms(e)
         if names & whole:
             return 0
@@ -903,7 +906,7 @@ class SearchIndex:
         if kind not in ("dossier", "collaboration"):
             return 3
         for i, alts in enumerate(wanted):
-            if not any(all(s in have for phrase in alt for s in phrase) for alt in alts):
+            if not any(alt <= have for alt in alts):
                 w = q.words[i]
                 if not (q.prefix and i == len(q.words) - 1
                         and any(t.startswith(w) for t in name_words)):

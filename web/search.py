@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request
 
 from .data import snapshot
 from .links import entity_url, phones_shown, ref
-from .render import arg_int, arg_text, page, render
+from .render import JSON_MIMETYPE, arg_int, arg_text, json_text, page, render, wants_json
 
 __all__ = ["bp", "MAX_QUERY_CHARS"]
 
@@ -53,19 +53,25 @@ def _with_urls(value: Any) -> Any:
 
 class _Answers:
     """Per search index: each entity's hit as JSON-ready data (URLs in, phones out) and
-    the directorates' list, so that a request only fills in a hit's tier and score.
+    as JSON text, and the directorates' list, so that a request only fills in a hit's
+    tier and score.
 
     A hit's data is a pure function of the entity, the index, the day (``stale``), the
     URL root and whether phones show; building it (a deep copy, an ``url_for`` per
-    reference) cost more than the search itself at 100,000 people.  Shared between
-    requests: read it, never change it.  Bounded like the index's own caches."""
+    reference) and encoding it cost more than the search itself at 100,000 people.
+    Shared between requests: read it, never change it.  Bounded like the index's own
+    caches."""
 
     MAX_ENTRIES = 50_000
+    # Stand-ins for a hit's tier and score while its JSON text is made once: control
+    # characters are escaped in JSON, so the quoted pair below can only be these keys.
+    _TIER, _SCORE = "\0tier\0", "\0score\0"
+    _SPLIT = json_text({"tier": _TIER, "score": _SCORE})[1:-1]
 
     def __init__(self, index: Any) -> None:
         self.index = index
-        self.hits: dict[tuple, dict[str, Any]] = {}
-        self.directorates: dict[str, list[dict[str, Any]]] = {}
+        self.hits: dict[tuple, tuple[dict[str, Any], str, str]] = {}
+        self.directorates: dict[str, tuple[list[dict[str, Any]], str]] = {}
 
     @classmethod
     def of(cls, index: Any) -> _Answers:
@@ -75,28 +81,45 @@ class _Answers:
             answers = current_app.extensions["tvb.search_answers"] = cls(index)
         return answers
 
-    def hit(self, hit: Any, today: dt.date, hide_phones: bool) -> dict[str, Any]:
+    def _made(self, hit: Any, today: dt.date, hide_phones: bool
+              ) -> tuple[dict[str, Any], str, str]:
         key = (hit.id, today, request.script_root, hide_phones)
         done = self.hits.get(key)
         if done is None:
             if len(self.hits) >= self.MAX_ENTRIES:
                 self.hits.clear()
-            done = self.hits[key] = _with_urls(hit.as_dict())
-        out = dict(done)  # the same keys in the same order: tier and score in place
+            data = _with_urls(hit.as_dict())
+            data["tier"], data["score"] = self._TIER, self._SCORE
+            before, after = json_text(data).split(self._SPLIT)
+            done = self.hits[key] = (data, before, after)
+        return done
+
+    def hit(self, hit: Any, today: dt.date, hide_phones: bool) -> dict[str, Any]:
+        """The hit's data (as ``_with_urls(hit.as_dict())``)."""
+        out = dict(self._made(hit, today, hide_phones)[0])  # the same keys, same order
         out["tier"] = hit.tier
         out["score"] = round(hit.score, 4)
         return out
 
-    def directorates_of(self, reg: Any) -> list[dict[str, Any]]:
+    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool) -> str:
+        """The hit's data as JSON text (as ``json_text(self.hit(...))``)."""
+        _, before, after = self._made(hit, today, hide_phones)
+        tier_score = json_text({"tier": hit.tier, "score": round(hit.score, 4)})[1:-1]
+        return before + tier_score + after
+
+    def directorates_of(self, reg: Any) -> tuple[list[dict[str, Any]], str]:
+        """The directorates as data and as JSON text."""
         root = request.script_root
         done = self.directorates.get(root)
         if done is None:
-            done = self.directorates[root] = [ref(reg, u.id) | {"name": u.name}
-                                              for u in reg.directorates]
+            rows = [ref(reg, u.id) | {"name": u.name} for u in reg.directorates]
+            done = self.directorates[root] = (rows, json_text(rows))
         return done
 
 
-def _search_data() -> dict[str, Any]:
+def _search_data(as_json: bool = False) -> dict[str, Any]:
+    """The search page's data; with *as_json*, the values of ``hits``, ``best`` and
+    ``directorates`` are their JSON text (see :func:`_json_body`)."""
     snap = snapshot()
     q = arg_text("q", max_length=MAX_QUERY_CHARS).strip()
     limit = arg_int("limit", 20, minimum=1, maximum=100)
@@ -107,26 +130,50 @@ def _search_data() -> dict[str, Any]:
         today = snap.today or dt.date.today()
         hide = not phones_shown()
         result = snap.search.search(q, limit, today=today)
-        data.update(result.as_dict(hit=lambda h: answers.hit(h, today, hide)))
+        convert = answers.hit_json if as_json else answers.hit
+        data.update(result.as_dict(hit=lambda h: convert(h, today, hide)))
         if data["help"]:
             _with_urls(data["help"])
         # The single best answer first, whatever its kind; the groups hold the rest.
         data["best"] = data["hits"][0] if data["hits"] else None
+        if as_json:
+            data["hits"] = _Json("[" + ", ".join(data["hits"]) + "]")
+            data["best"] = _Json(data["best"] or "null")
     else:
         data.update({"words": [], "suggestions": [], "corrections": {}, "splits": {},
                      "hits": [], "groups": {}, "best": None, "help": {}})
-    data["directorates"] = answers.directorates_of(reg)
+    rows, text = answers.directorates_of(reg)
+    data["directorates"] = _Json(text) if as_json else rows
     return data
+
+
+class _Json(str):
+    """A value that is JSON text already."""
+
+
+def _json_body(data: dict[str, Any]) -> str:
+    """``json_text(data)`` for :func:`_search_data` with *as_json*: each part encoded
+    apart (its JSON text where it has one already) and joined as the encoder would."""
+    return "{" + ", ".join(
+        f"{json_text(k)}: {v if isinstance(v, _Json) else json_text(v)}"
+        for k, v in data.items()) + "}"
+
+
+def _search_page() -> Response:
+    if wants_json():
+        return Response(_json_body(_search_data(as_json=True)) + "\n",
+                        mimetype=JSON_MIMETYPE)
+    return render("search.html", _search_data())
 
 
 @page(bp, "/", cache=True)
 def home() -> Response:
-    return render("search.html", _search_data())
+    return _search_page()
 
 
 @page(bp, "/search", cache=True)
 def search() -> Response:
-    return render("search.html", _search_data())
+    return _search_page()
 
 
 @page(bp, "/suggest")

@@ -109,12 +109,17 @@ class _Channel(HTTPChannel):
         return result
 
     def readable(self) -> bool:
-        # called by the event loop at least once a second (asyncore_loop_timeout)
-        now = time.monotonic()
-        due = min((d for d in (self._header_due, self._request_due) if d is not None),
-                  default=None)
+        # called by the event loop for every channel on every turn (at least once a
+        # second, asyncore_loop_timeout), so the common case — no request under way —
+        # costs two attribute reads
+        header_due, request_due = self._header_due, self._request_due
+        if header_due is None:
+            due = request_due
+        else:
+            due = header_due if request_due is None else min(header_due, request_due)
         # (as waitress's own maintenance: never while a request of it is being answered)
-        if due is not None and now > due and not self.will_close and not self.requests:
+        if due is not None and time.monotonic() > due and not self.will_close \
+                and not self.requests:
             log.info("closing a connection from %s: its request took too long to arrive",
                      self.addr[0] if self.addr else "?")
             self.will_close = True
