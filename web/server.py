@@ -125,6 +125,19 @@ class _Channel(HTTPChannel):
             self.will_close = True
         return super().readable()
 
+    def writable(self) -> bool:
+        # While a task of this channel runs, its worker thread sends what it writes
+        # itself (waitress's send_bytes is 1) under the output buffer's lock; an event
+        # loop asking to help meanwhile found the lock taken and turned again — about
+        # 40 turns per search request, each taking the interpreter lock from the
+        # worker.  The loop still sends what is left once the task is done, and helps
+        # at once when the buffer is over its high watermark (the worker then waits for
+        # it) or the channel is closing.
+        if self.requests and not (self.will_close or self.close_when_flushed) and \
+                self.total_outbufs_len <= self.adj.outbuf_high_watermark:
+            return False
+        return super().writable()
+
 
 class _Server(TcpWSGIServer):
     channel_class = _Channel
