@@ -151,9 +151,10 @@ def _cached(view: Callable) -> Callable:
             return view(**kwargs)
         # Who asks matters too: links and phone numbers depend on the role, the header
         # names the user, and the sign-out form carries the session's CSRF token.
+        # (and under which root: the links in the page begin with it)
         key = (snap.data_version, snap.built_at, snap.today, len(h.errors), g.get("lang"),
-               wants_json(), request.full_path, g.get("role"), (g.get("user") or {}).get("sub"),
-               session.get("csrf"))
+               wants_json(), request.script_root, request.full_path, g.get("role"),
+               (g.get("user") or {}).get("sub"), session.get("csrf"))
         hit = cache.get(key)
         if hit is not None:
             return Response(hit[0], status=200, mimetype=hit[1])

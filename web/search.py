@@ -9,6 +9,7 @@ page's script asks for ``/suggest.json``).
 from __future__ import annotations
 
 import datetime as dt
+from types import MappingProxyType
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -29,26 +30,51 @@ def _hit_kind(hit: dict[str, Any]) -> str:
     return hit.get("unit_kind") or hit["kind"] if hit["kind"] == "unit" else hit["kind"]
 
 
+def _link(item: dict[str, Any], hide_phones: bool) -> None:
+    """Add ``url`` (and ``label``) to one ``{"id", "kind"}`` mapping, in place, and drop
+    its phone number when this user may not see it."""
+    if hide_phones and item.get("phone"):
+        item["phone"] = None
+    if "id" in item and "kind" in item:
+        kind = _hit_kind(item) if "tier" in item else item["kind"]
+        item["url"] = entity_url(kind, item["id"])
+        item.setdefault("label", item.get("name") or item.get("title") or item["id"])
+
+
 def _with_urls(value: Any) -> Any:
-    """Add ``url`` (and ``label``) to every ``{"id", "kind"}`` mapping of a search result,
-    at any depth, and drop phone numbers this user may not see; in place: the result is
-    fresh for each request, and copying its thousand small mappings cost more than the
-    search itself."""
+    """:func:`_link` every mapping of a search result, at any depth, in place."""
     hide_phones = not phones_shown()
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             stack.extend(v for v in item.values() if isinstance(v, dict | list))
-            if hide_phones and item.get("phone"):
-                item["phone"] = None
-            if "id" in item and "kind" in item:
-                kind = _hit_kind(item) if "tier" in item else item["kind"]
-                item["url"] = entity_url(kind, item["id"])
-                item.setdefault("label", item.get("name") or item.get("title") or item["id"])
+            _link(item, hide_phones)
         elif isinstance(item, list):
             stack.extend(v for v in item if isinstance(v, dict | list))
     return value
+
+
+def _linked(value: Any, hide_phones: bool) -> Any:
+    """A plain copy of part of a hit's detail with every mapping :func:`_link`-ed: what
+    ``_with_urls(hit.as_dict())`` makes of it, in one pass."""
+    if isinstance(value, dict | MappingProxyType):
+        item = {k: _linked(v, hide_phones) for k, v in value.items()}
+        _link(item, hide_phones)
+        return item
+    if isinstance(value, list | tuple):
+        return [_linked(v, hide_phones) for v in value]
+    return value
+
+
+def _linked_hit(hit: Any, hide_phones: bool) -> dict[str, Any]:
+    """``_with_urls(hit.as_dict())`` (the same keys in the same order), made in one pass
+    from the hit's detail, which is not changed."""
+    item = {k: _linked(v, hide_phones) for k, v in hit.detail.items()}
+    item["kind"], item["id"], item["title"] = hit.kind, hit.id, hit.title
+    item["tier"], item["score"] = hit.tier, round(hit.score, 4)
+    _link(item, hide_phones)
+    return item
 
 
 class _Answers:
@@ -88,7 +114,7 @@ class _Answers:
         if done is None:
             if len(self.hits) >= self.MAX_ENTRIES:
                 self.hits.clear()
-            data = _with_urls(hit.as_dict())
+            data = _linked_hit(hit, hide_phones)
             data["tier"], data["score"] = self._TIER, self._SCORE
             before, after = json_text(data).split(self._SPLIT)
             done = self.hits[key] = (data, before, after)
