@@ -103,7 +103,9 @@ _MAX_LISTED = 10  # dossiers listed with a person hit
 # lock; a second connection (a copy of the database) lets a second query's SQL run on
 # the other core meanwhile.  More would only cost memory on two cores.
 _SPARE_CONNECTIONS = 1
-_MAX_CACHED_DETAILS = 50_000  # entities whose "whom do I call" is kept (bounded)
+# Entities whose "whom do I call" is kept: about 11 KB each (the contacts, units and
+# references in it), so a few thousand — the entities asked for most stay.
+_MAX_CACHED_DETAILS = 2_000
 # Synonym sets: at most this many terms of one set are searched for a query word (a set
 # of 10,000 terms is a data error, not a reason for a 10,000-way OR), and terms longer
 # than this many words are ignored.

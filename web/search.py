@@ -78,17 +78,16 @@ def _linked_hit(hit: Any, hide_phones: bool) -> dict[str, Any]:
 
 
 class _Answers:
-    """Per search index: each entity's hit as JSON-ready data (URLs in, phones out) and
-    as JSON text, and the directorates' list, so that a request only fills in a hit's
-    tier and score.
+    """Per search index: each entity's hit as JSON text with URLs in and phones out, and
+    the directorates' list, so that a request only fills in a hit's tier and score.
 
     A hit's data is a pure function of the entity, the index, the day (``stale``), the
-    URL root and whether phones show; building it (a deep copy, an ``url_for`` per
-    reference) and encoding it cost more than the search itself at 100,000 people.
-    Shared between requests: read it, never change it.  Bounded like the index's own
-    caches."""
+    URL root and whether phones show; building and encoding it (a copy, an ``url_for``
+    per reference) cost more than the search itself at 100,000 people.  About 1 KB per
+    entity, bounded; the HTML page (which renders far more slowly anyway) makes its data
+    afresh."""
 
-    MAX_ENTRIES = 50_000
+    MAX_ENTRIES = 20_000
     # Stand-ins for a hit's tier and score while its JSON text is made once: control
     # characters are escaped in JSON, so the quoted pair below can only be these keys.
     _TIER, _SCORE = "\0tier\0", "\0score\0"
@@ -96,7 +95,7 @@ class _Answers:
 
     def __init__(self, index: Any) -> None:
         self.index = index
-        self.hits: dict[tuple, tuple[dict[str, Any], str, str]] = {}
+        self.hits: dict[tuple, tuple[str, str]] = {}
         self.directorates: dict[str, tuple[list[dict[str, Any]], str]] = {}
 
     @classmethod
@@ -107,8 +106,8 @@ class _Answers:
             answers = current_app.extensions["tvb.search_answers"] = cls(index)
         return answers
 
-    def _made(self, hit: Any, today: dt.date, hide_phones: bool
-              ) -> tuple[dict[str, Any], str, str]:
+    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool) -> str:
+        """``json_text(_linked_hit(hit, hide_phones))``, from the entity's kept text."""
         key = (hit.id, today, request.script_root, hide_phones)
         done = self.hits.get(key)
         if done is None:
@@ -117,21 +116,9 @@ class _Answers:
             data = _linked_hit(hit, hide_phones)
             data["tier"], data["score"] = self._TIER, self._SCORE
             before, after = json_text(data).split(self._SPLIT)
-            done = self.hits[key] = (data, before, after)
-        return done
-
-    def hit(self, hit: Any, today: dt.date, hide_phones: bool) -> dict[str, Any]:
-        """The hit's data (as ``_with_urls(hit.as_dict())``)."""
-        out = dict(self._made(hit, today, hide_phones)[0])  # the same keys, same order
-        out["tier"] = hit.tier
-        out["score"] = round(hit.score, 4)
-        return out
-
-    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool) -> str:
-        """The hit's data as JSON text (as ``json_text(self.hit(...))``)."""
-        _, before, after = self._made(hit, today, hide_phones)
+            done = self.hits[key] = (before, after)
         tier_score = json_text({"tier": hit.tier, "score": round(hit.score, 4)})[1:-1]
-        return before + tier_score + after
+        return done[0] + tier_score + done[1]
 
     def directorates_of(self, reg: Any) -> tuple[list[dict[str, Any]], str]:
         """The directorates as data and as JSON text."""
@@ -156,8 +143,10 @@ def _search_data(as_json: bool = False) -> dict[str, Any]:
         today = snap.today or dt.date.today()
         hide = not phones_shown()
         result = snap.search.search(q, limit, today=today)
-        convert = answers.hit_json if as_json else answers.hit
-        data.update(result.as_dict(hit=lambda h: convert(h, today, hide)))
+        if as_json:
+            data.update(result.as_dict(hit=lambda h: answers.hit_json(h, today, hide)))
+        else:
+            data.update(result.as_dict(hit=lambda h: _linked_hit(h, hide)))
         if data["help"]:
             _with_urls(data["help"])
         # The single best answer first, whatever its kind; the groups hold the rest.
