@@ -382,7 +382,8 @@ def _query_state(index: SearchIndex) -> _QueryState:
 class SearchIndex:
     """An FTS5 index of one registry.  Build it once with :meth:`build`; queries only read.
 
-    Safe to share between threads (queries are serialised on one connection).
+    Safe to share between threads: a query's SQL runs on the index's own connection or,
+    while that is busy, on a spare copy of the database (see :meth:`_connection`).
     """
 
     def __init__(self, registry: Registry, conn: sqlite3.Connection,
