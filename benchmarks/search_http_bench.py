@@ -12,7 +12,15 @@ Python competed for the server's interpreter lock and halved what it served), an
 * **distinct**: the same search with a unique extra parameter (``&n=…``), so that every
   request misses the response cache and pays for the whole search and its assembly;
 * **unseen**: a query never asked before on every request (a title word of the register
-  and a surname, in turn), so that no cache of the server or the index helps.
+  and a surname, in turn), so that no cached answer helps: each request pays for the
+  whole search (the viewer keeps only each entity's part of an answer, see
+  ``web/search.py``).
+
+The server is measured once its background work is done (``/health``) and after
+``--warm-up`` seconds of untimed requests (reported apart: after loading a large register
+the first collections of Python's cyclic garbage collector walk every object once).  Each run also
+reports the CPU time per request of the server process and of the clients (this
+process): they share the machine's cores.
 
 Also the in-process search alone (``SearchIndex.search`` and ``as_dict``) for QUERY and
 the unseen queries, for the share of the request that is the search itself (``--no-alone``
@@ -23,11 +31,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import http.client
 import itertools
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,7 +51,17 @@ if __package__ in (None, ""):  # run as a script: the project is what PYTHONPATH
     sys.path.append(str(Path(__file__).resolve().parent.parent))  # else this checkout
 
 
-def _load(port: int, paths, clients: int, duration: float) -> dict:
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load(port: int, paths, clients: int, duration: float, server_pid: int | None = None
+          ) -> dict:
+    """*clients* keep-alive clients asking for *paths* for *duration* seconds; each reads
+    the whole body and checks the status.  Also the CPU time per request of the server
+    and of this (the clients') process: the two share the machine's cores."""
     lock = threading.Lock()
     times: list[float] = []
     bad = [0]
@@ -64,15 +84,23 @@ def _load(port: int, paths, clients: int, duration: float) -> dict:
             conn.close()
 
     t0 = time.monotonic()
+    own0 = resource.getrusage(resource.RUSAGE_SELF)
+    server0 = _cpu_of(server_pid) if server_pid else 0.0
     workers = [threading.Thread(target=client) for _ in range(clients)]
     for w in workers:
         w.start()
     for w in workers:
         w.join(duration + 60)
     elapsed = time.monotonic() - t0
+    own1 = resource.getrusage(resource.RUSAGE_SELF)
+    server_cpu = _cpu_of(server_pid) - server0 if server_pid else None
+    client_cpu = (own1.ru_utime - own0.ru_utime) + (own1.ru_stime - own0.ru_stime)
     q = statistics.quantiles(times, n=100, method="inclusive")
-    return {"rps": len(times) / elapsed, "p50": q[49], "p99": q[98], "errors": bad[0],
-            "requests": len(times)}
+    n = len(times)
+    return {"rps": n / elapsed, "p50": q[49], "p95": q[94], "p99": q[98], "errors": bad[0],
+            "requests": n,
+            "server_cpu_ms": server_cpu * 1000 / n if server_cpu is not None else None,
+            "client_cpu_ms": client_cpu * 1000 / n, "load": os.getloadavg()[0]}
 
 
 def unseen_queries(register: str, count: int = 200_000) -> list[str]:
@@ -87,15 +115,28 @@ def unseen_queries(register: str, count: int = 200_000) -> list[str]:
     return list(dict.fromkeys(f"{a} {b}" for a, b in itertools.islice(pairs, count)))
 
 
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
 def _serve(register: str, threads: int, cache: str) -> tuple[subprocess.Popen, int]:
-    """``tvb serve`` in a child process on a free loopback port; waits for /health."""
+    """``tvb serve`` in a child process on a free loopback port; waits until it answers
+    and its background work is done (the findings, and the incremental loader's one read
+    of the data, started at once here rather than after ``PRIME_AFTER``), so that the
+    measurement is of the searches alone."""
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, XDG_CACHE_HOME=cache, TVB_CACHE="1",
+    env = dict(os.environ, XDG_CACHE_HOME=cache, TVB_CACHE="1", TVB_PRIME_AFTER="0",
                PYTHONPATH=os.pathsep.join(filter(None, [str(root),
                                                          os.environ.get("PYTHONPATH")])))
     proc = subprocess.Popen(
@@ -107,26 +148,33 @@ def _serve(register: str, threads: int, cache: str) -> tuple[subprocess.Popen, i
         if proc.poll() is not None:
             raise RuntimeError("tvb serve exited")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/index.json?q=warm")
-            if conn.getresponse().status == 200:
-                conn.close()
+            status, body = _get(port, "/health")
+            health = json.loads(body) if status == 200 else {}
+            if health and not health.get("findings_pending") and \
+                    health.get("incremental_ready", True) and \
+                    _get(port, "/index.json?q=warm")[0] == 200:
                 return proc, port
-        except OSError:
+        except (OSError, ValueError):
             pass
         time.sleep(0.5)
     proc.terminate()
-    raise RuntimeError("tvb serve did not answer in time")
+    raise RuntimeError("tvb serve did not settle in time")
 
 
-def _alone(register: str, query: str, unseen: list[str]) -> dict:
+def _alone(register: str, query: str, unseen: list[str], cache: str | None) -> dict:
     """The search in process: mean ms for *query*, p50/p95 ms over unseen queries."""
     from web import create_app
 
-    app = create_app({"DATA": register, "TODAY": dt.date(2026, 11, 29),
-                      "WATCH": False, "CACHE": False})
+    app = create_app({"DATA": register, "TODAY": dt.date(2026, 11, 29), "WATCH": False,
+                      "CACHE": str(Path(cache) / "tvb") if cache else False,
+                      "PRIME_AFTER": 1e9})
     snap = app.extensions["tvb.snapshots"].current
     try:
+        snap.search.search(query, 20)  # the first search thaws the index (disk cache)
+        # The register was loaded with the cyclic collector paused: its first passes
+        # would walk every object (seconds at 100,000 people) inside the timings.
+        gc.collect()
+        gc.freeze()
         t0 = time.perf_counter()
         for _ in range(100):
             snap.search.search(query, 20).as_dict()
@@ -137,6 +185,7 @@ def _alone(register: str, query: str, unseen: list[str]) -> dict:
             snap.search.search(q, 20).as_dict()
             times.append((time.perf_counter() - t0) * 1000)
     finally:
+        gc.unfreeze()
         app.extensions["tvb.snapshots"].stop()
     q = statistics.quantiles(times, n=100, method="inclusive")
     return {"query_ms": popular, "unseen_p50_ms": q[49], "unseen_p95_ms": q[94]}
@@ -149,34 +198,45 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--threads", type=int, default=8, help="the server's worker threads")
     ap.add_argument("--duration", type=float, default=10.0)
+    ap.add_argument("--warm-up", type=float, default=5.0,
+                    help="seconds of requests before the timed runs (reported apart)")
     ap.add_argument("--no-alone", action="store_true", help="skip the in-process search")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--cache", help="the server's cache folder (XDG_CACHE_HOME), kept "
+                    "between runs so that a start is warm; default: a new temporary one")
     args = ap.parse_args(argv)
     unseen = unseen_queries(args.register)
     results: dict = {"register": args.register, "clients": args.clients,
                      "threads": args.threads}
-    with tempfile.TemporaryDirectory() as cache:
-        proc, port = _serve(args.register, args.threads, cache)
+    with tempfile.TemporaryDirectory() as temporary:
+        proc, port = _serve(args.register, args.threads, args.cache or temporary)
         try:
             base = f"/index.json?q={quote(args.query)}"
+            # Untimed: a large register was loaded with the cyclic collector paused, so
+            # the first collections after it walk every object once (seconds at 100,000
+            # people); what follows is the server as it runs from then on.
+            results["warm_up"] = _load(port, itertools.repeat(base), args.clients,
+                                       args.warm_up, proc.pid)
             results["repeated"] = _load(port, itertools.repeat(base), args.clients,
-                                        args.duration)
+                                        args.duration, proc.pid)
             results["distinct"] = _load(port, (f"{base}&n={i}" for i in itertools.count()),
-                                        args.clients, args.duration)
+                                        args.clients, args.duration, proc.pid)
             results["unseen"] = _load(port, (f"/index.json?q={quote(q)}" for q in unseen),
-                                      args.clients, args.duration)
+                                      args.clients, args.duration, proc.pid)
         finally:
             proc.terminate()
             proc.wait(30)
     if not args.no_alone:
-        results["alone"] = _alone(args.register, args.query, unseen)
+        results["alone"] = _alone(args.register, args.query, unseen, args.cache)
         a = results["alone"]
         print(f"search alone (in-process, with as_dict): {args.query!r} {a['query_ms']:.2f} ms;"
               f" unseen queries p50 {a['unseen_p50_ms']:.2f} ms, p95 {a['unseen_p95_ms']:.2f} ms")
-    for name in ("repeated", "distinct", "unseen"):
+    for name in ("warm_up", "repeated", "distinct", "unseen"):
         r = results[name]
-        print(f"{name}: {r['rps']:.0f} requests/s, p50 {r['p50']:.1f} ms, p99 "
-              f"{r['p99']:.1f} ms, {r['requests']} requests, {r['errors']} errors")
+        print(f"{name}: {r['rps']:.0f} requests/s, p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms,"
+              f" p99 {r['p99']:.1f} ms, {r['requests']} requests, {r['errors']} errors; CPU"
+              f" per request: server {r['server_cpu_ms']:.2f} ms, clients"
+              f" {r['client_cpu_ms']:.2f} ms; load average {r['load']:.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return results

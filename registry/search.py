@@ -35,10 +35,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import heapq
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -96,6 +99,13 @@ _MAX_COMPLETIONS = 40
 # FTS5 merges the postings of all words of a prefix query first: ~0.1 µs each.
 _PREFIX_POSTINGS = 20_000
 _MAX_LISTED = 10  # dossiers listed with a person hit
+# A query holds a connection for its SQL only while SQLite runs without the interpreter
+# lock; a second connection (a copy of the database) lets a second query's SQL run on
+# the other core meanwhile.  More would only cost memory on two cores.
+_SPARE_CONNECTIONS = 1
+# Entities whose "whom do I call" is kept: about 11 KB each (the contacts, units and
+# references in it), so a few thousand — the entities asked for most stay.
+_MAX_CACHED_DETAILS = 2_000
 # Synonym sets: at most this many terms of one set are searched for a query word (a set
 # of 10,000 terms is a data error, not a reason for a 10,000-way OR), and terms longer
 # than this many words are ignored.
@@ -321,12 +331,14 @@ class SearchResult:
     def __bool__(self) -> bool:
         return bool(self.hits)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, hit: Callable[[Hit], dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The result as plain data; *hit* turns each hit into its mapping
+        (:meth:`Hit.as_dict` by default)."""
         return {"query": self.query, "words": list(self.words),
                 "suggestions": list(self.suggestions),
                 "corrections": {k: list(v) for k, v in self.corrections.items()},
                 "splits": {k: list(v) for k, v in self.splits.items()},
-                "hits": [h.as_dict() for h in self.hits],
+                "hits": list(map(hit or Hit.as_dict, self.hits)),
                 "best": self.hits[0].id if self.hits else None,
                 "groups": {k: [h.id for h in v] for k, v in self.groups().items()},
                 "help": _plain(self.help)}
@@ -342,10 +354,36 @@ def _plain(value: Any) -> Any:
 
 # -- the index --------------------------------------------------------------------------
 
+class _QueryState:
+    """What the queries of one index keep beside it: spare connections and the details
+    of the entities found.  Not an attribute of the index, so that it is never saved
+    with it (the disk cache saves an index's attributes, ``graph/cache.py``)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.free: list[sqlite3.Connection] = []
+        self.made = 0
+        self.details: dict[str, Mapping[str, Any]] = {}
+
+
+_QUERY_STATES: weakref.WeakKeyDictionary[SearchIndex, _QueryState] = \
+    weakref.WeakKeyDictionary()
+_QUERY_STATES_LOCK = threading.Lock()
+
+
+def _query_state(index: SearchIndex) -> _QueryState:
+    state = _QUERY_STATES.get(index)
+    if state is None:
+        with _QUERY_STATES_LOCK:
+            state = _QUERY_STATES.setdefault(index, _QueryState())
+    return state
+
+
 class SearchIndex:
     """An FTS5 index of one registry.  Build it once with :meth:`build`; queries only read.
 
-    Safe to share between threads (queries are serialised on one connection).
+    Safe to share between threads: a query's SQL runs on the index's own connection or,
+    while that is busy, on a spare copy of the database (see :meth:`_connection`).
     """
 
     def __init__(self, registry: Registry, conn: sqlite3.Connection,
@@ -580,6 +618,58 @@ class SearchIndex:
     def vocabulary_size(self) -> int:
         return len(self._words)
 
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection to this index's database for one query's SQL: the index's own
+        when free, else one of ``_SPARE_CONNECTIONS`` copies (made when first needed), so
+        that the SQL of two queries can run at once — SQLite runs without the
+        interpreter lock.  The copies are kept beside the index (:func:`_query_state`),
+        never saved with it."""
+        state = _query_state(self)
+        conn: sqlite3.Connection | None = None
+        own = self._lock.acquire(blocking=False)
+        if not own:
+            with state.cond:
+                while True:
+                    if self._lock.acquire(blocking=False):
+                        own = True
+                    elif state.free:
+                        conn = state.free.pop()
+                    elif state.made < _SPARE_CONNECTIONS:
+                        state.made += 1  # made below, outside the condition's lock
+                    else:
+                        # (the index's own connection is released without a notify:
+                        # look again now and then)
+                        state.cond.wait(0.01)
+                        continue
+                    break
+        if own:
+            try:
+                yield self._conn
+            finally:
+                self._lock.release()
+                with state.cond:
+                    state.cond.notify()
+            return
+        if conn is None:
+            try:
+                with self._lock:
+                    image = self._conn.serialize()
+                conn = sqlite3.connect(":memory:", check_same_thread=False,
+                                       isolation_level=None)
+                conn.deserialize(image)
+            except BaseException:
+                with state.cond:
+                    state.made -= 1
+                    state.cond.notify()
+                raise
+        try:
+            yield conn
+        finally:
+            with state.cond:
+                state.free.append(conn)
+                state.cond.notify()
+
     # -- querying -----------------------------------------------------------------------
     def search(self, query: str, limit: int = 20, *, today: dt.date | None = None
                ) -> SearchResult:
@@ -631,20 +721,21 @@ class SearchIndex:
                 corrections[w] = self._closest(w)
         done = self._completions(q.words[-1]) if q.prefix else ()
         found: dict[int, tuple[str, int, float]] = {}
-        with self._lock:
+        with self._connection() as conn:
+            run = functools.partial(self._run, conn)
             if not unknown:
-                self._run("exact", _expr(q, written, cols=_NAMES, stems=False), limit, found)
+                run("exact", _expr(q, written, cols=_NAMES, stems=False), limit, found)
                 # Units whose names hold the word must not crowd out the dossiers whose
                 # titles hold it as a compound part: without a dossier yet, look on.
-                self._run("stem", _expr(q, plan), limit, found, always=not any(
+                run("stem", _expr(q, plan), limit, found, always=not any(
                     self._docs[r - 1][0] == "dossier" for r in found))
                 # A last word that is itself indexed is finished (its compounds are
                 # found by their parts); only an unfinished one is completed.
                 if q.prefix and q.words[-1] not in self._words:
-                    self._run("prefix", _expr(q, plan, prefix=True, completions=done),
+                    run("prefix", _expr(q, plan, prefix=True, completions=done),
                               limit, found)
             elif not corrections:
-                self._run("compound", _expr(q, plan), limit, found)
+                run("compound", _expr(q, plan), limit, found)
                 if not found:
                     # The parts never meet in one entry: a typo that happens to split
                     # (integritiet) rather than a compound.
@@ -656,9 +747,9 @@ class SearchIndex:
                 # The closest words as written first, then any candidate by its stem.
                 best = {**plan, **{w: [((c[0],),)] for w, c in corrections.items()}}
                 fuzzy = {**plan, **{w: [((x,),) for x in c] for w, c in corrections.items()}}
-                self._run("fuzzy", _expr(q, best, cols=_WORDS, stems=False, prefix=q.prefix,
+                run("fuzzy", _expr(q, best, cols=_WORDS, stems=False, prefix=q.prefix,
                                          completions=done), limit, found)
-                self._run("fuzzy", _expr(q, fuzzy, prefix=q.prefix, completions=done),
+                run("fuzzy", _expr(q, fuzzy, prefix=q.prefix, completions=done),
                           limit, found)
                 plan = fuzzy
             if not found and len(q.words) > 1:
@@ -669,9 +760,10 @@ class SearchIndex:
                         anyword.pop(w, None)
                 expr = _expr(q, anyword, prefix=q.prefix, completions=done, join=" OR ")
                 if expr:
-                    self._run("partial", expr, limit, found)
-            hits = self._order(found, q, plan, today, limit)
-            help_ = {} if hits else self._help(q)
+                    run("partial", expr, limit, found)
+        # Ranking and the hits' details need no connection: another query may use it.
+        hits = self._order(found, q, plan, today, limit)
+        help_ = {} if hits else self._help(q)
         corrections = {w: c for w, c in corrections.items() if c}
         return SearchResult(query, q.words, tuple(hits), self._suggest(q, corrections),
                             MappingProxyType(corrections), MappingProxyType(splits),
@@ -746,7 +838,7 @@ class SearchIndex:
             out.append(" ".join(words))
         return tuple(dict.fromkeys(out))
 
-    def _run(self, tier: str, expr: str, limit: int,
+    def _run(self, conn: sqlite3.Connection, tier: str, expr: str, limit: int,
              found: dict[int, tuple[str, int, float]], always: bool = False) -> None:
         """Add the best hits of one step to ``found``: rowid -> (tier, step, score).
 
@@ -762,7 +854,7 @@ class SearchIndex:
             return
         # Explicit bm25() rather than the configured ``rank``: the latter takes FTS5's
         # slower sorting path (measured 2-3 ms more per query at 100,000 dossiers).
-        rows = self._conn.execute(
+        rows = conn.execute(
             f"SELECT rowid, bm25(docs, {_BM25_WEIGHTS}) AS r FROM docs WHERE docs MATCH ?1 "
             "AND rowid <= coalesce((SELECT rowid FROM docs WHERE docs MATCH ?1 "
             "LIMIT 1 OFFSET ?2), 9223372036854775807) ORDER BY r LIMIT ?3",
@@ -788,7 +880,10 @@ class SearchIndex:
         whole = {" ".join(q.words)}
         if len(q.words) == 1:
             whole.update(" ".join(t) for t in self._synonyms.terms(tuple(q.words[0].split())))
-        wanted = [_stems_of(plan.get(w, [])) for w in q.words]
+        # Each alternative of each query word as the set of stems it needs: a subset
+        # test per alternative, in C.
+        wanted = [[frozenset(s for phrase in alt for s in phrase) for alt in alts]
+                  for alts in map(_stems_of, (plan.get(w, []) for w in q.words))]
         ranked = []
         for rowid, (tier, step, score) in found.items():
             kind, eid = self._docs[rowid - 1]
@@ -796,11 +891,12 @@ class SearchIndex:
             ranked.append(((self._answer_class(kind, e, q, whole, wanted), step, -score,
                             kind, eid), rowid, tier, score))
         ranked.sort(key=lambda r: r[0])
-        return [self._hit(rowid, tier, score, today)
+        details = _query_state(self).details
+        return [self._hit(rowid, tier, score, today, details)
                 for _, rowid, tier, score in ranked[:limit]]
 
     def _answer_class(self, kind: str, e: Any, q: _Query, whole: set[str],
-                      wanted: list[_Alternatives]) -> int:
+                      wanted: list[list[frozenset[str]]]) -> int:
         names, name_words, have = self._name_terms(e)
         if names & whole:
             return 0
@@ -813,7 +909,7 @@ class SearchIndex:
         if kind not in ("dossier", "collaboration"):
             return 3
         for i, alts in enumerate(wanted):
-            if not any(all(s in have for phrase in alt for s in phrase) for alt in alts):
+            if not any(alt <= have for alt in alts):
                 w = q.words[i]
                 if not (q.prefix and i == len(q.words) - 1
                         and any(t.startswith(w) for t in name_words)):
@@ -858,9 +954,11 @@ class SearchIndex:
         terms = [stem(x) for w in (*q.words, *words) for x in w.split()]
         if terms and self._units:
             expr = f"{_STEMS} : ({' OR '.join(map(_quote, dict.fromkeys(terms)))})"
-            rows = self._conn.execute(
-                f"SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ? "
-                f"ORDER BY bm25(docs, {_BM25_WEIGHTS}) LIMIT 3", (expr, self._units))
+            with self._connection() as conn:
+                rows = conn.execute(
+                    f"SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ? "
+                    f"ORDER BY bm25(docs, {_BM25_WEIGHTS}) LIMIT 3", (expr, self._units)
+                ).fetchall()
             units = [self._docs[r - 1][1] for (r,) in rows]
         if not units and reg.units and q.words:
             if self._unit_texts is None:
@@ -877,15 +975,22 @@ class SearchIndex:
         return {"units": out_units, "words": words,
                 "contact": getattr(reg.settings, "contact", None)}
 
-    def _hit(self, rowid: int, tier: str, score: float, today: dt.date) -> Hit:
+    def _hit(self, rowid: int, tier: str, score: float, today: dt.date,
+             details: dict[str, Mapping[str, Any]]) -> Hit:
         kind, eid = self._docs[rowid - 1]
         e = self.registry.get(eid)
         title = getattr(e, "title", None) or getattr(e, "name", eid)
-        detail = self._detail(e)
+        # What answers "whom do I call" depends on the entity alone: made once per
+        # entity (bounded), shared by the hits that name it — read it, never change it.
+        base = details.get(eid)
+        if base is None:
+            if len(details) >= _MAX_CACHED_DETAILS:
+                details.clear()
+            base = details[eid] = self._detail(e)
         reviewed = getattr(e, "reviewed", None)
-        detail["reviewed"] = reviewed.isoformat() if reviewed else None
-        detail["stale"] = bool(reviewed) and (
-            today - reviewed).days > self.registry.settings.stale_after_days
+        detail = {**base, "reviewed": reviewed.isoformat() if reviewed else None,
+                  "stale": bool(reviewed) and (
+                      today - reviewed).days > self.registry.settings.stale_after_days}
         return Hit(kind, eid, title, tier, score, MappingProxyType(detail))
 
     # -- what a hit carries -------------------------------------------------------------

@@ -172,6 +172,37 @@ def test_a_keep_alive_connection_may_rest_between_requests(app, serve_kwargs):
             conn.close()
 
 
+@pytest.mark.parametrize("chunks", [1, 24], ids=["one-write", "many-writes"])
+def test_a_large_answer_reaches_a_client_that_reads_late_whole(serve_kwargs, chunks):
+    """The event loop leaves a running task's output to its worker (``_Channel.writable``)
+    and sends what is left once the task is done, or while the worker waits for it: an
+    answer of 24 MiB, in one write or in 24 (past waitress's 16 MiB high watermark, where
+    the worker waits for the loop), reaches a client that reads only after a pause,
+    whole, while the server answers others."""
+    from flask import Response
+
+    app = _viewer(SAMPLE)
+    piece = bytes(range(256)) * 4096  # 1 MiB
+    app.add_url_rule("/big", "big", lambda: Response(
+        [piece * (24 // chunks)] * chunks, mimetype="application/octet-stream"))
+    with _served(app, serve_kwargs) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+            s.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            time.sleep(1.0)  # not reading: the socket fills, the rest waits in the server
+            assert _health(server.port) == 200
+            got = bytearray()
+            while b"\r\n\r\n" not in got:
+                got += s.recv(65536)
+            head, _, body = bytes(got).partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200")
+            body = bytearray(body)
+            while len(body) < 24 * len(piece):
+                data = s.recv(1 << 20)
+                assert data, "the server closed the connection before the end"
+                body += data
+    assert len(body) == 24 * len(piece) and bytes(body) == piece * 24
+
+
 # -- waitress's own answers ----------------------------------------------------------------------
 def _exchange(port: int, raw: bytes) -> tuple[bytes, bool]:
     """Send *raw*, read until the server closes (bounded); returns what came back and

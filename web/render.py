@@ -38,6 +38,7 @@ __all__ = [
     "JSON_MIMETYPE",
     "wants_json",
     "json_response",
+    "json_text",
     "render",
     "error_response",
     "page",
@@ -73,11 +74,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def json_text(data: Any) -> str:
+    """*data* as the JSON text of the viewer's answers (one line, UTF-8 characters as
+    they are); a mapping's parts encoded apart and joined as ``{"k": v, …}`` give the
+    very same text."""
+    return json.dumps(data, ensure_ascii=False, default=_default)
+
+
 def json_response(data: Any, status: int = 200) -> Response:
     """*data* as UTF-8 JSON, on one line: the standard library encodes that in C, an
     indented body in Python at a third of the speed (browsers and ``jq`` indent it)."""
-    body = json.dumps(data, ensure_ascii=False, default=_default) + "\n"
-    return Response(body, status=status, mimetype=JSON_MIMETYPE)
+    return Response(json_text(data) + "\n", status=status, mimetype=JSON_MIMETYPE)
 
 
 def render(template: str, data: Any, *, status: int = 200, **context: Any) -> Response:
@@ -144,9 +151,10 @@ def _cached(view: Callable) -> Callable:
             return view(**kwargs)
         # Who asks matters too: links and phone numbers depend on the role, the header
         # names the user, and the sign-out form carries the session's CSRF token.
+        # (and under which root: the links in the page begin with it)
         key = (snap.data_version, snap.built_at, snap.today, len(h.errors), g.get("lang"),
-               wants_json(), request.full_path, g.get("role"), (g.get("user") or {}).get("sub"),
-               session.get("csrf"))
+               wants_json(), request.script_root, request.full_path, g.get("role"),
+               (g.get("user") or {}).get("sub"), session.get("csrf"))
         hit = cache.get(key)
         if hit is not None:
             return Response(hit[0], status=200, mimetype=hit[1])

@@ -8,13 +8,15 @@ page's script asks for ``/suggest.json``).
 
 from __future__ import annotations
 
+import datetime as dt
+from types import MappingProxyType
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app, request
 
 from .data import snapshot
 from .links import entity_url, phones_shown, ref
-from .render import arg_int, arg_text, page, render
+from .render import JSON_MIMETYPE, arg_int, arg_text, json_text, page, render, wants_json
 
 __all__ = ["bp", "MAX_QUERY_CHARS"]
 
@@ -28,54 +30,165 @@ def _hit_kind(hit: dict[str, Any]) -> str:
     return hit.get("unit_kind") or hit["kind"] if hit["kind"] == "unit" else hit["kind"]
 
 
+def _link(item: dict[str, Any], hide_phones: bool) -> None:
+    """Add ``url`` (and ``label``) to one ``{"id", "kind"}`` mapping, in place, and drop
+    its phone number when this user may not see it."""
+    if hide_phones and item.get("phone"):
+        item["phone"] = None
+    if "id" in item and "kind" in item:
+        kind = _hit_kind(item) if "tier" in item else item["kind"]
+        item["url"] = entity_url(kind, item["id"])
+        item.setdefault("label", item.get("name") or item.get("title") or item["id"])
+
+
 def _with_urls(value: Any) -> Any:
-    """Add ``url`` (and ``label``) to every ``{"id", "kind"}`` mapping of a search result,
-    at any depth, and drop phone numbers this user may not see; in place: the result is
-    fresh for each request, and copying its thousand small mappings cost more than the
-    search itself."""
+    """:func:`_link` every mapping of a search result, at any depth, in place."""
     hide_phones = not phones_shown()
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             stack.extend(v for v in item.values() if isinstance(v, dict | list))
-            if hide_phones and item.get("phone"):
-                item["phone"] = None
-            if "id" in item and "kind" in item:
-                kind = _hit_kind(item) if "tier" in item else item["kind"]
-                item["url"] = entity_url(kind, item["id"])
-                item.setdefault("label", item.get("name") or item.get("title") or item["id"])
+            _link(item, hide_phones)
         elif isinstance(item, list):
             stack.extend(v for v in item if isinstance(v, dict | list))
     return value
 
 
-def _search_data() -> dict[str, Any]:
+def _linked(value: Any, hide_phones: bool) -> Any:
+    """A plain copy of part of a hit's detail with every mapping :func:`_link`-ed: what
+    ``_with_urls(hit.as_dict())`` makes of it, in one pass."""
+    if isinstance(value, dict | MappingProxyType):
+        item = {k: _linked(v, hide_phones) for k, v in value.items()}
+        _link(item, hide_phones)
+        return item
+    if isinstance(value, list | tuple):
+        return [_linked(v, hide_phones) for v in value]
+    return value
+
+
+def _linked_hit(hit: Any, hide_phones: bool) -> dict[str, Any]:
+    """``_with_urls(hit.as_dict())`` (the same keys in the same order), made in one pass
+    from the hit's detail, which is not changed."""
+    item = {k: _linked(v, hide_phones) for k, v in hit.detail.items()}
+    item["kind"], item["id"], item["title"] = hit.kind, hit.id, hit.title
+    item["tier"], item["score"] = hit.tier, round(hit.score, 4)
+    _link(item, hide_phones)
+    return item
+
+
+class _Answers:
+    """Per search index: each entity's hit as JSON text with URLs in and phones out, and
+    the directorates' list, so that a request only fills in a hit's tier and score.
+
+    A hit's data is a pure function of the entity, the index, the day (``stale``), the
+    URL root and whether phones show; building and encoding it (a copy, an ``url_for``
+    per reference) cost more than the search itself at 100,000 people.  About 1 KB per
+    entity, bounded; the HTML page (which renders far more slowly anyway) makes its data
+    afresh."""
+
+    MAX_ENTRIES = 20_000
+    # Stand-ins for a hit's tier and score while its JSON text is made once: control
+    # characters are escaped in JSON, so the quoted pair below can only be these keys.
+    _TIER, _SCORE = "\0tier\0", "\0score\0"
+    _SPLIT = json_text({"tier": _TIER, "score": _SCORE})[1:-1]
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self.hits: dict[tuple, tuple[str, str]] = {}
+        self.directorates: dict[str, tuple[list[dict[str, Any]], str]] = {}
+
+    @classmethod
+    def of(cls, index: Any) -> _Answers:
+        """The answers of *index* (a new set when the snapshot's index changed)."""
+        answers = current_app.extensions.get("tvb.search_answers")
+        if answers is None or answers.index is not index:
+            answers = current_app.extensions["tvb.search_answers"] = cls(index)
+        return answers
+
+    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool) -> str:
+        """``json_text(_linked_hit(hit, hide_phones))``, from the entity's kept text."""
+        key = (hit.id, today, request.script_root, hide_phones)
+        done = self.hits.get(key)
+        if done is None:
+            if len(self.hits) >= self.MAX_ENTRIES:
+                self.hits.clear()
+            data = _linked_hit(hit, hide_phones)
+            data["tier"], data["score"] = self._TIER, self._SCORE
+            before, after = json_text(data).split(self._SPLIT)
+            done = self.hits[key] = (before, after)
+        tier_score = json_text({"tier": hit.tier, "score": round(hit.score, 4)})[1:-1]
+        return done[0] + tier_score + done[1]
+
+    def directorates_of(self, reg: Any) -> tuple[list[dict[str, Any]], str]:
+        """The directorates as data and as JSON text."""
+        root = request.script_root
+        done = self.directorates.get(root)
+        if done is None:
+            rows = [ref(reg, u.id) | {"name": u.name} for u in reg.directorates]
+            done = self.directorates[root] = (rows, json_text(rows))
+        return done
+
+
+def _search_data(as_json: bool = False) -> dict[str, Any]:
+    """The search page's data; with *as_json*, the values of ``hits``, ``best`` and
+    ``directorates`` are their JSON text (see :func:`_json_body`)."""
     snap = snapshot()
     q = arg_text("q", max_length=MAX_QUERY_CHARS).strip()
     limit = arg_int("limit", 20, minimum=1, maximum=100)
     reg = snap.registry
+    answers = _Answers.of(snap.search)
     data: dict[str, Any] = {"query": q, "limit": limit}
     if q:
-        result = snap.search.search(q, limit, today=snap.today).as_dict()
-        data.update(_with_urls(result))
+        today = snap.today or dt.date.today()
+        hide = not phones_shown()
+        result = snap.search.search(q, limit, today=today)
+        if as_json:
+            data.update(result.as_dict(hit=lambda h: answers.hit_json(h, today, hide)))
+        else:
+            data.update(result.as_dict(hit=lambda h: _linked_hit(h, hide)))
+        if data["help"]:
+            _with_urls(data["help"])
         # The single best answer first, whatever its kind; the groups hold the rest.
         data["best"] = data["hits"][0] if data["hits"] else None
+        if as_json:
+            data["hits"] = _Json("[" + ", ".join(data["hits"]) + "]")
+            data["best"] = _Json(data["best"] or "null")
     else:
         data.update({"words": [], "suggestions": [], "corrections": {}, "splits": {},
                      "hits": [], "groups": {}, "best": None, "help": {}})
-    data["directorates"] = [ref(reg, u.id) | {"name": u.name} for u in reg.directorates]
+    rows, text = answers.directorates_of(reg)
+    data["directorates"] = _Json(text) if as_json else rows
     return data
+
+
+class _Json(str):
+    """A value that is JSON text already."""
+
+
+def _json_body(data: dict[str, Any]) -> str:
+    """``json_text(data)`` for :func:`_search_data` with *as_json*: each part encoded
+    apart (its JSON text where it has one already) and joined as the encoder would."""
+    return "{" + ", ".join(
+        f"{json_text(k)}: {v if isinstance(v, _Json) else json_text(v)}"
+        for k, v in data.items()) + "}"
+
+
+def _search_page() -> Response:
+    if wants_json():
+        return Response(_json_body(_search_data(as_json=True)) + "\n",
+                        mimetype=JSON_MIMETYPE)
+    return render("search.html", _search_data())
 
 
 @page(bp, "/", cache=True)
 def home() -> Response:
-    return render("search.html", _search_data())
+    return _search_page()
 
 
 @page(bp, "/search", cache=True)
 def search() -> Response:
-    return render("search.html", _search_data())
+    return _search_page()
 
 
 @page(bp, "/suggest")

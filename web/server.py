@@ -109,16 +109,34 @@ class _Channel(HTTPChannel):
         return result
 
     def readable(self) -> bool:
-        # called by the event loop at least once a second (asyncore_loop_timeout)
-        now = time.monotonic()
-        due = min((d for d in (self._header_due, self._request_due) if d is not None),
-                  default=None)
+        # called by the event loop for every channel on every turn (at least once a
+        # second, asyncore_loop_timeout), so the common case — no request under way —
+        # costs two attribute reads
+        header_due, request_due = self._header_due, self._request_due
+        if header_due is None:
+            due = request_due
+        else:
+            due = header_due if request_due is None else min(header_due, request_due)
         # (as waitress's own maintenance: never while a request of it is being answered)
-        if due is not None and now > due and not self.will_close and not self.requests:
+        if due is not None and time.monotonic() > due and not self.will_close \
+                and not self.requests:
             log.info("closing a connection from %s: its request took too long to arrive",
                      self.addr[0] if self.addr else "?")
             self.will_close = True
         return super().readable()
+
+    def writable(self) -> bool:
+        # While a task of this channel runs, its worker thread sends what it writes
+        # itself (waitress's send_bytes is 1) under the output buffer's lock; an event
+        # loop asking to help meanwhile found the lock taken and turned again — about
+        # 40 turns per search request, each taking the interpreter lock from the
+        # worker.  The loop still sends what is left once the task is done, and helps
+        # at once when the buffer is over its high watermark (the worker then waits for
+        # it) or the channel is closing.
+        if self.requests and not (self.will_close or self.close_when_flushed) and \
+                self.total_outbufs_len <= self.adj.outbuf_high_watermark:
+            return False
+        return super().writable()
 
 
 class _Server(TcpWSGIServer):
