@@ -11,9 +11,13 @@ after the start) — then changes one dossier's owner in the file
 * ``findings_s``: until ``/integrator.json`` carries the new version (its ``data_version``
   is the findings', so this is when the findings have followed);
 
-sampling the RSS of the server's whole process tree every 50 ms throughout (``peak_mb``,
-and ``peak_edit_mb`` from the edit on).  The file is restored afterwards.  Traffic goes
-to 127.0.0.1 only; the server is stopped at the end.  Not a test: figures for the README.
+sampling the memory of the server's whole process tree every 50 ms throughout: the sum of
+the RSS (``peak_mb``, and ``peak_edit_mb`` from the edit on), which counts twice the pages
+a forked child shares copy-on-write with the server, and the sum of the PSS
+(``peak_pss_mb``, ``peak_edit_pss_mb``: each shared page split between the processes that
+share it, ``/proc/PID/smaps_rollup``), the memory the tree really holds.  The file is
+restored afterwards.  Traffic goes to 127.0.0.1 only; the server is stopped at the end.
+Not a test: figures for the README.
 """
 
 from __future__ import annotations
@@ -31,33 +35,48 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["measure", "tree_rss_kb", "stop_server"]
+__all__ = ["measure", "tree_memory_kb", "stop_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-29"
 
 
-def tree_rss_kb(pid: int) -> int:
-    """The resident memory of *pid* and all its descendants, in KiB (from /proc)."""
+def _tree(pid: int) -> list[int]:
+    """*pid* and all its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(fields[1]), int(fields[21])
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        out.append(p)
         todo.extend(children.get(p, ()))
-    return total
+    return out
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of *pid* and all its descendants, in KiB, from each process's
+    ``/proc/PID/smaps_rollup``: the RSS sum counts a page shared copy-on-write by a
+    forked child and its parent twice, the PSS sum once (split between them)."""
+    rss = pss = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    return rss, pss
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -135,7 +154,7 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), TVB_CACHE="1")
     original = data.read_text(encoding="utf-8")
     dossier, old_owner, new_owner, edited = _handover(original)
-    samples: list[tuple[float, int]] = []
+    samples: list[tuple[float, int, int]] = []
     stop = threading.Event()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tvb", "serve", "--data", str(data), "--port", str(port),
@@ -144,7 +163,7 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
 
     def sample() -> None:
         while not stop.is_set():
-            samples.append((time.perf_counter(), tree_rss_kb(proc.pid)))
+            samples.append((time.perf_counter(), *tree_memory_kb(proc.pid)))
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -189,9 +208,10 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
         sampler.join()
         stop_server(proc)
         _write_atomically(data, original)
-    out["peak_mb"] = round(max(kb for _, kb in samples) / 1024, 1) if samples else None
-    after = [kb for t, kb in samples if t >= edit_at] if "live_s" in out else []
-    out["peak_edit_mb"] = round(max(after) / 1024, 1) if after else None
+    after = [s for s in samples if s[0] >= edit_at] if "live_s" in out else []
+    for name, i in (("mb", 1), ("pss_mb", 2)):
+        out[f"peak_{name}"] = round(max(s[i] for s in samples) / 1024, 1) if samples else None
+        out[f"peak_edit_{name}"] = round(max(s[i] for s in after) / 1024, 1) if after else None
     return out
 
 
