@@ -11,6 +11,12 @@ after the start) — then changes one dossier's owner in the file
 * ``findings_s``: until ``/integrator.json`` carries the new version (its ``data_version``
   is the findings', so this is when the findings have followed);
 
+and, at the start, ``health_s`` (until ``/health`` answers) and ``findings_at_start_s``
+(until ``/integrator.json`` has findings: a start is live first, the findings follow in
+the background).  Each ``*_cpu_s`` is the CPU time (user + system) of the server's process
+tree: at the start from its launch, at the edit from the moment it is warm — a figure a
+busy machine does not inflate as it does the wall times;
+
 sampling the memory of the server's whole process tree every 50 ms throughout: the sum of
 the RSS (``peak_mb``, and ``peak_edit_mb`` from the edit on), which counts twice the pages
 a forked child shares copy-on-write with the server, and the sum of the PSS
@@ -35,7 +41,7 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["measure", "tree_memory_kb", "stop_server"]
+__all__ = ["measure", "tree_memory_kb", "tree_cpu_s", "stop_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-29"
@@ -77,6 +83,21 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
         except (OSError, ValueError, IndexError):
             continue  # the process ended meanwhile
     return rss, pss
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by *pid* and its descendants, those that
+    ended and were waited for included (``cutime``/``cstime`` of ``/proc/PID/stat``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / tick
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -176,6 +197,16 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
             return _get_json(port, "/health", timeout=5)[0] == 200
 
         out["health_s"] = round(_wait(up, limit, "/health"), 2)
+        out["health_cpu_s"] = round(tree_cpu_s(proc.pid), 1)
+
+        def has_findings() -> bool:
+            got = _get_json(port, "/integrator.json", timeout=120)[1] or {}
+            return got.get("data_version") is not None
+
+        # A start is live first: the findings follow in the background.
+        out["findings_at_start_s"] = round(out["health_s"] + _wait(
+            has_findings, limit, "the first findings", interval=0.1), 2)
+        out["findings_at_start_cpu_s"] = round(tree_cpu_s(proc.pid), 1)
         status, report = _get_json(port, "/integrator.json")
         if status != 200 or report is None:
             raise RuntimeError(f"/integrator.json answered {status}")
@@ -186,6 +217,7 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
 
         out["warm_s"] = round(out["health_s"] + _wait(settled, limit, "the background work",
                                                       interval=0.25), 2)
+        out["warm_cpu_s"] = round(tree_cpu_s(proc.pid), 1)
         log(f"  warm after {out['warm_s']} s; handing {dossier} from {old_owner} to {new_owner}")
         edit_at = time.perf_counter()
         _write_atomically(data, edited)
@@ -196,6 +228,7 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
             return (owner.get("id") if isinstance(owner, dict) else owner) == new_owner
 
         out["live_s"] = round(_wait(live, limit, "the new owner", interval=0.02), 2)
+        out["live_cpu_s"] = round(tree_cpu_s(proc.pid) - out["warm_cpu_s"], 1)
 
         def followed() -> bool:
             got = _get_json(port, "/integrator.json", timeout=60)[1] or {}
@@ -203,6 +236,7 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
 
         out["findings_s"] = round(out["live_s"] + _wait(followed, limit, "the findings",
                                                         interval=0.1), 2)
+        out["findings_cpu_s"] = round(tree_cpu_s(proc.pid) - out["warm_cpu_s"], 1)
     finally:
         stop.set()
         sampler.join()
