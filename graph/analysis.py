@@ -602,7 +602,7 @@ def _namer(reg: Registry) -> Callable[[str], str]:
 
 
 def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
-           process_rows: bool = True) -> dict:
+           process_rows: bool = True, networks: dict | None = None) -> dict:
     """Every finding, in the JSON contract of ``tvb report``.
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
@@ -619,13 +619,18 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
     ``process_rows=False`` leaves the ``process`` rows out of ``missing_links`` (nearly
     a million at 100,000 people): ``process_gaps`` holds the same facts one row per
     dossier, and everything else is unchanged.  ``tvb report`` keeps them.
+
+    A *networks* dict receives the networks the findings were computed on (``people``,
+    ``directorates``), for a caller that needs them too (:mod:`graph.findings_proc`).
     """
     with paused_gc():  # millions of rows and no cycles (see registry.gcpause)
-        return _report(registry, today, top_brokers, process_rows)
+        return _report(registry, today, top_brokers, process_rows,
+                       {} if networks is None else networks)
 
 
-def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool) -> dict:
-    people = people_network(reg, today)
+def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool,
+            networks: dict) -> dict:
+    people = networks["people"] = people_network(reg, today)
     # Betweenness (the costliest step at scale) runs beside the other findings, the
     # whole network's as soon as it exists and the levels' in a second child, so that
     # the longest job starts first and two cores share the rest.
@@ -634,7 +639,7 @@ def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool)
     pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
                                         for lv, g in level_nets.items()})
     involved = involved_directorates(reg, today)
-    directorates = directorate_network(reg, people, involved, today)
+    directorates = networks["directorates"] = directorate_network(reg, people, involved, today)
     rules = rule_directorates(reg, theme_directorates(reg))
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))

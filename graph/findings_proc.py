@@ -115,22 +115,20 @@ class Ties:
 def compute(reg: Registry, today: dt.date) -> dict:
     """The findings of *reg* on *today*, by the names of :data:`FINDINGS`.
 
-    The report is :func:`graph.analysis.report` with ``process_rows=False``; the people
-    network is built once more here for the directorate network and the ties, and not kept.
+    The report is :func:`graph.analysis.report` with ``process_rows=False``; the ties and
+    the directorate network are those the report was computed on (the people network
+    itself is not kept).
     """
     from .analysis import report
     from .involvement import by_entity
-    from .network import directorate_network, people_network
 
-    rep = report(reg, today, process_rows=False)
+    networks: dict = {}
+    rep = report(reg, today, process_rows=False, networks=networks)
     with paused_gc():
-        people = people_network(reg, today)
-        directorates = directorate_network(reg, people, today=today)
-        ties = Ties.of(people)
-        del people
+        ties = Ties.of(networks.pop("people"))
         involvement = by_entity(rep)
-    return {"report": rep, "involvement": involvement, "directorate_network": directorates,
-            "ties": ties}
+    return {"report": rep, "involvement": involvement,
+            "directorate_network": networks["directorates"], "ties": ties}
 
 
 def empty(reg: Registry, today: dt.date) -> dict:
