@@ -169,8 +169,11 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
-    """Start the viewer on *data*, edit one owner, time live and findings (see above)."""
+def measure(data: Path, cache: Path, *, limit: float = 1800, log=print,
+            timeline: Path | None = None) -> dict:
+    """Start the viewer on *data*, edit one owner, time live and findings (see above);
+    with *timeline*, every memory sample (seconds from the launch, RSS and PSS sums in
+    MB) and the moments measured are written there as JSON."""
     port = _free_port()
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), TVB_CACHE="1")
     original = data.read_text(encoding="utf-8")
@@ -243,6 +246,12 @@ def measure(data: Path, cache: Path, *, limit: float = 1800, log=print) -> dict:
         sampler.join()
         stop_server(proc)
         _write_atomically(data, original)
+    if timeline is not None:
+        timeline.write_text(json.dumps({
+            "samples": [(round(t - launched, 2), round(r / 1024), round(q / 1024))
+                        for t, r, q in samples],
+            "edit_at": round(edit_at - launched, 2) if "live_s" in out else None,
+            "figures": out}), encoding="utf-8")
     after = [s for s in samples if s[0] >= edit_at] if "live_s" in out else []
     for name, i in (("mb", 1), ("pss_mb", 2)):
         out[f"peak_{name}"] = round(max(s[i] for s in samples) / 1024, 1) if samples else None
@@ -256,11 +265,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("--cache", type=Path, default=None,
                         help="cache folder (default: a temporary one)")
+    parser.add_argument("--timeline", type=Path, default=None,
+                        help="write every memory sample and the moments measured to this "
+                        "JSON file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tvb-edit-") as tmp:
         work = Path(tmp) / args.data.name
         work.write_bytes(args.data.read_bytes())  # the original is never touched
-        print(json.dumps(measure(work, args.cache or Path(tmp) / "cache"), indent=2))
+        print(json.dumps(measure(work, args.cache or Path(tmp) / "cache",
+                                 timeline=args.timeline), indent=2))
     return 0
 
 
