@@ -107,7 +107,7 @@ class Snapshot:
     def report(self) -> dict:
         """The report of :func:`graph.analysis.report` without the per-pair ``process``
         rows of ``missing_links`` (``process_gaps`` has them one row per dossier; the
-        entity pages expand them, :func:`process_rows_naming`)."""
+        entity pages expand them, :func:`findings_naming`)."""
         return self._findings_part("report")
 
     @cached_property
@@ -462,9 +462,10 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 STALLED_AFTER = 300.0
 
 
-#: Seconds after a start before the incremental loader reads the data once (in the
-#: background: about 20 s at 100,000 people), so that it slows neither the start nor
-#: the first requests; an edit before then is loaded in full, and primes it.
+#: Seconds after a start from the disk cache before the incremental loader reads the data
+#: once (in the background: about 20 s at 100,000 people), so that it slows neither the
+#: start nor the first requests; an edit before then is loaded in full, and primes it.
+#: (A start without a cache entry loads through the loader: it is primed at once.)
 PRIME_AFTER = 20.0
 
 
@@ -585,23 +586,30 @@ class SnapshotHolder:
                 snap, self._pending = self._pending, None
                 self._working = True
             try:
-                self._complete(snap)
+                full = self._complete(snap)
+                # The live snapshot is dropped before the disk cache is written (and not
+                # kept while waiting for the next job): it holds the findings served
+                # before, a version's worth of memory.
+                snap = None
+                if full is not None:
+                    self._save(full)  # outside the lock: the next edit need not wait
+                full = None
                 self.findings_error = None
             except BaseException as exc:  # noqa: BLE001 - the worker must outlive any bug
                 self.findings_error = type(exc).__name__
             finally:
+                snap = full = None
                 self._working = False
-            # Not kept while waiting for the next job: it holds the findings served
-            # before, a version's worth of memory.
-            snap = None
 
-    def _complete(self, snap: Snapshot) -> None:
+    def _complete(self, snap: Snapshot) -> Snapshot | None:
+        """Compute the findings of *snap* and serve them; the completed snapshot to write
+        to the disk cache, or None (a snapshot from the cache: the loader is primed)."""
         if not snap.findings_pending:
-            # The first version: load it once more through the loader, so that the next
-            # edit reuses the entries (its result is not served) — after a while, so
-            # that the first requests after a start are not slowed.
+            # A start from the disk cache: load the data once more through the loader,
+            # so that the next edit reuses the entries (its result is not served) —
+            # after a while, so that the first requests after a start are not slowed.
             if self._stop.wait(self.prime_after):
-                return
+                return None
             with self._lock:
                 if self.current is snap and self.loader is not None and not self.loader.primed:
                     try:
@@ -609,14 +617,14 @@ class SnapshotHolder:
                                          max_bytes=self.max_bytes, fast=self.fast)
                     except ReadError:
                         pass
-            return
+            return None
         full = complete(snap, fork=self.fork)
         with self._lock:
             # Only the version still served is completed; a newer one has its own job.
             if self.current is not snap:
-                return
+                return None
             self.current = full
-        self._save(full)  # outside the lock: the next edit need not wait for the disk
+        return full
 
     def _save(self, snap: Snapshot) -> None:
         """Write a completed snapshot to the disk cache (when the holder has one)."""
