@@ -285,3 +285,26 @@ def test_tvb_serve_answers_before_its_findings_and_then_has_them(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_findings_that_fail_are_reported_and_the_pages_stay_up(tmp_path, monkeypatch):
+    """A failure in the background (here: the findings raise) leaves the "no findings yet"
+    state online, says so on /health, and waiting for the findings ends."""
+    path = tmp_path / "tvb.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+
+    def broken(reg, today):
+        raise MemoryError
+
+    monkeypatch.setattr(fp, "compute_forked", broken)
+    app = _viewer(path, CACHE=False)  # waits for the findings: returns once they failed
+    holder = app.extensions["tvb.snapshots"]
+    client = app.test_client()
+    try:
+        assert holder.wait_for_findings(5) is False
+        health = client.get("/health").get_json()
+        assert health["findings_error"] == "MemoryError" and health["findings_pending"]
+        assert client.get("/integrator.json").get_json()["findings"]["none"] is True
+        assert client.get("/dossier/cyberstrategie.json").status_code == 200
+    finally:
+        holder.stop()
