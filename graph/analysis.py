@@ -611,7 +611,7 @@ def _namer(reg: Registry) -> Callable[[str], str]:
 
 
 def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
-           process_rows: bool = True) -> dict:
+           process_rows: bool = True, networks: dict | None = None) -> dict:
     """Every finding, in the JSON contract of ``tvb report``.
 
     Keys of the contract: ``data_version``, ``today``, ``summary``, ``betweenness``,
@@ -628,9 +628,13 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
     ``process_rows=False`` leaves the ``process`` rows out of ``missing_links`` (nearly
     a million at 100,000 people): ``process_gaps`` holds the same facts one row per
     dossier, and everything else is unchanged.  ``tvb report`` keeps them.
+
+    A *networks* dict receives the networks the findings were computed on (``people``,
+    ``directorates``), for a caller that needs them too (:mod:`graph.findings_proc`).
     """
     with paused_gc():  # millions of rows and no cycles (see registry.gcpause)
-        return _report(registry, today, top_brokers, process_rows)
+        return _report(registry, today, top_brokers, process_rows,
+                       {} if networks is None else networks)
 
 
 def _beside(reg: Registry, people: nx.Graph, directorates: nx.Graph,
@@ -641,14 +645,16 @@ def _beside(reg: Registry, people: nx.Graph, directorates: nx.Graph,
                 single_points_of_failure(reg, people), involvement_findings(reg, involved))
 
 
-def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool) -> dict:
-    people = people_network(reg, today)
+def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool,
+            networks: dict) -> dict:
+    people = networks["people"] = people_network(reg, today)
     # Betweenness (the costliest step at scale) runs beside the other findings, the
     # whole network's as soon as it exists and the levels' in a second child, so that
     # the longest job starts first and two cores share the rest.
     pending_all = start_betweenness({"all": (people, BETWEENNESS_SAMPLE)})
     involved = involved_directorates(reg, today)
-    directorates = directorate_network(reg, people, involved, today)
+    directorates = networks["directorates"] = directorate_network(reg, people, involved,
+                                                                  today)
     # At scale a third child takes the overlaps, cut points and involvement findings,
     # which need nothing computed below; it forks once no thread of ours runs.
     pending_all.sent()

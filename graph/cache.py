@@ -1,7 +1,8 @@
 """The compiled snapshot on disk, so that a restart on unchanged data starts in seconds.
 
 A cache entry holds everything :class:`~graph.snapshot.Snapshot` builds — the registry,
-its warnings, the networks, the integrator's report, the lookups and the search index —
+its warnings, the directorate network and each person's ties, the integrator's report
+(without the per-pair process rows), the lookups and the search index —
 and, once somebody asked for it, the RDF graph as N-Triples.  It is keyed by
 
 * the data: the resolved path and SHA-256 of every file (so a one-byte edit, a new,
@@ -63,7 +64,7 @@ __all__ = ["SnapshotCache", "CachedSnapshot", "cache_dir", "trusted_folder", "FO
 log = logging.getLogger("tvb.cache")
 
 MAGIC = b"TVBSNAP\x00"
-FORMAT_VERSION = 4  # 4: payload and parts zlib-compressed
+FORMAT_VERSION = 5  # 4: payload and parts zlib-compressed; 5: ties, no process rows
 KEEP = 2  # entries of each kind kept per folder; older ones go when a new one is written
 _LEVEL = 1  # zlib level: 1 compresses N-Triples 13 times and pickles 6 times, fast
 # magic, format, key, length and SHA-256 of the payload (a snapshot's index: the parts

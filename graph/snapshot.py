@@ -31,7 +31,10 @@ from registry.model import Registry
 from registry.validate import load_registry
 
 __all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "build_snapshot",
-           "build_live", "complete", "fingerprint"]
+           "build_live", "complete", "fingerprint", "findings_naming", "NO_FINDINGS"]
+
+#: ``Snapshot.findings_of`` of a snapshot that has no findings yet (a live-first start).
+NO_FINDINGS: tuple[str, float] = ("", 0.0)
 
 
 class SnapshotError(Exception):
@@ -51,6 +54,8 @@ class Snapshot:
     today: dt.date
     built_at: float = field(default_factory=time.time)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _findings_lock: threading.RLock = field(default_factory=threading.RLock, repr=False,
+                                            compare=False)
     #: (graph.cache.SnapshotCache, key) when the snapshot is cached on disk; the RDF is
     #: added to the cache when it is first built.
     cache: tuple | None = field(default=None, repr=False, compare=False)
@@ -80,23 +85,46 @@ class Snapshot:
     def data_version(self) -> str:
         return self.registry.data_version
 
+    @property
+    def findings_none(self) -> bool:
+        """True while this snapshot has no findings at all yet (a live-first start):
+        its report is an empty one, computed in the background."""
+        return self.findings_of == NO_FINDINGS
+
     @cached_property
     def people_network(self):
+        """The people network (networkx).  Not part of what a viewer keeps (its pages
+        read :attr:`ties`); built when something asks for it."""
         from .network import people_network
 
         return people_network(self.registry, self.today)
 
     @cached_property
     def directorate_network(self):
-        from .network import directorate_network
-
-        return directorate_network(self.registry, self.people_network, today=self.today)
+        return self._findings_part("directorate_network")
 
     @cached_property
     def report(self) -> dict:
-        from .analysis import report
+        """The report of :func:`graph.analysis.report` without the per-pair ``process``
+        rows of ``missing_links`` (``process_gaps`` has them one row per dossier; the
+        entity pages expand them, :func:`findings_naming`)."""
+        return self._findings_part("report")
 
-        return report(self.registry, self.today)
+    @cached_property
+    def ties(self):
+        """Each person's ties with their weights (:class:`graph.findings_proc.Ties`)."""
+        return self._findings_part("ties")
+
+    def _findings_part(self, name: str):
+        """One of the findings (:data:`graph.findings_proc.FINDINGS`), computing them all
+        at once, in process, the first time one is asked for."""
+        with self._findings_lock:
+            if name not in self.__dict__:
+                from .findings_proc import compute
+
+                for part, value in compute(self.registry, self.today).items():
+                    self.__dict__.setdefault(part, value)
+            return self.__dict__[name]
 
     @cached_property
     def search(self):
@@ -114,9 +142,7 @@ class Snapshot:
     def involvement(self) -> dict:
         """The rows of the issue-13 findings (who should be involved, late involvement,
         whose task) by the ids they name, for the entity pages."""
-        from .involvement import by_entity
-
-        return by_entity(self.report)
+        return self._findings_part("involvement")
 
     def ntriples(self) -> bytes:
         """The compiled graph with the ontology as N-Triples (what :attr:`store` holds),
@@ -144,7 +170,7 @@ class Snapshot:
 
     def warm(self) -> Snapshot:
         """Build the parts every page needs now, so no request pays for them."""
-        _ = self.people_network, self.directorate_network, self.report, self.search
+        _ = self.report, self.involvement, self.directorate_network, self.ties, self.search
         _ = self.lookups
         return self
 
@@ -167,7 +193,8 @@ class Lookups:
     processes_requiring: dict[str, list[str]]  # directorate → processes requiring it
     involved: dict[str, frozenset[str]]  # dossier → directorates involved in it
     flags: dict[str, list[str]]  # id → broker | isolated | spof | silo
-    findings: dict[str, list[dict]]  # id → missing-link rows that name it
+    findings: dict[str, list[dict]]  # id → missing-link rows that name it (no process rows)
+    gaps: dict[str, list[dict]]  # id → process_gaps rows that name it (findings_naming)
 
 
 def _lookups(reg: Registry, report: dict) -> Lookups:
@@ -185,6 +212,7 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
 
     heads, owned, involving, collabs_in, collabs_on = table(), table(), table(), table(), table()
     following, pen, requiring, flags, findings = table(), table(), table(), table(), table()
+    gaps = table()
     for u in reg.units.values():
         if u.head:
             heads[u.head].append(u.id)
@@ -218,11 +246,47 @@ def _lookups(reg: Registry, report: dict) -> Lookups:
         if row["flagged"]:
             flags[row["directorate"]].append("silo")
     for row in report["missing_links"]:
+        if row["kind"] == "process":  # a report with them: process_gaps has them too
+            continue
         for ref in dict.fromkeys((*row["directorates"], *row["dossiers"], *row["people"])):
             findings[ref].append(row)
+    for gap in report.get("process_gaps", ()):
+        for ref in dict.fromkeys((gap["directorate"], *gap["missing"], gap["dossier"],
+                                  *gap["people"])):
+            if ref is not None:
+                gaps[ref].append(gap)
     return Lookups(dict(heads), dict(owned), dict(involving), dict(collabs_in),
                    dict(collabs_on), dict(following), dict(pen), dict(requiring), involved,
-                   dict(flags), dict(findings))
+                   dict(flags), dict(findings), dict(gaps))
+
+
+def findings_naming(snap: Snapshot, id: str) -> list[dict]:
+    """The rows of ``tvb report``'s ``missing_links`` that name *id*, in their order
+    (integration-model, process, overlap), the ``process`` rows expanded from the
+    snapshot's ``process_gaps`` (:attr:`Lookups.gaps`): a dossier's gap gives a row per
+    directorate it lacks, a lacking directorate's page the one row naming it.
+
+    Notes
+    -----
+    :math:`O(r)` for the :math:`r` rows shown.
+    """
+    from .analysis import _process_rows, display_name
+
+    lk = snap.lookups
+    rows = lk.findings.get(id, [])
+    names = snap.report.get("names", {})
+
+    def name(i: str) -> str:
+        return names.get(i) or display_name(snap.registry, i)
+
+    lacking = []
+    for gap in lk.gaps.get(id, ()):
+        whole = id in (gap["directorate"], gap["dossier"], *gap["people"])
+        lacking.append((gap["dossier"], gap["directorate"], gap["people"], gap["process"],
+                        gap["missing"] if whole else [id]))
+    process = _process_rows(snap.registry, lacking, name)
+    cut = next((i for i, r in enumerate(rows) if r["kind"] != "integration-model"), len(rows))
+    return [*rows[:cut], *process, *rows[cut:]]
 
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,
@@ -237,31 +301,9 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
     next version: :mod:`registry.incremental`).
     """
     day = today or dt.date.today()
-    store = key = version = None
-    try:
-        # Before anything reads a byte (the cache's digests too): a FIFO would block the
-        # reader, a link out of the folder would be read.
-        check_paths(paths)
-    except ReadError as exc:
-        raise SnapshotError([exc.diagnostic]) from None
-    # A file over the size limit is refused by the load below, never served from a cache.
-    if cache and _within(paths, max_bytes):
-        from .cache import SnapshotCache
-
-        store = SnapshotCache.for_paths(paths, cache)
-        try:
-            digests = store.data_digests(paths)
-        except OSError:
-            store = None  # unreadable: the load below says why
-        else:
-            key, version = store.key(digests, day), store.data_version(digests)
-            snap = store.load_snapshot(key)
-            if snap is not None and snap.data_version == version:
-                snap.cache = (store, key)
-                if warm:  # parts thaw in the background; a page needing one first waits
-                    threading.Thread(target=_thaw_later, args=(snap,), name="tvb-snapshot-thaw",
-                                     daemon=True).start()
-                return snap
+    snap, store, key, version = _from_cache(paths, day, cache, max_bytes, warm)
+    if snap is not None:
+        return snap
     snap = Snapshot(*_load(paths, today, max_bytes, fast, loader), day)
     snap = snap.warm() if warm else snap
     # Only what was read is what the key names: a file saved meanwhile is not cached.
@@ -269,6 +311,39 @@ def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = N
         store.save_snapshot(key, snap)
         snap.cache = (store, key)
     return snap
+
+
+def _from_cache(paths: Sequence[str | os.PathLike], day: dt.date,
+                cache: bool | str | os.PathLike, max_bytes: int, warm: bool) -> tuple:
+    """``(snapshot, cache, key, version)``: the snapshot of *paths* from the disk cache
+    (None when it has none; then the cache, key and data version to store the new one
+    under, or Nones without a usable cache).  Raises :class:`SnapshotError` for paths
+    that must not be read."""
+    try:
+        # Before anything reads a byte (the cache's digests too): a FIFO would block the
+        # reader, a link out of the folder would be read.
+        check_paths(paths)
+    except ReadError as exc:
+        raise SnapshotError([exc.diagnostic]) from None
+    # A file over the size limit is refused by the load below, never served from a cache.
+    if not cache or not _within(paths, max_bytes):
+        return None, None, None, None
+    from .cache import SnapshotCache
+
+    store = SnapshotCache.for_paths(paths, cache)
+    try:
+        digests = store.data_digests(paths)
+    except OSError:
+        return None, None, None, None  # unreadable: the load says why
+    key, version = store.key(digests, day), store.data_version(digests)
+    snap = store.load_snapshot(key)
+    if snap is not None and snap.data_version == version:
+        snap.cache = (store, key)
+        if warm:  # parts thaw in the background; a page needing one first waits
+            threading.Thread(target=_thaw_later, args=(snap,), name="tvb-snapshot-thaw",
+                             daemon=True).start()
+        return snap, store, key, version
+    return None, store, key, version
 
 
 def _load(paths: Sequence[str | os.PathLike], today: dt.date | None, max_bytes: int,
@@ -286,48 +361,62 @@ def _load(paths: Sequence[str | os.PathLike], today: dt.date | None, max_bytes: 
     return result.registry, result.warnings
 
 
-def build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
+def build_live(paths: Sequence[str | os.PathLike], findings: Snapshot | None,
                today: dt.date | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                fast: bool = True, loader: IncrementalLoader | None = None) -> Snapshot:
     """A snapshot of the data as it is now whose registry, entity pages and search are
     ready, serving the findings of *findings* (an earlier snapshot with its own: report,
-    networks, issue-13 rows) until :func:`complete` has computed its own.  Raises
+    networks, issue-13 rows) until :func:`complete` has computed its own — or, without
+    *findings* (a start), none: an empty report, :data:`NO_FINDINGS`.  Raises
     :class:`SnapshotError` on errors."""
     with paused_gc():
         return _build_live(paths, findings, today, max_bytes, fast, loader)
 
 
-def _build_live(paths: Sequence[str | os.PathLike], findings: Snapshot,
+def _build_live(paths: Sequence[str | os.PathLike], findings: Snapshot | None,
                 today: dt.date | None, max_bytes: int, fast: bool,
                 loader: IncrementalLoader | None) -> Snapshot:
     day = today or dt.date.today()
     check = _checked_paths(paths)
     registry, warnings = _load(check, today, max_bytes, fast, loader)
-    snap = Snapshot(registry, warnings, day,
-                    findings_of=(findings.findings_version, findings.findings_built_at))
-    for name in _FINDINGS:
-        snap.__dict__[name] = getattr(findings, name)
+    snap = Snapshot(registry, warnings, day, findings_of=_findings_of(findings))
+    snap.__dict__.update(_findings_parts(findings, registry, day))
     # The search index of the version before, with the changed documents replaced (or
     # built anew when that cannot give the same index: registry.search).
-    search = findings.search.updated(registry)
+    search = findings.search.updated(registry) if findings is not None else None
     if search is not None:
         snap.__dict__["search"] = search
     _ = snap.search, snap.lookups
     return snap
 
 
-def complete(live: Snapshot) -> Snapshot:
+def _findings_of(findings: Snapshot | None) -> tuple[str, float]:
+    if findings is None:
+        return NO_FINDINGS
+    return (findings.findings_version, findings.findings_built_at)
+
+
+def _findings_parts(findings: Snapshot | None, registry: Registry, day: dt.date) -> dict:
+    """The findings a live snapshot serves: *findings*'s, or empty ones."""
+    from .findings_proc import FINDINGS, empty
+
+    if findings is None:
+        return empty(registry, day)
+    return {name: getattr(findings, name) for name in FINDINGS}
+
+
+def complete(live: Snapshot, *, fork: bool = True) -> Snapshot:
     """The snapshot of *live*'s data with its own findings (built here: the slow part,
-    run in the background); the search index and registry are shared."""
+    run in the background, in a forked child process unless *fork* is False:
+    :mod:`graph.findings_proc`); the search index and registry are shared."""
+    from .findings_proc import compute, compute_forked
+
     snap = Snapshot(live.registry, live.warnings, live.today)
     snap.__dict__["search"] = live.search
+    parts = (compute_forked if fork else compute)(live.registry, live.today)
+    snap.__dict__.update(parts)
     with paused_gc():
         return snap.warm()
-
-
-#: The parts of a snapshot that need the whole network: served from an earlier version
-#: while a live snapshot's own are computed (see :func:`build_live`).
-_FINDINGS = ("report", "people_network", "directorate_network", "involvement")
 
 
 def _checked_paths(paths: Sequence[str | os.PathLike]) -> Sequence[str | os.PathLike]:
@@ -373,9 +462,10 @@ def fingerprint(paths: Sequence[str | os.PathLike]) -> tuple:
 STALLED_AFTER = 300.0
 
 
-#: Seconds after a start before the incremental loader reads the data once (in the
-#: background: about 20 s at 100,000 people), so that it slows neither the start nor
-#: the first requests; an edit before then is loaded in full, and primes it.
+#: Seconds after a start from the disk cache before the incremental loader reads the data
+#: once (in the background: about 20 s at 100,000 people), so that it slows neither the
+#: start nor the first requests; an edit before then is loaded in full, and primes it.
+#: (A start without a cache entry loads through the loader: it is primed at once.)
 PRIME_AFTER = 20.0
 
 
@@ -393,12 +483,17 @@ class SnapshotHolder:
         #: The live snapshot whose findings the background worker is to compute, and the
         #: worker (see :meth:`refresh`).
         self._pending: Snapshot | None = None
+        #: True while the worker completes a snapshot (and writes it to the disk cache).
+        self._working = False
         self._worker: threading.Thread | None = None
         self._wake = threading.Condition()
         #: What went wrong in the background worker the last time, if anything.
         self.findings_error: str | None = None
         #: Seconds after a start from the disk cache before the loader is primed.
         self.prime_after = PRIME_AFTER
+        #: Compute the findings in a forked child process (:mod:`graph.findings_proc`);
+        #: False: in the worker thread.
+        self.fork = True
         self.max_bytes = max_bytes
         self.fast = fast
         self.fixed_today = today
@@ -430,18 +525,23 @@ class SnapshotHolder:
                 if not force and fp == self._fingerprint:
                     return False
                 old = self.current
-                if old is not None and self.loader is not None and self.loader.primed:
-                    # Live first: registry, pages and search now, the findings of the
-                    # version served until the worker has computed the new ones.
+                snap = None
+                if self.loader is None:  # every version built in full, here
+                    snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
+                                          max_bytes=self.max_bytes, fast=self.fast)
+                elif old is None:
+                    # A start: the disk cache's snapshot of this version, when it has one
+                    # (the loader reads the data in the background afterwards: _complete).
+                    snap = _from_cache(self.paths, fp[1], self.cache, self.max_bytes,
+                                       True)[0]
+                if snap is None:
+                    # Live first: registry, pages and search now (through the loader,
+                    # which keeps the entries for the next edit), the findings of the
+                    # version served — none at a start — until the worker has computed
+                    # the new ones.
                     snap = build_live(self.paths, old, self.fixed_today,
                                       max_bytes=self.max_bytes, fast=self.fast,
                                       loader=self.loader)
-                else:
-                    # The first version is built as ever (a start is no slower); the
-                    # loader reads the data in the background afterwards (_complete).
-                    snap = build_snapshot(self.paths, self.fixed_today, cache=self.cache,
-                                          max_bytes=self.max_bytes, fast=self.fast,
-                                          loader=self.loader if old is not None else None)
                 # The files may have changed while we read them (an editor's save): keep
                 # the old fingerprint then, so the next refresh reads them again.
                 same = fingerprint(self.paths) == fp[0]
@@ -484,19 +584,32 @@ class SnapshotHolder:
                     if not self._wake.wait(timeout=60) and self._stop.is_set():
                         return
                 snap, self._pending = self._pending, None
+                self._working = True
             try:
-                self._complete(snap)
+                full = self._complete(snap)
+                # The live snapshot is dropped before the disk cache is written (and not
+                # kept while waiting for the next job): it holds the findings served
+                # before, a version's worth of memory.
+                snap = None
+                if full is not None:
+                    self._save(full)  # outside the lock: the next edit need not wait
+                full = None
                 self.findings_error = None
             except BaseException as exc:  # noqa: BLE001 - the worker must outlive any bug
                 self.findings_error = type(exc).__name__
+            finally:
+                snap = full = None
+                self._working = False
 
-    def _complete(self, snap: Snapshot) -> None:
+    def _complete(self, snap: Snapshot) -> Snapshot | None:
+        """Compute the findings of *snap* and serve them; the completed snapshot to write
+        to the disk cache, or None (a snapshot from the cache: the loader is primed)."""
         if not snap.findings_pending:
-            # The first version: load it once more through the loader, so that the next
-            # edit reuses the entries (its result is not served) — after a while, so
-            # that the first requests after a start are not slowed.
+            # A start from the disk cache: load the data once more through the loader,
+            # so that the next edit reuses the entries (its result is not served) —
+            # after a while, so that the first requests after a start are not slowed.
             if self._stop.wait(self.prime_after):
-                return
+                return None
             with self._lock:
                 if self.current is snap and self.loader is not None and not self.loader.primed:
                     try:
@@ -504,14 +617,14 @@ class SnapshotHolder:
                                          max_bytes=self.max_bytes, fast=self.fast)
                     except ReadError:
                         pass
-            return
-        full = complete(snap)
+            return None
+        full = complete(snap, fork=self.fork)
         with self._lock:
             # Only the version still served is completed; a newer one has its own job.
             if self.current is not snap:
-                return
+                return None
             self.current = full
-        self._save(full)  # outside the lock: the next edit need not wait for the disk
+        return full
 
     def _save(self, snap: Snapshot) -> None:
         """Write a completed snapshot to the disk cache (when the holder has one)."""
@@ -532,10 +645,12 @@ class SnapshotHolder:
     @property
     def busy(self) -> bool:
         """True while findings are being computed: the snapshot served has an earlier
-        version's, or the worker has a job waiting."""
+        version's (or none), or the worker has a job waiting, or is still writing the
+        completed one to the disk cache."""
         snap = self.current
         return (self._pending is not None and self._pending.findings_pending) or \
-            bool(snap and snap.findings_pending)
+            bool(snap and snap.findings_pending) or \
+            (self._working and snap is not None and snap.cache is None and bool(self.cache))
 
     @property
     def incremental_ready(self) -> bool:
@@ -544,12 +659,15 @@ class SnapshotHolder:
         return self.loader is not None and self.loader.primed
 
     def wait_for_findings(self, timeout: float | None = None) -> bool:
-        """Block until the snapshot served has its own findings (tests, benchmarks);
-        False on timeout."""
+        """Block until the snapshot served has its own findings (tests, benchmarks, a
+        viewer asked to start with them); False on timeout, or when the worker failed to
+        compute them (:attr:`findings_error`) and has nothing left to do."""
         end = None if timeout is None else time.monotonic() + timeout
         while True:
             if self.current is not None and not self.busy:
                 return True
+            if self.findings_error and self._pending is None and not self._working:
+                return False
             if end is not None and time.monotonic() > end:
                 return False
             time.sleep(0.02)
@@ -591,6 +709,9 @@ class SnapshotHolder:
                 "checked_at": self.checked_at, "error": self.watcher_error}
 
     def stop(self) -> None:
+        from .findings_proc import stop_children
+
         self._stop.set()
         with self._wake:
             self._wake.notify_all()
+        stop_children()

@@ -29,16 +29,16 @@ def colours(reg: Registry) -> dict[str, str]:
 
 def _people(snap: Snapshot, focus: str | None) -> dict[str, Any]:
     reg = snap.registry
-    g = snap.people_network
+    ties = snap.ties
     flags = snap.lookups.flags
     colour = colours(reg)
     if focus:
-        own = {p for p, d in g.nodes(data="directorate") if d == focus}
-        keep = own | {q for p in own for q in g.adj[p]}
-        edges = [(a, b, w) for a, b, w in g.edges(data="weight") if a in own or b in own]
+        own = {p for p in ties.nodes if reg.directorate_of(p) == focus}
+        keep = own | {q for p in own for q, _ in ties.of_person(p)}
+        edges = [(a, b, w) for a, b, w in ties.edges() if a in own or b in own]
     else:
-        keep = set(g.nodes)
-        edges = list(g.edges(data="weight"))
+        keep = set(ties.nodes)
+        edges = list(ties.edges())
     nodes = []
     for pid in reg.people:
         if pid not in keep:
@@ -49,7 +49,7 @@ def _people(snap: Snapshot, focus: str | None) -> dict[str, Any]:
         nodes.append({"id": pid, "label": p.name, "group": d,
                       "title": " — ".join(x for x in (p.name, p.function, label_d) if x),
                       "color": colour.get(d, "#555555"), "flags": flags.get(pid, []),
-                      "degree": g.degree(pid) if pid in g else 0,
+                      "degree": ties.degree(pid),
                       "faded": bool(focus) and d != focus})
     return {"nodes": nodes,
             "edges": [{"from": a, "to": b, "value": w or 1} for a, b, w in edges]}

@@ -293,7 +293,7 @@ def test_the_holder_serves_live_first_then_the_findings(tmp_path):
     app = _viewer(path, PRIME_AFTER=0)
     holder = app.extensions["tvb.snapshots"]
     client = app.test_client()
-    assert _until(lambda: holder.incremental_ready)
+    assert _until(lambda: holder.incremental_ready) and holder.wait_for_findings(120)
     first = holder.current.data_version
     page = client.get("/integrator?lang=nl").get_data(as_text=True)
     assert "worden bijgewerkt" not in page
@@ -326,7 +326,8 @@ def test_the_holder_primes_the_loader_after_a_start_from_the_cache(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
     first = SnapshotHolder([path], TODAY, cache=cache)
-    first.refresh(force=True)  # built and written to the cache
+    first.refresh(force=True)  # live first, then the findings, then the cache entry
+    assert first.wait_for_findings(120) and first.current.cache is not None
     first.stop()
     again = SnapshotHolder([path], TODAY, cache=cache)
     again.prime_after = 0.1

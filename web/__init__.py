@@ -81,6 +81,10 @@ DEFAULTS: dict[str, Any] = {
     "YAML": "fast",
     "WATCH": None,
     "WATCH_INTERVAL": 0.5,
+    # False: the viewer answers as soon as the registry and search are ready and computes
+    # the findings in the background (what `tvb serve` does); True: create_app returns
+    # once the findings are there too (tests, `tvb serve --get`).
+    "WAIT_FOR_FINDINGS": True,
     "SPARQL_ENABLED": True,
     "SPARQL_TIMEOUT": 5.0,
     "SPARQL_MAX_ROWS": 10_000,

@@ -11,7 +11,9 @@ networks, flags) of the version before; then, once computed in the background, t
 findings of the new version.  In between every HTML page says so ("bevindingen van
 <tijd>, worden bijgewerkt", :func:`findings_state`) and the dashboard's JSON carries the
 findings' ``data_version`` beside the registry's: findings are never shown as if they
-were of a version they are not.
+were of a version they are not.  A start is live first too: until the first findings are
+computed, the pages say there are none yet and the dashboard's lists are empty, its
+``data_version`` None.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def init_app(app: Flask) -> SnapshotHolder:
                        max_bytes=app.config["MAX_BYTES"], fast=app.config["YAML"] != "pyyaml")
     h.prime_after = float(app.config.get("PRIME_AFTER", h.prime_after))
     h.refresh(force=True)
+    if app.config.get("WAIT_FOR_FINDINGS", True) and h.current is not None:
+        h.wait_for_findings()
     app.extensions[_KEY] = h
     app.context_processor(lambda: {"findings_state": findings_state(g.get("snapshot"))})
     if app.config.get("WATCH"):
@@ -62,10 +66,16 @@ def snapshot() -> Snapshot:
 
 def findings_state(snap: Snapshot | None) -> dict | None:
     """Which version the findings of *snap* are of (``data_version``, ``built_at`` as
-    ISO time, ``pending``: True while they are an earlier version's, being recomputed),
-    or None without a snapshot.  Pages show the "worden bijgewerkt" notice from it."""
+    ISO time, ``pending``: True while they are an earlier version's, being recomputed;
+    ``none``: True while there are none yet, after a start — then ``data_version`` and
+    the times are None), or None without a snapshot.  Pages show the "worden
+    bijgewerkt" or "nog geen bevindingen" notice from it."""
     if snap is None:
         return None
+    if snap.findings_none:
+        return {"data_version": None, "pending": True, "none": True, "built_at": None,
+                "time": None}
     at = dt.datetime.fromtimestamp(snap.findings_built_at, dt.UTC)
     return {"data_version": snap.findings_version, "pending": snap.findings_pending,
-            "built_at": at.isoformat(timespec="seconds"), "time": at.strftime("%H:%M:%S")}
+            "none": False, "built_at": at.isoformat(timespec="seconds"),
+            "time": at.strftime("%H:%M:%S")}

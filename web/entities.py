@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, url_for
 
 from graph.factors import ALL_FACTORS, factor_score
+from graph.snapshot import findings_naming
 from registry.model import Registry
 
 from .data import snapshot
@@ -56,7 +57,7 @@ def _get(kind: str | tuple[str, ...], id: str) -> Any:
 
 def _findings(reg: Registry, id: str) -> list[dict[str, Any]]:
     snap = snapshot()
-    rows = snap.lookups.findings.get(id, [])
+    rows = findings_naming(snap, id)
     names = snap.report.get("names", {})
     return [{"kind": r["kind"], "reason": r["reason"],
              "reason_shown": reason_text(r, names),
@@ -200,13 +201,9 @@ def person(id: str) -> Response:
         c = reg.collaborations[cid]
         collaborations.append({**ref(reg, cid), "role": "lead" if c.lead == id else "member",
                                "ended": c.ended(snap.today)})
-    ties = []
-    net = snap.people_network
-    if id in net:
-        for other, e in sorted(net.adj[id].items(), key=lambda kv: (-kv[1]["weight"], kv[0])):
-            ties.append({"person": ref(reg, other),
-                         "directorate": ref(reg, reg.directorate_of(other)),
-                         "weight": e["weight"]})
+    ties = [{"person": ref(reg, other), "directorate": ref(reg, reg.directorate_of(other)),
+             "weight": w}
+            for other, w in sorted(snap.ties.of_person(id), key=lambda ow: (-ow[1], ow[0]))]
     broker = next((r for r in snap.report["brokers"] if r["person"] == id), None)
     spof = next((r for r in snap.report["single_points_of_failure"] if r["person"] == id), None)
     data = {

@@ -44,6 +44,9 @@ def health_data() -> dict:
         # The findings served may be an earlier version's while the new ones are computed.
         "findings_version": snap.findings_version if snap else None,
         "findings_pending": h.busy,
+        # what went wrong the last time the findings were computed in the background
+        # (the exception's name), None when they were computed
+        "findings_error": h.findings_error,
         # whether the next edit is loaded incrementally (the loader has read the data)
         "incremental_ready": h.incremental_ready,
     }

@@ -56,7 +56,10 @@ def command(data, today, max_bytes, host, port, no_watch, no_sparql, no_auth, th
         sys.exit(2)
     from web import create_app
 
-    config = {"DATA": data, "WATCH": not no_watch and get_path is None}
+    # Serving: live as soon as the registry and search are ready, the findings computed
+    # in the background; one request (--get) is answered with them.
+    config = {"DATA": data, "WATCH": not no_watch and get_path is None,
+              "WAIT_FOR_FINDINGS": get_path is not None}
     if today:
         config["TODAY"] = as_date(today)
     if max_bytes:
