@@ -480,3 +480,29 @@ def test_lookups_update_redoes_only_what_the_edit_reaches(tmp_path):
     assert new.heads is old.heads and new.findings is old.findings
     assert new.collaborations_in is not old.collaborations_in  # copied, not edited in place
     assert old == build_lookups(reg, report)
+
+
+def test_the_loader_adopts_the_served_objects(tmp_path):
+    """After priming, the loader keeps the served version's objects instead of its own
+    equal copies, so the next version shares every unchanged entity with the one served
+    (what the search and lookup updates compare by identity)."""
+    paths = _write(tmp_path, BASE, "indented", False)
+    served = load_registry(paths, today=TODAY).registry  # the first version, built in full
+    loader = IncrementalLoader()
+    own = loader.load(paths, today=TODAY).registry
+    assert own.people and all(own.people[k] is not p for k, p in served.people.items())
+    entities = sum(len(t) for t in (served.units, served.people, served.dossiers,
+                                    served.processes, served.collaborations, served.themes,
+                                    served.externals))
+    assert loader.adopt(served) == entities
+    data = copy.deepcopy(BASE)
+    data["dossiers"][2]["owner"] = next(p["id"] for p in data["people"]
+                                        if p["id"] != data["dossiers"][2].get("owner"))
+    paths = _write(tmp_path, data, "indented", False)
+    new = loader.load(paths, today=TODAY)
+    _same(new, load_registry(paths, today=TODAY))
+    changed = [k for k, d in new.registry.dossiers.items() if served.dossiers[k] is not d]
+    assert changed == [data["dossiers"][2]["id"]]
+    assert all(new.registry.people[k] is p for k, p in served.people.items())
+    other = load_registry(_write(tmp_path / "..", BASE, "indented", False), today=TODAY)
+    assert loader.adopt(other.registry) == 0  # another version: nothing taken over
