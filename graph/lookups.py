@@ -117,13 +117,16 @@ class _Lists:
             self.own.add(key)
         return self.out[key]
 
-    def remove(self, key: str | None, item: str) -> None:
+    def put(self, key: str | None, item: str, add: bool = True) -> None:
+        """Add *item* to the list of *key* (at the end), or remove it (``add=False``)."""
         if key:
-            self._list(key).remove(item)
+            if add:
+                self._list(key).append(item)
+            else:
+                self._list(key).remove(item)
 
-    def add(self, key: str | None, item: str) -> None:
-        if key:
-            self._list(key).append(item)
+    def remove(self, key: str | None, item: str) -> None:
+        self.put(key, item, False)
 
     def done(self, position: dict[str, int]) -> dict[str, list]:
         """The table, each changed list back in file order (*position*), empty ones gone
@@ -211,20 +214,15 @@ def updated_lookups(old_reg: Registry, old: Lookups, reg: Registry,
     involved = dict(old.involved)
     # The collaborations: where they take part, which dossiers they list.
     for cid in collabs:
-        c = old_reg.collaborations.get(cid)
-        if c is not None:
-            for u in represented_directorates(old_reg, cid):
-                collabs_in.remove(u, cid)
+        for r, add in ((old_reg, False), (reg, True)):  # out as it was, in as it is
+            c = r.collaborations.get(cid)
+            if c is None:
+                continue
+            for u in represented_directorates(r, cid):
+                collabs_in.put(u, cid, add)
             if cid in changed_c:
                 for did in c.dossiers:
-                    collabs_on.remove(did, cid)
-        c = reg.collaborations.get(cid)
-        if c is not None:
-            for u in represented_directorates(reg, cid):
-                collabs_in.add(u, cid)
-            if cid in changed_c:
-                for did in c.dossiers:
-                    collabs_on.add(did, cid)
+                    collabs_on.put(did, cid, add)
     collabs_on_now = collabs_on.out
     current = {c.id for c in current_collaborations(reg, today)} if dossiers else set()
     for did in dossiers:
@@ -247,10 +245,10 @@ def updated_lookups(old_reg: Registry, old: Lookups, reg: Registry,
             dirs.update(reg.directorate_of(ref) for ref in d.involved)
             dirs.discard(None)
             involved[did] = now = frozenset(dirs)  # type: ignore[arg-type]
-            owned.add(home, did)
+            owned.put(home, did)
             for other in now - {home}:
-                involving.add(other, did)
-            following.add(d.process, did)
+                involving.put(other, did)
+            following.put(d.process, did)
     dossier_at = {k: i for i, k in enumerate(reg.dossiers)} if dossiers else {}
     collab_at = {k: i for i, k in enumerate(reg.collaborations)} if collabs else {}
     flags, findings = (old.flags, old.findings) if report is old_report else _of_report(report)

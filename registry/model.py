@@ -387,14 +387,6 @@ class Registry:
         tables = ((people_in, prev._people_in), (owned, prev._owned), (pen, prev._pen),
                   (named, prev._named), (collabs_of, prev._collabs))
 
-        def edit(table: dict, base: dict, key: str | None) -> list | None:
-            if not key:
-                return None
-            got = table.get(key)
-            if got is None:
-                got = table[key] = list(base.get(key, ()))
-            return got
-
         def units_of(r: Registry, pid: str) -> tuple[str, ...]:
             p = r.people.get(pid)
             if p is None or p.unit not in r.units:
@@ -402,12 +394,19 @@ class Registry:
             d = r._directorate_of[p.unit]
             return (p.unit,) if p.unit == d else (p.unit, d)
 
+        def put(table: dict, base: dict, key: str | None, item: str, add: bool) -> None:
+            """Add *item* to *key*'s list (a copy of *base*'s), or remove it."""
+            if key:
+                got = table.get(key)
+                if got is None:
+                    got = table[key] = list(base.get(key, ()))
+                got.append(item) if add else got.remove(item)
+
         for pid in people:
-            for u in units_of(prev, pid):
-                edit(people_in, prev._people_in, u).remove(pid)
+            for r, add in ((prev, False), (self, True)):  # out as it was, in as it is
+                for u in units_of(r, pid):
+                    put(people_in, prev._people_in, u, pid, add)
             directorate_of.pop(pid, None)
-            for u in units_of(self, pid):
-                edit(people_in, prev._people_in, u).append(pid)
             p = self.people.get(pid)
             if p is not None and p.unit in self.units:
                 directorate_of[pid] = directorate_of[p.unit]
@@ -418,33 +417,26 @@ class Registry:
 
         self._penvoerder = penvoerder = dict(prev._penvoerder)
         for did in dossiers:
-            d = prev.dossiers.get(did)
-            if d is not None:
-                if d.owner:
-                    edit(owned, prev._owned, d.owner).remove(did)
+            for r, add in ((prev, False), (self, True)):  # out as it was, in as it is
+                d = r.dossiers.get(did)
+                if d is None:
+                    continue
+                if add:
+                    p = penvoerder[did] = d.penvoerder if d.penvoerder in self.units \
+                        else self.directorate_of(d.owner)
+                else:
+                    p = penvoerder.pop(did, None)
+                put(owned, prev._owned, d.owner, did, add)
+                put(pen, prev._pen, p, did, add)
                 for pid in {d.owner, d.deputy, *d.involved, d.authority} - {None}:
-                    if pid in prev.people:
-                        edit(named, prev._named, pid).remove(did)
-                if penvoerder.pop(did, None):
-                    edit(pen, prev._pen, prev._penvoerder[did]).remove(did)
-            d = self.dossiers.get(did)
-            if d is not None:
-                if d.owner:
-                    edit(owned, prev._owned, d.owner).append(did)
-                for pid in {d.owner, d.deputy, *d.involved, d.authority} - {None}:
-                    if pid in self.people:
-                        edit(named, prev._named, pid).append(did)
-                p = d.penvoerder if d.penvoerder in self.units else self.directorate_of(d.owner)
-                penvoerder[did] = p
-                if p:
-                    edit(pen, prev._pen, p).append(did)
+                    if pid in r.people:
+                        put(named, prev._named, pid, did, add)
         for cid in collabs:
             for r, add in ((prev, False), (self, True)):
                 c = r.collaborations.get(cid)
                 if c is not None:
                     for ref in (*c.participants, *c.directorates):
-                        got = edit(collabs_of, prev._collabs, ref)
-                        got.append(cid) if add else got.remove(cid)
+                        put(collabs_of, prev._collabs, ref, cid, add)
 
         orders: dict[int, dict[str, int]] = {}
 
