@@ -140,6 +140,10 @@ class _Lists:
         return self.out
 
 
+#: Above this many dossiers and collaborations reached, the lookups are built whole
+#: (removing from long lists one by one would cost more than one pass).
+_MOST = 1000
+
 #: What the lookups read of a unit and of a process (not where it is written).
 _SHAPE = {"units": ("head", "parent", "kind", "axis"), "processes": ("penvoerder", "involve")}
 
@@ -200,6 +204,8 @@ def updated_lookups(old_reg: Registry, old: Lookups, reg: Registry,
             c = r.collaborations.get(cid)
             if c is not None:
                 dossiers.update(c.dossiers)
+    if len(dossiers) + len(collabs) > _MOST:
+        return None  # not a small edit (or not sharing objects): one whole build is quicker
     if not dossiers and not collabs:
         flags, findings = (old.flags, old.findings) if report is old_report \
             else _of_report(report)
