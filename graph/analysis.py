@@ -9,6 +9,7 @@ pass in so it is built once); :func:`report` gathers them in the public JSON con
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from itertools import combinations
@@ -30,7 +31,9 @@ from .centrality import (
     start_betweenness,
 )
 from .factors import factor_profile, latest_means
+from .forked import start as start_forked
 from .involvement import add_to_report
+from .involvement import findings as involvement_findings
 from .levels import by_level
 from .network import (
     directorate_network,
@@ -43,7 +46,7 @@ from .reasons import MISSING_LINK_REASONS, missing_link_reason
 from .silo import (
     SILO_DEFINITION,
     ei_index,
-    level_network,
+    level_networks,
     rule_directorates,
     silo_rows,
     theme_directorates,
@@ -96,14 +99,20 @@ def brokers(reg: Registry, people: nx.Graph | None = None, *, top: int | None = 
     people = people if people is not None else people_network(reg)
     if scores is None:
         scores, _ = betweenness(people)
-    order = sorted(people, key=lambda p: (-scores.get(p, 0.0), -people.degree(p), p))
+    degree = {p: len(nbrs) for p, nbrs in people.adjacency()}
+
+    def key(p: str) -> tuple[float, int, str]:
+        return -scores.get(p, 0.0), -degree[p], p
+    # The key ends with the id, so the order is total: the first `top` of a heap are
+    # those of a full sort, without sorting 100,000 people for 25.
+    order = sorted(people, key=key) if top is None else heapq.nsmallest(top, people, key=key)
     dir_of = nx.get_node_attributes(people, "directorate")
     rows = []
-    for pid in order[:top] if top is not None else order:
+    for pid in order:
         own = dir_of.get(pid)
         reached = {dir_of.get(q) for q in people.adj[pid]} - {own, None}
         rows.append({"person": pid, "directorate": own, "betweenness": scores.get(pid, 0.0),
-                     "degree": people.degree(pid), "directorates_reached": len(reached)})
+                     "degree": degree[pid], "directorates_reached": len(reached)})
     return rows
 
 
@@ -141,14 +150,14 @@ def isolated_dossier_holders(reg: Registry, people: nx.Graph | None = None,
     people = people if people is not None else people_network(reg)
     involved = involved if involved is not None else involved_directorates(reg)
     rows = []
+    adj = dict(people.adjacency())  # a level's network holds only that level's people
+    dossiers, directorate_of = reg.dossiers, reg.directorate_of
     for pid in reg.people:
-        if pid not in people:  # a level's network holds only that level's people
+        owned = [d for d in reg.dossiers_owned_by(pid) if dossiers[d].active]
+        if not owned or pid not in adj:
             continue
-        owned = [d for d in reg.dossiers_owned_by(pid) if reg.dossiers[d].active]
-        if not owned:
-            continue
-        own = reg.directorate_of(pid)
-        if any(reg.directorate_of(q) != own for q in people.adj[pid]):
+        own = directorate_of(pid)
+        if any(directorate_of(q) != own for q in adj[pid]):
             continue
         if any(involved[d] - {own} for d in owned):
             continue
@@ -624,29 +633,37 @@ def report(registry: Registry, today: dt.date, *, top_brokers: int = 25,
         return _report(registry, today, top_brokers, process_rows)
 
 
+def _beside(reg: Registry, people: nx.Graph, directorates: nx.Graph,
+            involved: dict[str, frozenset[str]]) -> tuple[list, list, dict]:
+    """The findings a forked child computes beside the parent (see :func:`_report`)."""
+    with paused_gc():
+        return (missing_links(reg, people, directorates, involved, process_rows=False),
+                single_points_of_failure(reg, people), involvement_findings(reg, involved))
+
+
 def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool) -> dict:
     people = people_network(reg, today)
     # Betweenness (the costliest step at scale) runs beside the other findings, the
     # whole network's as soon as it exists and the levels' in a second child, so that
     # the longest job starts first and two cores share the rest.
     pending_all = start_betweenness({"all": (people, BETWEENNESS_SAMPLE)})
-    level_nets = {lv: level_network(people, lv) for lv in LEVELS}
-    pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
-                                        for lv, g in level_nets.items()})
     involved = involved_directorates(reg, today)
     directorates = directorate_network(reg, people, involved, today)
+    # At scale a third child takes the overlaps, cut points and involvement findings,
+    # which need nothing computed below; it forks once no thread of ours runs.
+    pending_all.sent()
+    beside = start_forked(_beside, reg, people, directorates, involved,
+                          background=pending_all.in_background)
+    level_nets = level_networks(people, LEVELS)
+    pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                        for lv, g in level_nets.items()})
     rules = rule_directorates(reg, theme_directorates(reg))
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
     isolated = isolated_dossier_holders(reg, people, involved)
     name = _namer(reg)
     lacking = _lacking(reg, involved)
-    missing = missing_links(reg, people, directorates, involved, process_rows=False)
-    if process_rows:  # after the integration-model rows, before the overlaps
-        cut = next((i for i, r in enumerate(missing) if r["kind"] != "integration-model"),
-                   len(missing))
-        missing[cut:cut] = _process_rows(reg, lacking, name)
-    spof = single_points_of_failure(reg, people)
+    process = _process_rows(reg, lacking, name) if process_rows else []
     levels = by_level(reg, level_nets, involved, rules=rules,
                       brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
                                                           pending_levels.result()[lv][0]),
@@ -655,6 +672,11 @@ def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool)
     for lv in levels.values():
         _round_silos(lv["silos"])
         lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+    missing, spof, involvement = beside.result()
+    if process:  # after the integration-model rows, before the overlaps
+        cut = next((i for i, r in enumerate(missing) if r["kind"] != "integration-model"),
+                   len(missing))
+        missing[cut:cut] = process
     scores, method = pending_all.result()["all"]
     broker_rows = _broker_rows(reg, people, top_brokers, scores)
     s = reg.settings
@@ -693,5 +715,6 @@ def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool)
         "integration_matrix": matrix,
     }
     out["names"] = _names(reg, out)
-    add_to_report(out, reg, involved)  # issue 13: should_involve, late, cover, task_clarity
+    # issue 13: should_involve, late, cover, task_clarity
+    add_to_report(out, reg, involved, found=involvement)
     return out

@@ -211,6 +211,13 @@ class PendingBetweenness:
         self._feeder = threading.Thread(target=feed, name="betweenness-feed", daemon=True)
         self._feeder.start()
 
+    def sent(self) -> None:
+        """Wait until the child has been handed its networks (no thread of this object
+        runs afterwards, so the caller may fork)."""
+        feeder = getattr(self, "_feeder", None)
+        if feeder is not None:
+            feeder.join()
+
     def _collect(self) -> dict[str, array] | None:
         if self._proc is None:
             return None

@@ -52,6 +52,7 @@ __all__ = [
     "person_load",
     "task_clarity",
     "general_task_stems",
+    "findings",
     "add_to_report",
     "by_entity",
 ]
@@ -533,11 +534,9 @@ def task_clarity(reg: Registry, involved: Mapping[str, frozenset[str]] | None = 
 
 
 # -- the report -------------------------------------------------------------------------------
-def add_to_report(out: dict, reg: Registry,
-                  involved: Mapping[str, frozenset[str]] | None = None) -> dict:
-    """Add ``should_involve``, ``late_involvement``, ``cover`` and ``task_clarity`` to a
-    report of :func:`graph.analysis.report`, the thresholds to its ``settings`` and the
-    display names of every id they use to its ``names``."""
+def findings(reg: Registry, involved: Mapping[str, frozenset[str]] | None = None) -> dict:
+    """``should_involve``, ``late_involvement``, ``cover`` and ``task_clarity``, in that
+    order (what :func:`add_to_report` adds to a report)."""
     involved = involved if involved is not None else involved_directorates(reg)
     # Hundreds of thousands of small rows and no cycles among them: the cyclic collector
     # would only walk the heap again and again (as in registry.validate.load_registry).
@@ -547,10 +546,21 @@ def add_to_report(out: dict, reg: Registry,
         if reg.themes or any(u.tasks for u in reg.units.values()):
             stems = {d.id: _dossier_stems(d, norm) for d in reg.dossiers.values() if d.active}
         matches = theme_matches(reg, norm, stems)
-        out["should_involve"] = should_involve(reg, involved, matches)
-        out["late_involvement"] = late_involvement(reg, matches)
-        out["cover"] = cover(reg)
-        out["task_clarity"] = task_clarity(reg, involved, stems)
+        return {"should_involve": should_involve(reg, involved, matches),
+                "late_involvement": late_involvement(reg, matches),
+                "cover": cover(reg),
+                "task_clarity": task_clarity(reg, involved, stems)}
+
+
+def add_to_report(out: dict, reg: Registry,
+                  involved: Mapping[str, frozenset[str]] | None = None, *,
+                  found: dict | None = None) -> dict:
+    """Add ``should_involve``, ``late_involvement``, ``cover`` and ``task_clarity`` to a
+    report of :func:`graph.analysis.report`, the thresholds to its ``settings`` and the
+    display names of every id they use to its ``names``.  ``found`` is :func:`findings`
+    when already computed."""
+    out.update(found if found is not None else findings(reg, involved))
+    with paused_gc():
         out.setdefault("settings", {}).update(
             max_active_dossiers=reg.settings.max_active_dossiers,
             late_after_days=reg.settings.late_after_days)

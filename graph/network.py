@@ -488,22 +488,45 @@ def directorate_network(reg: Registry, people: nx.Graph | None = None,
         g.add_node(u.id, label=u.label, axis=u.axis, people=len(reg.people_in(u.id)))
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
 
-    def bump(a: str | None, b: str | None, what: str) -> None:
+    def bump(a: str | None, b: str | None, what: str, n: int = 1) -> None:
         if a and b and a != b and a in g and b in g:
-            counts[min(a, b), max(a, b)][what] += 1
+            counts[min(a, b), max(a, b)][what] += n
 
     for c in current_collaborations(reg, today):
         for a, b in combinations(sorted(represented_directorates(reg, c.id)), 2):
             bump(a, b, "collaborations")
     involved = involved if involved is not None else involved_directorates(reg, today)
-    for d in reg.dossiers.values():
-        if d.active:
-            home = dossier_directorate(reg, d.id)
-            for other in involved[d.id]:
-                bump(home, other, "dossiers")
+    # A dossier adds one to each (home, involved) pair: count the distinct (home, set)
+    # combinations first (a handful, against ~100,000 dossiers), each keeping the first
+    # dossier's set, so that the pairs are met in the same order as dossier by dossier.
+    combos = Counter((dossier_directorate(reg, d.id), involved[d.id])
+                     for d in reg.dossiers.values() if d.active)
+    for (home, others), n in combos.items():
+        for other in others:
+            bump(home, other, "dossiers", n)
+    # Person ties between two directorates: the directorates of each person's neighbours,
+    # counted in C (each tie from both ends, so a pair's count is read from one end).
     dir_of = nx.get_node_attributes(people, "directorate")
-    for a, b in people.edges():
-        bump(dir_of.get(a), dir_of.get(b), "person_ties")
+    near: dict[str | None, Counter[str | None]] = defaultdict(Counter)
+    for a, nbrs in people.adjacency():
+        near[dir_of.get(a)].update(map(dir_of.get, nbrs))
+    ties = {(a, b): n for a, row in near.items() for b, n in row.items()
+            if a and b and a < b and a in g and b in g}
+    # The pairs first met here take the order of their first tie, as a pass over the
+    # ties would add them; the pass stops once every such pair is placed.
+    missing = {pair for pair in ties if pair not in counts}
+    if missing:
+        for a, b in people.edges():
+            da, db = dir_of.get(a), dir_of.get(b)
+            if da and db and da != db:
+                pair = (min(da, db), max(da, db))
+                if pair in missing:
+                    counts[pair]  # noqa: B018 - places the pair
+                    missing.discard(pair)
+                    if not missing:
+                        break
+    for pair, n in ties.items():
+        counts[pair]["person_ties"] = n
     for (a, b), n in counts.items():
         g.add_edge(a, b, collaborations=n["collaborations"], dossiers=n["dossiers"],
                    person_ties=n["person_ties"], weight=sum(n.values()))

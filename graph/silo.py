@@ -53,6 +53,7 @@ __all__ = [
     "is_silo",
     "weak_junctions",
     "level_network",
+    "level_networks",
 ]
 
 #: The study's definition of walls (§2.5), shown with the flag.
@@ -245,30 +246,34 @@ def silo_rows(reg: Registry, people: nx.Graph, involved: Mapping[str, frozenset[
        doi:10.2307/2786835
     """
     counted = set(people) if members is None else set(members) & set(people)
+    everyone = len(counted) == people.number_of_nodes()
     dir_of = nx.get_node_attributes(people, "directorate")
     internal: Counter[str] = Counter()
     external: Counter[str] = Counter()
-    reaching: set[str] = set()
     tied: dict[str, set[str]] = defaultdict(set)
-    for a, b in people.edges():
-        if a not in counted or b not in counted:
-            continue
-        da, db = dir_of.get(a), dir_of.get(b)
-        if da == db:
-            internal[da] += 1
-        else:
-            external[da] += 1
-            external[db] += 1
-            reaching.update((a, b))
-            if da and db:
-                tied[da].add(db)
-                tied[db].add(da)
     head_count: Counter[str] = Counter()
     reached: Counter[str] = Counter()
-    for p in counted:
-        d = dir_of.get(p)
-        head_count[d] += 1
-        reached[d] += p in reaching
+    # Person by person over the adjacency: each tie is met from both ends, so a tie
+    # within a directorate counts half at each end, and one across counts as external
+    # at each end, as a pass over the ties would count it once for both.
+    for a, nbrs in people.adjacency():
+        if not everyone and a not in counted:
+            continue
+        da = dir_of.get(a)
+        head_count[da] += 1
+        if not nbrs:
+            continue
+        near = Counter(map(dir_of.get, nbrs if everyone else
+                           (b for b in nbrs if b in counted)))
+        own = near.pop(da, 0)
+        internal[da] += own
+        if near:
+            reached[da] += 1
+            external[da] += sum(near.values())
+            if da:
+                tied[da].update(d for d in near if d)
+    for d in internal:
+        internal[d] //= 2
     dossiers = sectoral_dossiers(reg, involved, rules,
                                  owners=None if members is None else counted)
     s = reg.settings
@@ -333,13 +338,24 @@ def level_network(people: nx.Graph, level: str) -> nx.Graph:
     collega's uit een andere directie ... terwijl ze wel op hetzelfde niveau zitten").
 
     Node attributes ``directorate``, ``unit`` and ``level`` are kept.  Time
-    :math:`O(n + m)`.
+    :math:`O(n + m)`.  :func:`level_networks` cuts out every level in one pass.
     """
+    return level_networks(people, (level,))[level]
+
+
+def level_networks(people: nx.Graph, levels: Collection[str]) -> dict[str, nx.Graph]:
+    """:func:`level_network` of each of *levels*, in one pass over the ties."""
     # Nodes in the people network's order, not a set's: the order decides which sources
     # sampled betweenness draws, and a set's order changes with PYTHONHASHSEED.
-    nodes = [p for p, lv in people.nodes(data="level") if lv == level]
-    keep = set(nodes)
-    g = nx.Graph()
-    g.add_nodes_from((p, people.nodes[p]) for p in nodes)
-    g.add_edges_from((a, b) for a, b in people.edges() if a in keep and b in keep)
-    return g
+    level_of = dict(people.nodes(data="level"))
+    nets = {lv: nx.Graph() for lv in levels}
+    for lv, g in nets.items():
+        g.add_nodes_from((p, people.nodes[p]) for p, at in level_of.items() if at == lv)
+    ties: dict[str, list[tuple[str, str]]] = {lv: [] for lv in levels}
+    for a, b in people.edges():
+        lv = level_of[a]
+        if lv == level_of[b] and lv in ties:
+            ties[lv].append((a, b))
+    for lv, g in nets.items():
+        g.add_edges_from(ties[lv])
+    return nets

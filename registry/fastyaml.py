@@ -181,7 +181,7 @@ class FastPositions(Positions):
 
     __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_children",
                  "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key", "_val", "_find",
-                 "_keyed", "_count")
+                 "_keyed", "_count", "_view")
 
     def __init__(self, file: str, data: object, tree: object, buf: bytearray, body: bytes):
         super().__init__(file)
@@ -198,6 +198,8 @@ class FastPositions(Positions):
         self._keyed: dict[int, dict[str, int]] = {}  # large mappings: key → node
         self._buf = buf  # ryml's views point into it: keep it alive with the tree
         self._base = _address(memoryview(buf))
+        view = _PyBuffer()
+        self._view = (view, ctypes.byref(view))
         self._body = body
         self._lines: list[int] | None = None
         self._children: dict[int, list[int]] = {}
@@ -240,6 +242,14 @@ class FastPositions(Positions):
 
     # -- lookups ----------------------------------------------------------------------------
     def _fast_loc(self, path: PathT, at_key: bool):
+        if not at_key and len(path) > 1 and path[-1].__class__ is int:
+            # An entity again: its list was placed already (below), and an index within
+            # it exists in the data as in the tree (parse_fast compared their sizes).
+            offsets = self._items.get(self._nodes.get(path[:-1], _NONE))
+            if offsets is not None and 0 <= path[-1] < len(offsets):
+                off = offsets[path[-1]]
+                if off is not None:
+                    return Loc(self.file, path, *self._line_col(off))
         n = self._depth(path)
         pos = None
         if n == len(path) and not at_key and n > 1 and path[-1].__class__ is int:
@@ -340,17 +350,26 @@ class FastPositions(Positions):
                 c = self._next(c)
             self._children[seq] = kids
         out: list[int | None] = []
+        kind, first_of, offset_of_key = self._type, self._first, self._offset_of_key
         for kid in kids:
-            ty = self._type(kid)
-            first = self._first(kid) if ty & _MAP and not ty & _FLOW else _NONE
+            ty = kind(kid)
+            first = first_of(kid) if ty & _MAP and not ty & _FLOW else _NONE
             try:
-                out.append(self._offset_of_key(first) if first != _NONE else None)
+                out.append(offset_of_key(first) if first != _NONE else None)
             except _Unsure:
                 out.append(None)
         return out
 
     def _offset(self, view: object) -> int:
-        off = _address(view) - self._base
+        # _address with this object's own buffer structure (one ctypes object less per
+        # call: placing 200,000 entities asks this 200,000 times).
+        b, ref = self._view
+        if _get_buffer(view, ref, 0) != 0:  # pragma: no cover
+            raise _Unsure("no buffer")
+        try:
+            off = (b.buf or 0) - self._base
+        finally:
+            _release_buffer(ref)
         if not 0 <= off < len(self._body):
             raise _Unsure("view outside the buffer")  # a scalar ryml rewrote elsewhere
         return off
@@ -444,6 +463,8 @@ class _Converter:
         self.pos = positions
         self.count = 0  # values seen, to compare with the size of ryml's tree
         self._dates: dict[str, object] = {}
+        self._plain: set[str] = set()  # keys known to be plain text
+        self._tags: dict[str, str] = {}  # _resolve of the texts seen
         # A string from yaml_rs was written plain unless it was quoted or a block scalar.
         # Without block scalars, a first character that never follows a quote in the text
         # proves it plain, and the tree need not be asked.
@@ -455,30 +476,42 @@ class _Converter:
     def convert(self, value: object, path: PathT, depth: int) -> None:
         if depth > MAX_DEPTH - 4:
             raise _Unsure("deep nesting")
-        if isinstance(value, dict):
+        if value.__class__ is dict:
             items = value.items()
+            plain = self._plain
+            for k in value:  # keys: text that 1.1 reads as text (most repeat: remembered)
+                if k not in plain:
+                    if k.__class__ is not str:
+                        raise _Unsure("a key that is not text")
+                    if k[:1] in _CANDIDATE and _resolve(k) != _STR_TAG:
+                        raise _Unsure("a key that is not plain text")
+                    plain.add(k)
         else:
             items = enumerate(value)  # type: ignore[arg-type]
         self.count += len(value)  # type: ignore[arg-type]
+        tags = self._tags
         for k, v in items:
-            if k.__class__ is not str and value.__class__ is dict:
-                raise _Unsure("a key that is not text")
-            if k.__class__ is str and k[:1] in _CANDIDATE and _resolve(k) != _STR_TAG:
-                raise _Unsure("a key that is not plain text")
             cls = v.__class__
             if cls is str:
                 if v[:1] in _CANDIDATE:
-                    new = self.text((*path, k), v)
-                    if new is not v:
-                        value[k] = new  # type: ignore[index]
+                    # The tag depends on the text alone: remembered per text (dates,
+                    # functions and phone prefixes repeat thousands of times).
+                    tag = tags.get(v)
+                    if tag is None:
+                        tag = tags[v] = _resolve(v)
+                    if tag != _STR_TAG:
+                        new = self.text((*path, k), v, tag)
+                        if new is not v:
+                            value[k] = new  # type: ignore[index]
             elif cls is dict or cls is list:
                 self.convert(v, (*path, k), depth + 1)
             else:
                 value[k] = self.typed((*path, k))  # type: ignore[index]
 
-    def text(self, path: PathT, value: str) -> object:
-        """A string from yaml_rs: PyYAML's value if it was written plain."""
-        tag = _resolve(value)
+    def text(self, path: PathT, value: str, tag: str | None = None) -> object:
+        """A string from yaml_rs: PyYAML's value if it was written plain (*tag*: its
+        :func:`_resolve`, when known)."""
+        tag = tag or _resolve(value)
         if tag == _STR_TAG:
             return value
         if not value:
