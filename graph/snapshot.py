@@ -15,6 +15,7 @@ request, so a request never sees a mix of two versions.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import threading
 import time
@@ -30,8 +31,14 @@ from registry.load import DEFAULT_MAX_BYTES, ReadError, check_paths, expand_path
 from registry.model import Registry
 from registry.validate import load_registry
 
-__all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "build_snapshot",
-           "build_live", "complete", "fingerprint", "findings_naming", "NO_FINDINGS"]
+from .lookups import BROKERS_FLAGGED, Lookups, build_lookups, updated_lookups
+
+#: The name the lookups were built under before they moved to graph.lookups.
+_lookups = build_lookups
+
+__all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "BROKERS_FLAGGED",
+           "build_snapshot", "build_live", "complete", "fingerprint", "findings_naming",
+           "NO_FINDINGS"]
 
 #: ``Snapshot.findings_of`` of a snapshot that has no findings yet (a live-first start).
 NO_FINDINGS: tuple[str, float] = ("", 0.0)
@@ -136,7 +143,7 @@ class Snapshot:
     def lookups(self) -> Lookups:
         """Reverse references the entity pages show (who heads what, which dossiers
         involve a directorate, which findings name an entity), built once."""
-        return _lookups(self.registry, self.report)
+        return build_lookups(self.registry, self.report)
 
     @cached_property
     def involvement(self) -> dict:
@@ -173,91 +180,6 @@ class Snapshot:
         _ = self.report, self.involvement, self.directorate_network, self.ties, self.search
         _ = self.lookups
         return self
-
-
-#: The people with the highest betweenness flagged as brokers on pages and in the network.
-BROKERS_FLAGGED = 10
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """Reverse references of one registry, each id → ids in file order."""
-
-    heads: dict[str, list[str]]  # person → units they head
-    dossiers_owned_in: dict[str, list[str]]  # directorate → dossiers it owns
-    dossiers_involving: dict[str, list[str]]  # directorate → others' dossiers involving it
-    collaborations_in: dict[str, list[str]]  # directorate → collaborations it takes part in
-    collaborations_on: dict[str, list[str]]  # dossier → collaborations listing it
-    dossiers_following: dict[str, list[str]]  # process → dossiers following it
-    processes_pen: dict[str, list[str]]  # directorate → processes it holds the pen for
-    processes_requiring: dict[str, list[str]]  # directorate → processes requiring it
-    involved: dict[str, frozenset[str]]  # dossier → directorates involved in it
-    flags: dict[str, list[str]]  # id → broker | isolated | spof | silo
-    findings: dict[str, list[dict]]  # id → missing-link rows that name it (no process rows)
-    gaps: dict[str, list[dict]]  # id → process_gaps rows that name it (findings_naming)
-
-
-def _lookups(reg: Registry, report: dict) -> Lookups:
-    from collections import defaultdict
-
-    from .network import (
-        dossier_directorate,
-        involved_directorates,
-        represented_directorates,
-        required_directorates,
-    )
-
-    def table() -> defaultdict[str, list]:
-        return defaultdict(list)
-
-    heads, owned, involving, collabs_in, collabs_on = table(), table(), table(), table(), table()
-    following, pen, requiring, flags, findings = table(), table(), table(), table(), table()
-    gaps = table()
-    for u in reg.units.values():
-        if u.head:
-            heads[u.head].append(u.id)
-    involved = involved_directorates(reg, dt.date.fromisoformat(report["today"]))
-    for d in reg.dossiers.values():
-        home = dossier_directorate(reg, d.id)
-        if home:
-            owned[home].append(d.id)
-        for other in sorted(involved[d.id] - {home}):
-            involving[other].append(d.id)
-        if d.process:
-            following[d.process].append(d.id)
-    for c in reg.collaborations.values():
-        for u in sorted(represented_directorates(reg, c.id)):
-            collabs_in[u].append(c.id)
-        for did in c.dossiers:
-            collabs_on[did].append(c.id)
-    for pr in reg.processes.values():
-        if pr.penvoerder:
-            pen[reg.directorate_of(pr.penvoerder) or pr.penvoerder].append(pr.id)
-        for u in required_directorates(reg, pr.involve):
-            requiring[u].append(pr.id)
-    for row in report["brokers"][:BROKERS_FLAGGED]:
-        if row["betweenness"] > 0:
-            flags[row["person"]].append("broker")
-    for row in report["isolated_dossier_holders"]:
-        flags[row["person"]].append("isolated")
-    for row in report["single_points_of_failure"]:
-        flags[row["person"]].append("spof")
-    for row in report["silos"]:
-        if row["flagged"]:
-            flags[row["directorate"]].append("silo")
-    for row in report["missing_links"]:
-        if row["kind"] == "process":  # a report with them: process_gaps has them too
-            continue
-        for ref in dict.fromkeys((*row["directorates"], *row["dossiers"], *row["people"])):
-            findings[ref].append(row)
-    for gap in report.get("process_gaps", ()):
-        for ref in dict.fromkeys((gap["directorate"], *gap["missing"], gap["dossier"],
-                                  *gap["people"])):
-            if ref is not None:
-                gaps[ref].append(gap)
-    return Lookups(dict(heads), dict(owned), dict(involving), dict(collabs_in),
-                   dict(collabs_on), dict(following), dict(pen), dict(requiring), involved,
-                   dict(flags), dict(findings), dict(gaps))
 
 
 def findings_naming(snap: Snapshot, id: str) -> list[dict]:
@@ -370,7 +292,14 @@ def build_live(paths: Sequence[str | os.PathLike], findings: Snapshot | None,
     *findings* (a start), none: an empty report, :data:`NO_FINDINGS`.  Raises
     :class:`SnapshotError` on errors."""
     with paused_gc():
-        return _build_live(paths, findings, today, max_bytes, fast, loader)
+        snap = _build_live(paths, findings, today, max_bytes, fast, loader)
+        # What was made here would be walked by the collector's first young pass after
+        # the pause, a second at 100,000 people, holding the interpreter just as the
+        # first request reads the new version.  Frozen, it is left alone until
+        # :func:`complete` thaws it into the old generation (freeze and unfreeze are
+        # O(1)); nothing is lost: refcounting frees as ever, cycles wait until then.
+        gc.freeze()
+    return snap
 
 
 def _build_live(paths: Sequence[str | os.PathLike], findings: Snapshot | None,
@@ -386,6 +315,13 @@ def _build_live(paths: Sequence[str | os.PathLike], findings: Snapshot | None,
     search = findings.search.updated(registry) if findings is not None else None
     if search is not None:
         snap.__dict__["search"] = search
+    # The lookups of the version before, redone where the edit reaches.
+    before = findings.__dict__.get("lookups") if findings is not None else None
+    if before is not None:
+        lookups = updated_lookups(findings.registry, before, registry, snap.report,
+                                  findings.report)
+        if lookups is not None:
+            snap.__dict__["lookups"] = lookups
     _ = snap.search, snap.lookups
     return snap
 
@@ -413,6 +349,7 @@ def complete(live: Snapshot, *, fork: bool = True) -> Snapshot:
 
     snap = Snapshot(live.registry, live.warnings, live.today)
     snap.__dict__["search"] = live.search
+    gc.unfreeze()  # what build_live froze: collected as ever from now on
     parts = (compute_forked if fork else compute)(live.registry, live.today)
     snap.__dict__.update(parts)
     with paused_gc():
@@ -617,6 +554,10 @@ class SnapshotHolder:
                                          max_bytes=self.max_bytes, fast=self.fast)
                     except ReadError:
                         pass
+                    else:
+                        # One copy of the objects, shared with the next version: its
+                        # search index and lookups then follow only what changed.
+                        self.loader.adopt(snap.registry)
             return None
         full = complete(snap, fork=self.fork)
         with self._lock:

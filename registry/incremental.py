@@ -45,6 +45,7 @@ from .load import (
     parse_bytes,
     read_bytes,
 )
+from .model import Registry
 from .schema import KIND_OF_SECTION
 from .validate import (
     _REF_FIELDS,
@@ -571,12 +572,48 @@ class IncrementalLoader:
         self._plans: dict[str, _FilePlan] = {}
         self._kinds: dict[str, str] | None = None
         self._resplit = 0
+        self._version: str | None = None  # the data version of the last load
+        self._registry: Registry | None = None  # its registry (see adopt)
         self.stats: dict[str, int | bool] = {}
 
     @property
     def primed(self) -> bool:
         """Whether a version was loaded through it (the next one reuses its entries)."""
         return bool(self.stats)
+
+    def adopt(self, registry: Registry) -> int:
+        """Keep *registry*'s model objects in place of the equal ones of the last load, and
+        return how many were taken over.
+
+        The viewer builds its first version in full and primes the loader with a second
+        read of the same files: two copies of every object.  Adopting the served ones
+        frees the loader's copy, and the next version then shares its unchanged objects
+        with the version served, so what compares versions by identity (the search
+        index update, the lookups) finds the few changed entities directly instead of
+        comparing every one.  Nothing happens unless *registry* is of the version last
+        loaded (the same data version), and only equal objects are replaced.
+        $O(n)$ in the number of entities.
+        """
+        if not self.stats or self.stats.get("full") or \
+                registry.data_version != self._version:
+            return 0
+        tables = {"unit": registry.units, "person": registry.people,
+                  "dossier": registry.dossiers, "process": registry.processes,
+                  "collaboration": registry.collaborations, "theme": registry.themes,
+                  "external": registry.externals}
+        taken = 0
+        for entry in self._entries.values():
+            for kind, objects in entry.entities.items():
+                table = tables.get(kind)
+                if table is None:
+                    continue
+                for i, obj in enumerate(objects):
+                    served = table.get(obj.id)
+                    if served is not None and served is not obj and served == obj:
+                        objects[i] = served
+                        taken += 1
+        self._registry = registry
+        return taken
 
     def load(self, paths: str | os.PathLike | Iterable[str | os.PathLike], *,
              today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -591,11 +628,14 @@ class IncrementalLoader:
                 result = None
             if result is None or not result.ok:
                 self._entries, self._plans, self._kinds = {}, {}, None
+                self._registry = self._version = None
                 self.stats = {"reused": 0, "checked": 0, "files_split": 0, "files_whole": 0,
                               "files_resplit": 0, "full": True}
                 return load_registry(files, today=today, max_bytes=max_bytes, skip=skip,
                                      fast=fast)
             self._entries, self._plans, self._kinds = ck.new, plans, ck.kinds
+            self._version = result.registry.data_version
+            self._registry = result.registry
             self.stats = {"reused": ck.reused, "checked": ck.checked,
                           "files_split": len(plans), "files_whole": len(files) - len(plans),
                           "files_resplit": self._resplit, "full": False}
@@ -614,7 +654,7 @@ class IncrementalLoader:
             sources.append(src)
         ck = _SplicingChecker(self._entries, self._kinds)
         result = build_registry(sources, today=today, skip=skip, checker=ck,
-                                make_entities=ck.make_entities)
+                                make_entities=ck.make_entities, previous=self._registry)
         return result, ck, plans
 
     def _source(self, name: str, raw: bytes, fast: bool, budget: AliasBudget,

@@ -267,6 +267,7 @@ class Registry:
         themes: list[Theme] = (),  # type: ignore[assignment]
         externals: list[External] = (),  # type: ignore[assignment]
         synonyms: tuple[tuple[str, ...], ...] = (),
+        previous: Registry | None = None,
     ):
         self.organisation = organisation
         #: Equivalence sets of search terms (``synonyms:``), each a tuple of terms.
@@ -290,7 +291,10 @@ class Registry:
                 self._by_id.setdefault(k, v)
         if organisation:
             self._by_id.setdefault(organisation.id, organisation)
-        self._derive()
+        # A version made from *previous* by a few edits (registry.incremental, whose
+        # unchanged entities are the same objects) redoes only what the edits reach.
+        if previous is None or not self._derive_from(previous):
+            self._derive()
 
     # -- lookup ---------------------------------------------------------------------
     def get(self, id: str) -> Entity | None:
@@ -355,6 +359,104 @@ class Registry:
             for uid in c.directorates:
                 collabs[uid].append(c.id)
         self._collabs = {k: tuple(v) for k, v in collabs.items()}
+
+    def _derive_from(self, prev: Registry) -> bool:
+        """:meth:`_derive` from the derived facts of *prev*, an earlier version: only the
+        people, dossiers and collaborations that are not the same objects there, and the
+        dossiers naming a person whose directorate changed, are redone.  False (nothing
+        done) when units changed in what the facts read, or too much changed to gain.
+        Equal to :meth:`_derive`; $O(n)$ identity comparisons plus $O(k \\log n)$ for the
+        $k$ entries reached."""
+        a, b = prev.units, self.units
+        if list(a) != list(b) or any(a[k] is not u and (a[k].parent, a[k].head) != (
+                u.parent, u.head) for k, u in b.items()):
+            return False
+        people = {k for k, p in self.people.items() if prev.people.get(k) is not p}
+        people.update(prev.people.keys() - self.people.keys())
+        dossiers = {k for k, d in self.dossiers.items() if prev.dossiers.get(k) is not d}
+        dossiers.update(prev.dossiers.keys() - self.dossiers.keys())
+        collabs = {k for k, c in self.collaborations.items()
+                   if prev.collaborations.get(k) is not c}
+        collabs.update(prev.collaborations.keys() - self.collaborations.keys())
+        if len(people) + len(dossiers) + len(collabs) > 1000:
+            return False  # a large change: one pass over everything is quicker
+        self._heads = prev._heads
+        self._directorate_of = directorate_of = dict(prev._directorate_of)
+        # The lists changed, by key, for each table (the rest is taken over as it was).
+        people_in, owned, pen, named, collabs_of = ({} for _ in range(5))
+        tables = ((people_in, prev._people_in), (owned, prev._owned), (pen, prev._pen),
+                  (named, prev._named), (collabs_of, prev._collabs))
+
+        def units_of(r: Registry, pid: str) -> tuple[str, ...]:
+            p = r.people.get(pid)
+            if p is None or p.unit not in r.units:
+                return ()
+            d = r._directorate_of[p.unit]
+            return (p.unit,) if p.unit == d else (p.unit, d)
+
+        def put(table: dict, base: dict, key: str | None, item: str, add: bool) -> None:
+            """Add *item* to *key*'s list (a copy of *base*'s), or remove it."""
+            if key:
+                got = table.get(key)
+                if got is None:
+                    got = table[key] = list(base.get(key, ()))
+                got.append(item) if add else got.remove(item)
+
+        for pid in people:
+            for r, add in ((prev, False), (self, True)):  # out as it was, in as it is
+                for u in units_of(r, pid):
+                    put(people_in, prev._people_in, u, pid, add)
+            directorate_of.pop(pid, None)
+            p = self.people.get(pid)
+            if p is not None and p.unit in self.units:
+                directorate_of[pid] = directorate_of[p.unit]
+            if prev.directorate_of(pid) != self.directorate_of(pid):
+                # The penvoerder of a dossier without one is its owner's directorate.  A
+                # dossier naming the person now either did before or is a changed one.
+                dossiers.update(prev.dossiers_naming(pid))
+
+        self._penvoerder = penvoerder = dict(prev._penvoerder)
+        for did in dossiers:
+            for r, add in ((prev, False), (self, True)):  # out as it was, in as it is
+                d = r.dossiers.get(did)
+                if d is None:
+                    continue
+                if add:
+                    p = penvoerder[did] = d.penvoerder if d.penvoerder in self.units \
+                        else self.directorate_of(d.owner)
+                else:
+                    p = penvoerder.pop(did, None)
+                put(owned, prev._owned, d.owner, did, add)
+                put(pen, prev._pen, p, did, add)
+                for pid in {d.owner, d.deputy, *d.involved, d.authority} - {None}:
+                    if pid in r.people:
+                        put(named, prev._named, pid, did, add)
+        for cid in collabs:
+            for r, add in ((prev, False), (self, True)):
+                c = r.collaborations.get(cid)
+                if c is not None:
+                    for ref in (*c.participants, *c.directorates):
+                        put(collabs_of, prev._collabs, ref, cid, add)
+
+        orders: dict[int, dict[str, int]] = {}
+
+        def order(of: Mapping[str, object]) -> dict[str, int]:
+            if id(of) not in orders:
+                orders[id(of)] = {k: i for i, k in enumerate(of)}
+            return orders[id(of)]
+
+        done = []
+        for (table, base), of in zip(tables, (self.people, self.dossiers, self.dossiers,
+                                              self.dossiers, self.collaborations), strict=True):
+            out = dict(base) if table else base
+            for key, items in table.items():
+                if items:  # back in file order (a stable sort: repeats stay together)
+                    out[key] = tuple(sorted(items, key=order(of).__getitem__))
+                else:
+                    out.pop(key, None)
+            done.append(out)
+        self._people_in, self._owned, self._pen, self._named, self._collabs = done
+        return True
 
     def directorate_of(self, id: str | None) -> str | None:
         """The directorate a unit or person belongs to (a directorate is its own)."""

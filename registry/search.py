@@ -388,7 +388,8 @@ class SearchIndex:
 
     def __init__(self, registry: Registry, conn: sqlite3.Connection,
                  docs: list[tuple[str, str]], words: frozenset[str], stems: frozenset[str],
-                 decompounder: Decompounder, synonyms: _Synonyms, units: int):
+                 decompounder: Decompounder, synonyms: _Synonyms, units: int,
+                 like: tuple[SearchIndex, Iterable[str]] | None = None):
         self.registry = registry
         self._conn = conn
         self._docs = docs  # rowid - 1 -> (kind, id)
@@ -399,7 +400,10 @@ class SearchIndex:
         self._unit_texts: dict[str, str] | None = None  # for help without a hit
         self._decompounder = decompounder
         self._synonyms = synonyms
-        self._load_vocabulary(words, stems)
+        if like is None:
+            self._load_vocabulary(words, stems)
+        else:
+            self._recount(*like)
 
     # -- building -----------------------------------------------------------------------
     @classmethod
@@ -573,8 +577,14 @@ class SearchIndex:
                         conn.close()
                         return None  # the last of a word is gone
                 conn.execute("DROP TABLE temp.vocab_col")
+            # The same words (checked above): only the changed documents' terms are
+            # counted again.
+            terms = {t for _, was, now in rows for text in (*was, *now, *map(stemmed, was),
+                                                            *map(stemmed, now))
+                     for t in text.split()}
             index = SearchIndex(registry, conn, list(docs), frozenset(vocabulary), self._stems,
-                                self._decompounder, self._synonyms, self._units)
+                                self._decompounder, self._synonyms, self._units,
+                                like=(self, terms))
         except BaseException:
             conn.close()
             raise
@@ -610,6 +620,21 @@ class SearchIndex:
         # Query words that are not indexed are split into indexed parts (words or stems).
         self._query_splitter = Decompounder(words, stems_of=(), stems=stems,
                                             any_part_inflected=True, **DECOMPOUND)
+
+    def _recount(self, base: SearchIndex, terms: Iterable[str]) -> None:
+        """The vocabulary of *base* (an index of the same words: see :meth:`updated`) with
+        the document counts of *terms* read anew: $O(k)$ lookups for $k$ terms instead
+        of a scan of the whole vocabulary."""
+        self._stems, self._sorted_words = base._stems, base._sorted_words
+        self._by_len, self._query_splitter = base._by_len, base._query_splitter
+        words = dict(base._words)
+        self._conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, docs, 'row')")
+        for term in terms:
+            if term in words:
+                got = self._conn.execute("SELECT doc FROM temp.vocab WHERE term = ?",
+                                         (term,)).fetchone()
+                words[term] = got[0] if got else 0
+        self._words = words
 
     def __len__(self) -> int:
         return len(self._docs)

@@ -984,9 +984,11 @@ CHECKS: dict[str, Check] = {
 def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
                    skip: Iterable[str] = (), checker: _Checker | None = None,
                    make_entities: Callable[[list[_Record], dict[str, _Record]],
-                                           dict[str, list]] | None = None) -> LoadResult:
+                                           dict[str, list]] | None = None,
+                   previous: Registry | None = None) -> LoadResult:
     """Check parsed sources and build the registry from them.  *checker* and
-    *make_entities* let :mod:`registry.incremental` reuse the unchanged entries."""
+    *make_entities* let :mod:`registry.incremental` reuse the unchanged entries, and
+    *previous* (the version they come from) the registry's derived facts."""
     today = today or dt.date.today()
     ck = checker if checker is not None else _Checker()
     for src in sources:
@@ -1011,6 +1013,7 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
         themes=entities["theme"],
         externals=entities["external"],
         synonyms=tuple(terms for terms, _, _ in ck.synonyms),
+        previous=previous,
     )
     skip = set(skip)
     for name, check in CHECKS.items():

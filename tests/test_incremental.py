@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph.lookups import build_lookups, updated_lookups
 from graph.snapshot import SnapshotHolder, build_live, build_snapshot, complete
 from registry.incremental import IncrementalLoader, split_entries
 from registry.validate import load_registry
@@ -42,6 +43,12 @@ def _same(got, want) -> None:
     assert a.synonyms == b.synonyms
     assert a.data_version == b.data_version
     assert a.sources == b.sources
+    for name in DERIVED:  # derived from the version before (Registry._derive_from)
+        assert getattr(a, name) == getattr(b, name), name
+
+
+DERIVED = ("_directorate_of", "_people_in", "_heads", "_owned", "_pen", "_named",
+           "_penvoerder", "_collabs")
 
 
 # -- writing a register in the styles the splitter meets ----------------------------------------
@@ -141,13 +148,21 @@ def _apply(data: dict, edit: tuple) -> dict:
     elif kind == "hand-over":
         d = dossiers[a % len(dossiers)]
         d["owner"] = people[b % len(people)]["id"]
+    elif kind == "collab":  # ends long ago (ties no one now) or runs on; lists a dossier
+        c = data["collaborations"][a % len(data["collaborations"])]
+        if b % 2:
+            c["end"] = dt.date(2023, 1, 1)
+        else:
+            c.pop("end", None)
+        if b % 3 == 0:
+            c["dossiers"] = [dossiers[b % len(dossiers)]["id"]]
     elif kind == "settings":  # outside the entity lists: the head is parsed anew
         data["settings"]["stale_after_days"] = 30 + b % 400
     return data
 
 
 EDITS = st.tuples(st.sampled_from(("add-person", "add-dossier", "remove", "rename", "move",
-                                   "hand-over", "settings")),
+                                   "hand-over", "collab", "settings")),
                   st.integers(0, 10_000), st.integers(0, 10_000))
 
 
@@ -183,6 +198,14 @@ def test_an_edit_reuses_every_other_entry(tmp_path):
     _same(loader.load(paths, today=TODAY), load_registry(paths, today=TODAY))
     assert loader.stats == {"reused": entries - 1, "checked": 1, "files_split": 1,
                             "files_whole": 0, "files_resplit": 1, "full": False}
+    # The registry's derived facts were redone for the one dossier, not derived anew.
+    before = loader._registry
+    data = _apply(data, ("hand-over", 5, 9))
+    paths = _write(tmp_path, data, "indented", False)
+    _same(loader.load(paths, today=TODAY), load_registry(paths, today=TODAY))
+    after = loader._registry
+    assert after._people_in is before._people_in and after._collabs is before._collabs
+    assert after._owned is not before._owned
     data = _apply(data, ("add-person", 0, 1))  # first in the list: every entry below moves
     paths = _write(tmp_path, data, "indented", False)
     _same(loader.load(paths, today=TODAY), load_registry(paths, today=TODAY))
@@ -264,6 +287,8 @@ def test_live_and_completed_snapshots_equal_a_fresh_build(tmp_path_factory, edit
         want = build_snapshot(paths, TODAY)
         assert live.findings_pending and live.findings_version == snap.data_version
         assert _search(live) == _search(want)
+        # The live lookups (redone where the edit reaches) equal those built whole.
+        assert live.lookups == build_lookups(live.registry, live.report)
         done = complete(live)
         assert not done.findings_pending
         assert done.report == want.report
@@ -373,6 +398,9 @@ def test_search_index_update_equals_a_fresh_index(tmp_path_factory, edits):
         updated += 1
         assert _hits(new) == _hits(fresh)
         assert new.vocabulary_size == fresh.vocabulary_size
+        # the document counts (ties in "Bedoelde u", completions) recounted for the
+        # changed documents' terms only
+        assert new._words == fresh._words and new._stems == fresh._stems
         index = new
     assert _hits(first) == before  # the old version's readers saw no change
     assert updated or len(edits) < 3  # moves and hand-overs of known people: mostly in place
@@ -390,3 +418,92 @@ def test_search_index_update_refuses_what_moves_rowids(tmp_path):
     added = _apply(BASE, ("add-person", 4, 11))
     reg = load_registry(_write(tmp_path, added, "indented", False), today=TODAY).registry
     assert index.updated(reg) is None
+
+
+def _shape(reg) -> tuple:
+    """What of units, processes and settings the lookups read."""
+    return (reg.settings, [(u.id, u.head, u.parent, u.kind, u.axis) for u in reg.units.values()],
+            [(p.id, p.penvoerder, p.involve) for p in reg.processes.values()])
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(edits=st.lists(EDITS, min_size=1, max_size=4))
+def test_lookups_update_equals_a_fresh_build(tmp_path_factory, edits):
+    """Lookups redone for what an edit reaches equal lookups built whole, for every kind
+    of edit that leaves the units alone; the old lookups are left as they were."""
+    from graph.analysis import report as full_report
+
+    folder = tmp_path_factory.mktemp("lookups")
+    loader = IncrementalLoader()
+    reg = loader.load(_write(folder, BASE, "indented", False), today=TODAY).registry
+    report = full_report(reg, TODAY)
+    lookups = build_lookups(reg, report)
+    first, before = lookups, build_lookups(reg, report)
+    data = BASE
+    for edit in edits:
+        data = _apply(data, edit)
+        got = loader.load(_write(folder, data, "indented", False), today=TODAY)
+        if not got.ok:
+            continue
+        new = updated_lookups(reg, lookups, got.registry, report, report)
+        want = build_lookups(got.registry, report)
+        if new is None:  # only when units, processes or settings changed: built whole
+            assert _shape(reg) != _shape(got.registry), edit
+            new = want
+        assert new == want, edit
+        reg, lookups = got.registry, new
+    assert first == before
+
+
+def test_lookups_update_redoes_only_what_the_edit_reaches(tmp_path):
+    """A hand-over touches the two directorates' lists and leaves every other list the
+    very same object: the fast path cannot silently become a full build."""
+    from graph.analysis import report as full_report
+
+    loader = IncrementalLoader()
+    reg = loader.load(_write(tmp_path, BASE, "indented", False), today=TODAY).registry
+    report = full_report(reg, TODAY)
+    old = build_lookups(reg, report)
+    data = copy.deepcopy(BASE)
+    dossier = data["dossiers"][0]
+    owner = reg.people[dossier["owner"]]
+    other = next(p for p in reg.people.values()
+                 if reg.directorate_of(p.id) != reg.directorate_of(owner.id))
+    dossier["owner"] = other.id
+    new_reg = loader.load(_write(tmp_path, data, "indented", False), today=TODAY).registry
+    new = updated_lookups(reg, old, new_reg, report, report)
+    assert new == build_lookups(new_reg, report)
+    homes = {reg.directorate_of(owner.id), reg.directorate_of(other.id)}
+    assert dossier["id"] in new.dossiers_owned_in[reg.directorate_of(other.id)]
+    kept = [k for k in old.dossiers_owned_in if k not in homes]
+    assert kept and all(new.dossiers_owned_in[k] is old.dossiers_owned_in[k] for k in kept)
+    assert new.heads is old.heads and new.findings is old.findings
+    assert new.collaborations_in is not old.collaborations_in  # copied, not edited in place
+    assert old == build_lookups(reg, report)
+
+
+def test_the_loader_adopts_the_served_objects(tmp_path):
+    """After priming, the loader keeps the served version's objects instead of its own
+    equal copies, so the next version shares every unchanged entity with the one served
+    (what the search and lookup updates compare by identity)."""
+    paths = _write(tmp_path, BASE, "indented", False)
+    served = load_registry(paths, today=TODAY).registry  # the first version, built in full
+    loader = IncrementalLoader()
+    own = loader.load(paths, today=TODAY).registry
+    assert own.people and all(own.people[k] is not p for k, p in served.people.items())
+    entities = sum(len(t) for t in (served.units, served.people, served.dossiers,
+                                    served.processes, served.collaborations, served.themes,
+                                    served.externals))
+    assert loader.adopt(served) == entities
+    data = copy.deepcopy(BASE)
+    data["dossiers"][2]["owner"] = next(p["id"] for p in data["people"]
+                                        if p["id"] != data["dossiers"][2].get("owner"))
+    paths = _write(tmp_path, data, "indented", False)
+    new = loader.load(paths, today=TODAY)
+    _same(new, load_registry(paths, today=TODAY))
+    changed = [k for k, d in new.registry.dossiers.items() if served.dossiers[k] is not d]
+    assert changed == [data["dossiers"][2]["id"]]
+    assert all(new.registry.people[k] is p for k, p in served.people.items())
+    other = load_registry(_write(tmp_path / "..", BASE, "indented", False), today=TODAY)
+    assert loader.adopt(other.registry) == 0  # another version: nothing taken over
