@@ -5,24 +5,20 @@ network and each person's ties — need the whole people network, and at 100,000
 building it and the report takes tens of seconds and over a gigabyte beside the registry.
 A viewer that computes them in its own process holds the networkx graphs, the report's
 intermediate tables and the old version's findings at once, and its interpreter is busy
-for the pages meanwhile.  :func:`compute_forked` forks a child after the registry exists
-(so the child shares it copy-on-write), lets it call :func:`compute` — the one way into the
-findings, :func:`graph.analysis.report` — and sends back, pickled through a pipe, only what
-the server keeps: the report (without the per-pair ``process`` rows: ``process_gaps`` holds
-them one row per dossier), the issue-13 index, the directorate network (a node per
-directorate) and :class:`Ties`, the people network's adjacency in a few flat arrays.
-Where ``fork`` is unavailable, or the child does not deliver, the same :func:`compute`
-runs in process, with the same result.
+for the pages meanwhile. :func:`compute_forked` forks a child (:mod:`graph.forked`)
+after the registry exists (so the child shares it copy-on-write), lets it call
+:func:`compute` — the one way into the findings, :func:`graph.analysis.report` — and
+sends back, pickled through a pipe, only what the server keeps: the report (without the
+per-pair ``process`` rows: ``process_gaps`` holds them one row per dossier), the
+issue-13 index, the directorate network (a node per directorate) and :class:`Ties`, the
+people network's adjacency in a few flat arrays. Where ``fork`` is unavailable, or the
+child does not deliver, the same :func:`compute` runs in process, with the same result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-import pickle
-import signal
-import threading
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +28,9 @@ import networkx as nx
 from registry.gcpause import paused_gc
 from registry.model import Registry
 
-__all__ = ["FINDINGS", "Ties", "compute", "compute_forked", "empty", "stop_children"]
+from .forked import start
+
+__all__ = ["FINDINGS", "Ties", "compute", "compute_forked", "empty"]
 
 #: The parts of a snapshot that need the whole network (what :func:`compute` returns).
 FINDINGS = ("report", "involvement", "directorate_network", "ties")
@@ -146,80 +144,14 @@ def empty(reg: Registry, today: dt.date) -> dict:
             "ties": Ties((), array("q", [0]), array("i"), array("q"))}
 
 
-#: Pids of the children computing findings now: stopped with the viewer.
-_children: set[int] = set()
-_children_lock = threading.Lock()
-
-
-def stop_children() -> None:
-    """Kill every child :func:`compute_forked` is waiting for (the viewer is stopping)."""
-    with _children_lock:
-        for pid in list(_children):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-
-
 def compute_forked(reg: Registry, today: dt.date) -> dict:
     """:func:`compute` in a forked child process, the result sent back pickled; in
     process when ``fork`` is unavailable or the child fails (killed, out of memory)."""
-    if not hasattr(os, "fork"):
-        return compute(reg, today)
-    # Everything the child imports is imported here first: another thread of the server
-    # may hold the import lock at the moment of the fork, and the child would wait for it.
-    from registry import validate  # noqa: F401
+    if hasattr(os, "fork"):
+        # Everything the child imports is imported here first: another thread of the
+        # server may hold the import lock at the moment of the fork, and the child would
+        # wait for it.
+        from registry import validate  # noqa: F401
 
-    from . import analysis, involvement, network  # noqa: F401
-
-    got = _in_child(reg, today)
-    return got if got is not None else compute(reg, today)
-
-
-def _in_child(reg: Registry, today: dt.date) -> dict | None:
-    r, w = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(r)
-        os.close(w)
-        return None
-    if pid == 0:  # the child: compute, write, leave without running the parent's exit code
-        status = 1
-        try:
-            os.close(r)
-            _die_with_parent()
-            # The collector would touch every shared object's header (copying its page);
-            # the child is short-lived and its tables make no cycles.
-            gc.disable()
-            gc.freeze()
-            data = pickle.dumps(compute(reg, today), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(w, "wb") as fh:
-                fh.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(w)
-    with _children_lock:
-        _children.add(pid)
-    try:
-        with os.fdopen(r, "rb") as fh:
-            data = fh.read()  # the interpreter lock is released while it waits
-        _, status = os.waitpid(pid, 0)
-    finally:
-        with _children_lock:
-            _children.discard(pid)
-    if status != 0 or not data:
-        return None
-    with paused_gc():
-        return pickle.loads(data)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when the server dies (``PR_SET_PDEATHSIG``)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+        from . import analysis, involvement, network  # noqa: F401
+    return start(compute, reg, today, threads=True).result()

@@ -8,17 +8,34 @@ inputs), computes, and sends the result back pickled through a pipe.  Whatever g
 wrong with the child — no ``fork`` on this platform, other threads running (a fork
 would copy their locks held), the child failing — the same function runs in process, so
 the result never depends on it.
+
+The viewer computes a snapshot's findings the same way (:mod:`graph.findings_proc`),
+from a process that has threads: it passes ``threads=True`` after importing what the
+child needs.  A child never forks again — its parent already keeps the cores busy, and
+every fork adds its own copy-on-write pages — and dies with its parent; the viewer's
+:meth:`~graph.snapshot.SnapshotHolder.stop` kills the children still running
+(:func:`stop_children`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["start", "Pending"]
+from registry.gcpause import paused_gc
+
+__all__ = ["start", "Pending", "stop_children"]
+
+#: True in a forked child: it computes in process from then on.
+_in_child = False
+#: Pids of the children running now (:func:`stop_children`).
+_children: set[int] = set()
+_children_lock = threading.Lock()
 
 
 class Pending:
@@ -51,6 +68,7 @@ class Pending:
             status = 1
             try:
                 os.close(read_fd)
+                _become_child()
                 data = memoryview(pickle.dumps(self._fn(*self._args),
                                                protocol=pickle.HIGHEST_PROTOCOL))
                 while data:
@@ -60,6 +78,8 @@ class Pending:
                 os._exit(status)
         os.close(write_fd)
         self._pid, self._fd = pid, read_fd
+        with _children_lock:
+            _children.add(pid)
 
     def _collect(self) -> tuple[bool, Any]:
         """The child's result, read once it is done (its writes wait for this read)."""
@@ -74,11 +94,15 @@ class Pending:
             _, status = os.waitpid(self._pid, 0)
         except ChildProcessError:
             status = -1
+        finally:
+            with _children_lock:
+                _children.discard(self._pid)
         if status != 0:
             return False, None
         try:
             # Our own child's bytes, written by the same code a moment ago.
-            return True, pickle.loads(b"".join(chunks))
+            with paused_gc():  # millions of new objects and no cycles among them
+                return True, pickle.loads(b"".join(chunks))
         except Exception:  # noqa: BLE001 - a truncated answer: compute in process
             return False, None
 
@@ -94,14 +118,43 @@ class Pending:
         return self._value
 
 
-def start(fn: Callable[..., Any], *args: Any, background: bool = True) -> Pending:
+def start(fn: Callable[..., Any], *args: Any, background: bool = True,
+          threads: bool = False) -> Pending:
     """``fn(*args)`` in a forked child when *background* and this process runs no other
-    thread; :meth:`Pending.result` returns its value (computed in process otherwise).
+    thread (or *threads*: the caller has made sure that the child needs no lock another
+    thread may hold, by importing what it uses first); :meth:`Pending.result` returns its
+    value (computed in process otherwise, and always in a child of this module).
 
     The child sees the caller's objects as they are at this call; *fn* must not depend
     on later changes to them, and its value must be picklable.
     """
     pending = Pending(fn, args)
-    if background and hasattr(os, "fork") and threading.active_count() == 1:
+    if background and not _in_child and hasattr(os, "fork") and \
+            (threads or threading.active_count() == 1):
         pending._fork()
     return pending
+
+
+def stop_children() -> None:
+    """Kill every child still computing (the viewer is stopping)."""
+    with _children_lock:
+        for pid in list(_children):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _become_child() -> None:
+    global _in_child
+    _in_child = True
+    # The collector would touch every shared object's header (copying its page); a child
+    # is short-lived and its tables make no cycles.
+    gc.disable()
+    gc.freeze()
+    try:  # Linux: die with the parent (PR_SET_PDEATHSIG, 1), never outlive a killed server
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass

@@ -650,7 +650,7 @@ class SnapshotHolder:
                 "checked_at": self.checked_at, "error": self.watcher_error}
 
     def stop(self) -> None:
-        from .findings_proc import stop_children
+        from .forked import stop_children
 
         self._stop.set()
         with self._wake:

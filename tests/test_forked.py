@@ -50,6 +50,37 @@ def test_the_child_computes_and_the_parent_reads_it():
     assert out.split() == ["True", "True"]  # forked, and computed in the child
 
 
+def test_a_child_never_forks_again():
+    """A child computes what it would hand on in process (its parent already keeps the
+    cores busy, and each fork adds its own pages), and is not left running."""
+    out = _fresh("""
+        import os
+        from graph.forked import start, _children
+        def inner():
+            return os.getpid()
+        def outer():
+            nested = start(inner)
+            return nested.in_background, nested.result() == os.getpid()
+        pending = start(outer)
+        print(pending.in_background, *pending.result(), len(_children))
+    """)
+    assert out.split() == ["True", "False", "True", "0"]
+
+
+def test_threads_allowed_when_the_caller_says_so():
+    out = _fresh("""
+        import os, threading
+        from graph.forked import start
+        stop = threading.Event()
+        threading.Thread(target=stop.wait, daemon=True).start()
+        refused = start(os.getpid)
+        allowed = start(os.getpid, threads=True)
+        print(refused.in_background, allowed.in_background, allowed.result() != os.getpid())
+        stop.set()
+    """)
+    assert out.split() == ["False", "True", "True"]
+
+
 def test_a_failing_child_is_replaced_by_the_call_in_process():
     out = _fresh("""
         import os
