@@ -67,6 +67,7 @@ __all__ = [
     "isolated_dossier_holders",
     "integration_matrix",
     "missing_links",
+    "with_process_rows",
     "process_gaps",
     "overlap_keys",
     "single_points_of_failure",
@@ -326,6 +327,15 @@ def _lacking(reg: Registry, involved: dict[str, frozenset[str]]
             owner = [d.owner] if d.owner in reg.people else []
             out.append((did, dossier_directorate(reg, did), owner, proc.id, lacking))
     return out
+
+
+def with_process_rows(rows: list[dict], process: list[dict]) -> list[dict]:
+    """*rows* of ``missing_links`` without their ``process`` rows, with *process* in their
+    place: after the integration-model rows, before the overlaps."""
+    if not process:
+        return rows
+    cut = next((i for i, r in enumerate(rows) if r["kind"] != "integration-model"), len(rows))
+    return [*rows[:cut], *process, *rows[cut:]]
 
 
 def _process_rows(reg: Registry, lacking: list, name: Callable[[str], str]) -> list[dict]:
@@ -679,10 +689,7 @@ def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool,
         _round_silos(lv["silos"])
         lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
     missing, spof, involvement = beside.result()
-    if process:  # after the integration-model rows, before the overlaps
-        cut = next((i for i, r in enumerate(missing) if r["kind"] != "integration-model"),
-                   len(missing))
-        missing[cut:cut] = process
+    missing = with_process_rows(missing, process)
     scores, method = pending_all.result()["all"]
     broker_rows = _broker_rows(reg, people, top_brokers, scores)
     s = reg.settings

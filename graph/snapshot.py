@@ -31,14 +31,10 @@ from registry.load import DEFAULT_MAX_BYTES, ReadError, check_paths, expand_path
 from registry.model import Registry
 from registry.validate import load_registry
 
-from .lookups import BROKERS_FLAGGED, Lookups, build_lookups, updated_lookups
+from .lookups import Lookups, build_lookups, updated_lookups
 
-#: The name the lookups were built under before they moved to graph.lookups.
-_lookups = build_lookups
-
-__all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "BROKERS_FLAGGED",
-           "build_snapshot", "build_live", "complete", "fingerprint", "findings_naming",
-           "NO_FINDINGS"]
+__all__ = ["Snapshot", "SnapshotHolder", "SnapshotError", "Lookups", "build_snapshot",
+           "build_live", "complete", "fingerprint", "findings_naming", "NO_FINDINGS"]
 
 #: ``Snapshot.findings_of`` of a snapshot that has no findings yet (a live-first start).
 NO_FINDINGS: tuple[str, float] = ("", 0.0)
@@ -192,7 +188,7 @@ def findings_naming(snap: Snapshot, id: str) -> list[dict]:
     -----
     :math:`O(r)` for the :math:`r` rows shown.
     """
-    from .analysis import _process_rows, display_name
+    from .analysis import _process_rows, display_name, with_process_rows
 
     lk = snap.lookups
     rows = lk.findings.get(id, [])
@@ -206,9 +202,7 @@ def findings_naming(snap: Snapshot, id: str) -> list[dict]:
         whole = id in (gap["directorate"], gap["dossier"], *gap["people"])
         lacking.append((gap["dossier"], gap["directorate"], gap["people"], gap["process"],
                         gap["missing"] if whole else [id]))
-    process = _process_rows(snap.registry, lacking, name)
-    cut = next((i for i, r in enumerate(rows) if r["kind"] != "integration-model"), len(rows))
-    return [*rows[:cut], *process, *rows[cut:]]
+    return with_process_rows(rows, _process_rows(snap.registry, lacking, name))
 
 
 def build_snapshot(paths: Sequence[str | os.PathLike], today: dt.date | None = None,

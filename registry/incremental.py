@@ -585,8 +585,8 @@ class IncrementalLoader:
         """Keep *registry*'s model objects in place of the equal ones of the last load, and
         return how many were taken over.
 
-        The viewer builds its first version in full and primes the loader with a second
-        read of the same files: two copies of every object.  Adopting the served ones
+        A viewer started from the disk cache primes the loader with a second read of the
+        same files: two copies of every object.  Adopting the served ones
         frees the loader's copy, and the next version then shares its unchanged objects
         with the version served, so what compares versions by identity (the search
         index update, the lookups) finds the few changed entities directly instead of
