@@ -70,6 +70,25 @@ def test_the_child_computes_what_the_process_computes(sample):
     _same(compute_forked(sample, TODAY), compute(sample, TODAY))
 
 
+def test_the_findings_are_computed_in_another_process(sample, monkeypatch):
+    """The equality above would hold as well if nothing were forked: the child's own pid
+    comes back with its result, although this process runs threads (a server's)."""
+    real = fp.compute
+
+    def marked(reg, today):
+        return {**real(reg, today), "pid": os.getpid()}
+
+    monkeypatch.setattr(fp, "compute", marked)
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()
+    try:
+        got = compute_forked(sample, TODAY)
+    finally:
+        stop.set()
+    assert got["pid"] != os.getpid()
+    _same(got, real(sample, TODAY))
+
+
 def test_without_fork_it_computes_in_process(sample, monkeypatch):
     monkeypatch.delattr(os, "fork")
     _same(compute_forked(sample, TODAY), compute(sample, TODAY))
