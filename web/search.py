@@ -9,6 +9,7 @@ page's script asks for ``/suggest.json``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from types import MappingProxyType
 from typing import Any
 
@@ -97,6 +98,7 @@ class _Answers:
         self.index = index
         self.hits: dict[tuple, tuple[str, str]] = {}
         self.directorates: dict[str, tuple[list[dict[str, Any]], str]] = {}
+        self.tiers: dict[str, str] = {}
 
     @classmethod
     def of(cls, index: Any) -> _Answers:
@@ -117,8 +119,16 @@ class _Answers:
             data["tier"], data["score"] = self._TIER, self._SCORE
             before, after = json_text(data).split(self._SPLIT)
             done = self.hits[key] = (before, after)
-        tier_score = json_text({"tier": hit.tier, "score": round(hit.score, 4)})[1:-1]
-        return done[0] + tier_score + done[1]
+        return done[0] + self._tier_score(hit.tier, round(hit.score, 4)) + done[1]
+
+    def _tier_score(self, tier: str, score: float) -> str:
+        """``json_text({"tier": tier, "score": score})[1:-1]``, the tier's part kept."""
+        begun = self.tiers.get(tier)
+        if begun is None:
+            begun = self.tiers[tier] = json_text({"tier": tier, "score": 0})[1:-2]
+        # the encoder writes a finite float as its repr
+        return begun + float.__repr__(score) if math.isfinite(score) else \
+            json_text({"tier": tier, "score": score})[1:-1]
 
     def directorates_of(self, reg: Any) -> tuple[list[dict[str, Any]], str]:
         """The directorates as data and as JSON text."""
