@@ -307,6 +307,9 @@ class _Detail(Mapping):
     def __len__(self) -> int:
         return len(self._made())
 
+    def items(self) -> Any:
+        return self._made().items()
+
     def __repr__(self) -> str:
         return repr(self._made())
 

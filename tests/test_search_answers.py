@@ -90,3 +90,16 @@ def test_the_urls_follow_the_root_the_viewer_is_served_under(app):
     assert all(u.startswith("/tvb/") for u in _urls(mounted))
     assert [u.removeprefix("/tvb") for u in _urls(mounted)] == _urls(plain)
     assert _search(app, "cyber", "tvb-integratoren") == plain
+
+
+def test_a_language_asked_for_in_one_url_stays_out_of_the_links_of_another(app):
+    """``?lang=en`` is kept on every link of its own answer, and only there: the kept parts
+    of one answer must not carry it into the next reader's."""
+    english = app.test_client().get("/index.json", query_string={"q": "vastgoed", "lang": "en"},
+                                    headers=_as("tvb-integratoren")).get_json()
+    assert _urls(english) and all(u.endswith("lang=en") for u in _urls(english))
+    plain = _search(app, "vastgoed", "tvb-integratoren")
+    assert _urls(plain) and not any("lang=" in u for u in _urls(plain))
+    dutch = app.test_client().get("/index.json", query_string={"q": "vastgoed", "lang": "nl"},
+                                  headers=_as("tvb-integratoren")).get_json()
+    assert all(u.endswith("lang=nl") for u in _urls(dutch))

@@ -13,7 +13,7 @@ import math
 from types import MappingProxyType
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from .data import snapshot
 from .links import entity_url, phones_shown, ref
@@ -97,7 +97,7 @@ class _Answers:
     def __init__(self, index: Any) -> None:
         self.index = index
         self.hits: dict[tuple, tuple[str, str]] = {}
-        self.directorates: dict[str, tuple[list[dict[str, Any]], str]] = {}
+        self.directorates: dict[tuple, tuple[list[dict[str, Any]], str]] = {}
         self.tiers: dict[str, str] = {}
 
     @classmethod
@@ -108,9 +108,17 @@ class _Answers:
             answers = current_app.extensions["tvb.search_answers"] = cls(index)
         return answers
 
-    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool) -> str:
-        """``json_text(_linked_hit(hit, hide_phones))``, from the entity's kept text."""
-        key = (hit.id, today, request.script_root, hide_phones)
+    @staticmethod
+    def where() -> tuple[str, str | None]:
+        """What this request's links depend on besides the entity: the URL root, and the
+        language when the request names one (``?lang=`` is kept on every link)."""
+        return request.script_root, g.get("lang") if "lang" in request.args else None
+
+    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool,
+                 where: tuple[str, str | None]) -> str:
+        """``json_text(_linked_hit(hit, hide_phones))``, from the entity's kept text;
+        *where* is :meth:`where`."""
+        key = (hit.id, today, where, hide_phones)
         done = self.hits.get(key)
         if done is None:
             if len(self.hits) >= self.MAX_ENTRIES:
@@ -130,13 +138,13 @@ class _Answers:
         return begun + float.__repr__(score) if math.isfinite(score) else \
             json_text({"tier": tier, "score": score})[1:-1]
 
-    def directorates_of(self, reg: Any) -> tuple[list[dict[str, Any]], str]:
-        """The directorates as data and as JSON text."""
-        root = request.script_root
-        done = self.directorates.get(root)
+    def directorates_of(self, reg: Any, where: tuple[str, str | None]
+                        ) -> tuple[list[dict[str, Any]], str]:
+        """The directorates as data and as JSON text (*where*: see :meth:`where`)."""
+        done = self.directorates.get(where)
         if done is None:
             rows = [ref(reg, u.id) | {"name": u.name} for u in reg.directorates]
-            done = self.directorates[root] = (rows, json_text(rows))
+            done = self.directorates[where] = (rows, json_text(rows))
         return done
 
 
@@ -148,13 +156,14 @@ def _search_data(as_json: bool = False) -> dict[str, Any]:
     limit = arg_int("limit", 20, minimum=1, maximum=100)
     reg = snap.registry
     answers = _Answers.of(snap.search)
+    where = answers.where()
     data: dict[str, Any] = {"query": q, "limit": limit}
     if q:
         today = snap.today or dt.date.today()
         hide = not phones_shown()
         result = snap.search.search(q, limit, today=today)
         if as_json:
-            data.update(result.as_dict(hit=lambda h: answers.hit_json(h, today, hide)))
+            data.update(result.as_dict(hit=lambda h: answers.hit_json(h, today, hide, where)))
         else:
             data.update(result.as_dict(hit=lambda h: _linked_hit(h, hide)))
         if data["help"]:
@@ -167,7 +176,7 @@ def _search_data(as_json: bool = False) -> dict[str, Any]:
     else:
         data.update({"words": [], "suggestions": [], "corrections": {}, "splits": {},
                      "hits": [], "groups": {}, "best": None, "help": {}})
-    rows, text = answers.directorates_of(reg)
+    rows, text = answers.directorates_of(reg, where)
     data["directorates"] = _Json(text) if as_json else rows
     return data
 
