@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
@@ -31,14 +32,16 @@ def _hit_kind(hit: dict[str, Any]) -> str:
     return hit.get("unit_kind") or hit["kind"] if hit["kind"] == "unit" else hit["kind"]
 
 
-def _link(item: dict[str, Any], hide_phones: bool) -> None:
+def _link(item: dict[str, Any], hide_phones: bool,
+          url: Callable[[str | None, str], str | None] = entity_url) -> None:
     """Add ``url`` (and ``label``) to one ``{"id", "kind"}`` mapping, in place, and drop
-    its phone number when this user may not see it."""
+    its phone number when this user may not see it; *url* is :func:`entity_url` or a
+    memo of it."""
     if hide_phones and item.get("phone"):
         item["phone"] = None
     if "id" in item and "kind" in item:
         kind = _hit_kind(item) if "tier" in item else item["kind"]
-        item["url"] = entity_url(kind, item["id"])
+        item["url"] = url(kind, item["id"])
         item.setdefault("label", item.get("name") or item.get("title") or item["id"])
 
 
@@ -56,25 +59,34 @@ def _with_urls(value: Any) -> Any:
     return value
 
 
-def _linked(value: Any, hide_phones: bool) -> Any:
+_NESTED = (dict, MappingProxyType, list, tuple)
+
+
+def _linked(value: Any, hide_phones: bool,
+            url: Callable[[str | None, str], str | None] = entity_url) -> Any:
     """A plain copy of part of a hit's detail with every mapping :func:`_link`-ed: what
     ``_with_urls(hit.as_dict())`` makes of it, in one pass."""
     if isinstance(value, dict | MappingProxyType):
-        item = {k: _linked(v, hide_phones) for k, v in value.items()}
-        _link(item, hide_phones)
+        # (a scalar, most values, is taken as it is without a call)
+        item = {k: _linked(v, hide_phones, url) if isinstance(v, _NESTED) else v
+                for k, v in value.items()}
+        _link(item, hide_phones, url)
         return item
     if isinstance(value, list | tuple):
-        return [_linked(v, hide_phones) for v in value]
+        return [_linked(v, hide_phones, url) if isinstance(v, _NESTED) else v
+                for v in value]
     return value
 
 
-def _linked_hit(hit: Any, hide_phones: bool) -> dict[str, Any]:
+def _linked_hit(hit: Any, hide_phones: bool,
+                url: Callable[[str | None, str], str | None] = entity_url) -> dict[str, Any]:
     """``_with_urls(hit.as_dict())`` (the same keys in the same order), made in one pass
     from the hit's detail, which is not changed."""
-    item = {k: _linked(v, hide_phones) for k, v in hit.detail.items()}
+    item = {k: _linked(v, hide_phones, url) if isinstance(v, _NESTED) else v
+            for k, v in hit.detail.items()}
     item["kind"], item["id"], item["title"] = hit.kind, hit.id, hit.title
     item["tier"], item["score"] = hit.tier, round(hit.score, 4)
-    _link(item, hide_phones)
+    _link(item, hide_phones, url)
     return item
 
 
@@ -99,6 +111,7 @@ class _Answers:
         self.hits: dict[tuple, tuple[str, str]] = {}
         self.directorates: dict[tuple, tuple[list[dict[str, Any]], str]] = {}
         self.tiers: dict[str, str] = {}
+        self.urls: dict[tuple, dict[tuple[str | None, str], str | None]] = {}
 
     @classmethod
     def of(cls, index: Any) -> _Answers:
@@ -123,7 +136,7 @@ class _Answers:
         if done is None:
             if len(self.hits) >= self.MAX_ENTRIES:
                 self.hits.clear()
-            data = _linked_hit(hit, hide_phones)
+            data = _linked_hit(hit, hide_phones, self._url(where))
             data["tier"], data["score"] = self._TIER, self._SCORE
             before, after = json_text(data).split(self._SPLIT)
             done = self.hits[key] = (before, after)
@@ -137,6 +150,24 @@ class _Answers:
         # the encoder writes a finite float as its repr
         return begun + float.__repr__(score) if math.isfinite(score) else \
             json_text({"tier": tier, "score": score})[1:-1]
+
+    def _url(self, where: tuple[str, str | None]) -> Callable[[str | None, str], str | None]:
+        """:func:`entity_url` remembered per entity (a hit links its owner's unit, its
+        directorate …, which many hits share), for requests with these links (*where*)."""
+        urls = self.urls.get(where)
+        if urls is None:
+            urls = self.urls[where] = {}
+
+        def url(kind: str | None, id: str) -> str | None:
+            key = (kind, id)
+            done = urls.get(key, self)
+            if done is self:
+                if len(urls) >= self.MAX_ENTRIES:
+                    urls.clear()
+                done = urls[key] = entity_url(kind, id)
+            return done
+
+        return url
 
     def directorates_of(self, reg: Any, where: tuple[str, str | None]
                         ) -> tuple[list[dict[str, Any]], str]:
