@@ -238,12 +238,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if auth.mode(app) == "oidc":
         app.register_blueprint(auth.bp)
 
+    csp = content_security_policy()
+
     @app.after_request
     def _headers(resp: Response) -> Response:
-        resp.headers["Content-Security-Policy"] = content_security_policy()
+        # (what setdefault per header and ``vary.update`` do, with one look at the
+        # headers instead of one per name: this runs for every answer)
+        headers = resp.headers
+        headers["Content-Security-Policy"] = csp
+        present = {name.lower() for name in headers.keys()}
         for name, value in SECURITY_HEADERS.items():
-            resp.headers.setdefault(name, value)
-        resp.vary.update(("Accept", "Accept-Language"))
+            if name.lower() not in present:
+                headers.add(name, value)
+        if "vary" in present:
+            resp.vary.update(("Accept", "Accept-Language"))
+        else:
+            headers["Vary"] = "Accept, Accept-Language"
         return resp
 
     @app.context_processor
