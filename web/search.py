@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
@@ -224,11 +225,23 @@ def _json_body(data: dict[str, Any]) -> str:
         for k, v in data.items()) + "}"
 
 
+def _searching() -> Any:
+    """The lock that bounds how many searches run at once (``SEARCH_CONCURRENCY``)."""
+    ext = current_app.extensions
+    gate = ext.get("tvb.searching")
+    if gate is None:
+        gate = ext.setdefault("tvb.searching", threading.BoundedSemaphore(
+            max(1, int(current_app.config.get("SEARCH_CONCURRENCY", 2)))))
+    return gate
+
+
 def _search_page() -> Response:
-    if wants_json():
-        return Response(_json_body(_search_data(as_json=True)) + "\n",
-                        mimetype=JSON_MIMETYPE)
-    return render("search.html", _search_data())
+    with _searching():
+        if wants_json():
+            return Response(_json_body(_search_data(as_json=True)) + "\n",
+                            mimetype=JSON_MIMETYPE)
+        data = _search_data()
+    return render("search.html", data)
 
 
 @page(bp, "/", cache=True)
