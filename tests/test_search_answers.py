@@ -103,3 +103,46 @@ def test_a_language_asked_for_in_one_url_stays_out_of_the_links_of_another(app):
     dutch = app.test_client().get("/index.json", query_string={"q": "vastgoed", "lang": "nl"},
                                   headers=_as("tvb-integratoren")).get_json()
     assert all(u.endswith("lang=nl") for u in _urls(dutch))
+
+
+@pytest.mark.parametrize("bound", [1, 2])
+def test_no_more_searches_are_computed_at_once_than_search_concurrency(bound):
+    """A search holds the interpreter lock but for its SQL: more of them at once than
+    ``SEARCH_CONCURRENCY`` wait their turn."""
+    import threading
+    import time
+
+    app = _viewer(SAMPLE, SEARCH_CONCURRENCY=bound)
+    index = app.extensions["tvb.snapshots"].current.search
+    real = index.search
+    lock = threading.Lock()
+    running, most = [0], [0]
+    full = threading.Event()
+
+    def slow(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            if running[0] == bound:
+                full.set()
+        try:
+            full.wait(5)
+            time.sleep(0.1)  # room for a search that should wait to come in meanwhile
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    index.search = slow
+    statuses = []
+
+    def ask(q: str) -> None:
+        statuses.append(app.test_client().get("/index.json", query_string={"q": q}).status_code)
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in QUERIES[:4]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert statuses == [200] * 4
+    assert most[0] == bound

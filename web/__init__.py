@@ -20,6 +20,9 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_MAX_QUERY_LENGTH`` characters a query may have (20,000)
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
+``SEARCH_CONCURRENCY``      searches computed at once (2: a search holds the interpreter
+                            lock but for its SQL, and the index has two connections);
+                            the others wait their turn, not counting cached answers
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
 ``LANGUAGE``                the viewer's language for a reader who has not chosen one
                             (``nl``; ``?lang=en`` chooses English and a cookie keeps it)
@@ -91,6 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_MAX_QUERY_LENGTH": 20_000,
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
+    "SEARCH_CONCURRENCY": 2,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "LANGUAGE": "nl",
     "HISTORY_COMMITS": 30,
