@@ -27,7 +27,8 @@ runs never ask: after loading a large register, the collector's first full pass 
 every object once (1.2 s of holding the interpreter at 100,000 people, measured with
 ``gc.callbacks`` in the server), and it comes only once enough new objects have
 survived — a repeated, cached query makes too few.  Each run also reports the CPU time
-per request of the server process and of the clients (this process): they share the machine's cores.
+per request of the server process and of the clients (this process): they share the
+machine's cores.
 
 Also the in-process search alone (``SearchIndex.search`` and ``as_dict``) for QUERY and
 the unseen queries, for the share of the request that is the search itself (``--no-alone``
