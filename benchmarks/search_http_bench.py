@@ -192,7 +192,11 @@ def unseen_queries(register: str, count: int = 200_000) -> list[str]:
     names = sorted({n.split()[-1] for n in re.findall(r"^\s*-?\s*name:\s*(.+)$", text, re.M)
                     if n.split() and n.split()[-1].isalpha()})
     pairs = zip(itertools.cycle(words), itertools.cycle(names))
-    return list(dict.fromkeys(f"{a} {b}" for a, b in itertools.islice(pairs, count)))
+    out = list(dict.fromkeys(f"{a} {b}" for a, b in itertools.islice(pairs, count)))
+    if len(out) < count // 10:  # a small register (792 at 1,000 people): any word and name
+        more = (f"{a} {b}" for a, b in itertools.product(words, names))
+        out = list(dict.fromkeys(itertools.chain(out, itertools.islice(more, count))))
+    return out
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
