@@ -59,10 +59,16 @@ def _plan(people: nx.Graph, exact_limit: int, k: int, seed: int) -> _Plan:
         sample = random.Random(seed).sample(nodes, min(k, n))
         sources = [index[s] for s in sample]
         method = {"method": "sampled", "k": len(sample), "seed": seed}
-    edges = array("i")
-    for a, b in people.edges():
-        edges.append(index[a])
-        edges.append(index[b])
+    # people.edges() in its order, as integers, without a view's per-edge cost: each
+    # edge from the end met first in node order.
+    flat: list[int] = []
+    add = flat.append
+    for i, (_, nbrs) in enumerate(people.adjacency()):
+        for j in map(index.__getitem__, nbrs):
+            if j >= i:
+                add(i)
+                add(j)
+    edges = array("i", flat)
     return _Plan(nodes, edges, sources, method)
 
 
