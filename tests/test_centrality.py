@@ -43,3 +43,23 @@ def test_a_failing_child_falls_back_to_in_process(monkeypatch):
 def test_small_networks_stay_in_process():
     assert not start_betweenness(_graphs(), exact_limit=1000).in_background
     assert start_betweenness(_graphs(), exact_limit=20).in_background
+
+
+def test_sampled_betweenness_renumbered_equals_igraph_as_given():
+    """The sampled computation renumbers the nodes in breadth-first order (for memory
+    locality); mapped back, every score is igraph's on the nodes as given, in a network
+    of several components, isolated people and a source outside the largest one."""
+    import igraph
+
+    g = nx.disjoint_union_all([nx.gnm_random_graph(80, 200, seed=3),
+                               nx.gnm_random_graph(30, 45, seed=4),
+                               nx.path_graph(5), nx.empty_graph(4)])
+    g = nx.relabel_nodes(g, {v: (v * 37) % len(g) for v in g})  # components interleaved
+    plan = centrality._plan(g, 10, 40, 11)
+    assert plan.sources is not None and max(plan.sources) > 80
+    n = len(plan.nodes)
+    plain = igraph.Graph(n=n, edges=list(zip(plan.edges[0::2], plan.edges[1::2], strict=True)))
+    want = plain.betweenness(directed=False, sources=plan.sources)
+    got = centrality._raw(n, plan.edges, plan.sources)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+    assert sum(x > 0 for x in want) > 50  # the comparison covers real paths
