@@ -655,39 +655,52 @@ def _beside(reg: Registry, people: nx.Graph, directorates: nx.Graph,
                 single_points_of_failure(reg, people), involvement_findings(reg, involved))
 
 
+def _levels(reg: Registry, people: nx.Graph, involved: dict[str, frozenset[str]],
+            rules: dict[str, frozenset[str]], top_brokers: int) -> dict:
+    """The findings by level (:func:`graph.levels.by_level`) with each level's
+    betweenness, as the report shows them; a forked child computes them beside the
+    parent at scale (see :func:`_report`)."""
+    with paused_gc():
+        nets = level_networks(people, LEVELS)
+        # In this process: a child of the report never starts another one.
+        scores = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                    for lv, g in nets.items()}, background=False).result()
+        levels = by_level(reg, nets, involved, rules=rules,
+                          brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
+                                                              scores[lv][0]), scores[lv][1]),
+                          isolated=lambda g: isolated_dossier_holders(reg, g, involved))
+        for lv in levels.values():
+            _round_silos(lv["silos"])
+            lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+        return levels
+
+
 def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool,
             networks: dict) -> dict:
     people = networks["people"] = people_network(reg, today)
-    # Betweenness (the costliest step at scale) runs beside the other findings, the
-    # whole network's as soon as it exists and the levels' in a second child, so that
-    # the longest job starts first and two cores share the rest.
+    # Betweenness (the costliest step at scale) runs beside the other findings as soon
+    # as the network exists, so that the longest job starts first.
     pending_all = start_betweenness({"all": (people, BETWEENNESS_SAMPLE)})
     involved = involved_directorates(reg, today)
+    rules = rule_directorates(reg, theme_directorates(reg))
+    # At scale two forked children share the rest with the parent: the findings by
+    # level, then the overlaps, cut points and involvement findings.  Each needs nothing
+    # computed after its start; they fork once no thread of ours runs.
+    pending_all.sent()
+    background = pending_all.in_background
+    by_levels = start_forked(_levels, reg, people, involved, rules, top_brokers,
+                             background=background)
     directorates = networks["directorates"] = directorate_network(reg, people, involved,
                                                                   today)
-    # At scale a third child takes the overlaps, cut points and involvement findings,
-    # which need nothing computed below; it forks once no thread of ours runs.
-    pending_all.sent()
     beside = start_forked(_beside, reg, people, directorates, involved,
-                          background=pending_all.in_background)
-    level_nets = level_networks(people, LEVELS)
-    pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
-                                        for lv, g in level_nets.items()})
-    rules = rule_directorates(reg, theme_directorates(reg))
+                          background=background)
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
     isolated = isolated_dossier_holders(reg, people, involved)
     name = _namer(reg)
     lacking = _lacking(reg, involved)
     process = _process_rows(reg, lacking, name) if process_rows else []
-    levels = by_level(reg, level_nets, involved, rules=rules,
-                      brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
-                                                          pending_levels.result()[lv][0]),
-                                             pending_levels.result()[lv][1]),
-                      isolated=lambda g: isolated_dossier_holders(reg, g, involved))
-    for lv in levels.values():
-        _round_silos(lv["silos"])
-        lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+    levels = by_levels.result()
     missing, spof, involvement = beside.result()
     missing = with_process_rows(missing, process)
     scores, method = pending_all.result()["all"]
