@@ -343,14 +343,20 @@ def _process_rows(reg: Registry, lacking: list, name: Callable[[str], str]) -> l
     lacks; missing_link_reason's template filled in directly: at 100,000 people these
     are nearly a million rows, and the names repeat per dossier."""
     template = MISSING_LINK_REASONS["en"]["process"]
+    # The template filled in per dossier around "{need}", the need's name joined in per
+    # row: str.format with keywords per row took most of the time.
+    parts = None if "{{" in template else template.split("{need}")
     rows = []
     for did, home, owner, proc, needs in lacking:
         dossier, process = name(did), name(proc)
+        if parts is not None:
+            around = [part.format(dossier=dossier, process=process) for part in parts]
         for need in needs:
+            reason = name(need).join(around) if parts is not None else \
+                template.format(dossier=dossier, process=process, need=name(need))
             rows.append({"kind": "process", "directorates": [home, need] if home else [need],
                          "dossiers": [did], "people": [*owner], "process": proc,
-                         "reason": template.format(dossier=dossier, process=process,
-                                                   need=name(need))})
+                         "reason": reason})
     return rows
 
 

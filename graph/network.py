@@ -31,6 +31,13 @@ from typing import IO
 import networkx as nx
 
 from registry.atomic import write_atomic
+
+try:  # Counter's own counting loop, in C: fast into a plain dict
+    from collections import _count_elements
+except ImportError:  # pragma: no cover - other Pythons
+    def _count_elements(mapping: dict, iterable: Iterable) -> None:
+        for x in iterable:
+            mapping[x] = mapping.get(x, 0) + 1
 from registry.model import Registry
 
 __all__ = [
@@ -544,19 +551,24 @@ def directorate_network(reg: Registry, people: nx.Graph | None = None,
     # dossier's set, so that the pairs are met in the same order as dossier by dossier.
     combos = Counter((dossier_directorate(reg, d.id), involved[d.id])
                      for d in reg.dossiers.values() if d.active)
+    # At scale the sets vary (about as many combinations as dossiers): add up each
+    # (home, other) first, in first-met order, which keeps the order of the pairs.
+    pairs: dict[tuple[str | None, str], int] = {}
     for (home, others), n in combos.items():
         for other in others:
-            bump(home, other, "dossiers", n)
-    # Person ties between two directorates: the directorates of each directorate's
-    # people's neighbours, gathered and counted in C (each tie from both ends, so a
-    # pair's count is read from one end).  list.count, not Counter: Counter.update takes
-    # a slow path per element for a dict subclass, and there are a million of them.
+            pairs[home, other] = pairs.get((home, other), 0) + n
+    for (home, other), n in pairs.items():
+        bump(home, other, "dossiers", n)
+    # Person ties between two directorates: the directorates of each person's neighbours,
+    # counted in C (each tie from both ends, so a pair's count is read from one end).
+    # Into plain dicts: Counter.update takes a slow path per element for a dict
+    # subclass, and there are a million of them.
     dir_of = nx.get_node_attributes(people, "directorate")
-    near: dict[str | None, list[str | None]] = defaultdict(list)
+    near: dict[str | None, dict[str | None, int]] = defaultdict(dict)
     for a, nbrs in people.adjacency():
-        near[dir_of.get(a)] += map(dir_of.get, nbrs)
-    ties = {(a, b): n for a, seen in near.items() if a and a in g for b in set(seen)
-            if b and a < b and b in g and (n := seen.count(b))}
+        _count_elements(near[dir_of.get(a)], map(dir_of.get, nbrs))
+    ties = {(a, b): n for a, row in near.items() for b, n in row.items()
+            if a and b and a < b and a in g and b in g}
     # The pairs first met here take the order of their first tie, as a pass over the
     # ties would add them; the pass stops once every such pair is placed.
     missing = {pair for pair in ties if pair not in counts}
