@@ -585,11 +585,11 @@ def _names(reg: Registry, report: dict) -> dict[str, str]:
             for pair in row.get("separates", ()):
                 ids.update(pair)
     for row in report["missing_links"]:
+        if row["kind"] == "process":  # its ids are its dossier's process gap's, below
+            continue
         ids.update(row["directorates"])
         ids.update(row["dossiers"])
         ids.update(row["people"])
-        if "process" in row:
-            ids.add(row["process"])
     for gap in report["process_gaps"]:  # the same ids as the process rows, if kept
         ids.update((gap["dossier"], gap["directorate"], gap["process"]))
         ids.update(gap["missing"])
