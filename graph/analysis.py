@@ -662,15 +662,19 @@ def _beside(reg: Registry, people: nx.Graph, directorates: nx.Graph,
 
 
 def _levels(reg: Registry, people: nx.Graph, involved: dict[str, frozenset[str]],
-            rules: dict[str, frozenset[str]], top_brokers: int) -> dict:
+            rules: dict[str, frozenset[str]], top_brokers: int,
+            nets: dict[str, nx.Graph] | None = None, pending=None) -> dict:
     """The findings by level (:func:`graph.levels.by_level`) with each level's
     betweenness, as the report shows them; a forked child computes them beside the
-    parent at scale (see :func:`_report`)."""
+    parent at scale (see :func:`_report`).  *nets* and *pending* (their betweenness
+    started) are passed when the caller cut them out already."""
     with paused_gc():
-        nets = level_networks(people, LEVELS)
-        # In this process: a child of the report never starts another one.
-        scores = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
-                                    for lv, g in nets.items()}, background=False).result()
+        if nets is None:
+            nets = level_networks(people, LEVELS)
+            # In this process: a forked child of the report never starts another one.
+            pending = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                         for lv, g in nets.items()}, background=False)
+        scores = pending.result()
         levels = by_level(reg, nets, involved, rules=rules,
                           brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
                                                               scores[lv][0]), scores[lv][1]),
@@ -696,6 +700,15 @@ def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool,
     background = pending_all.in_background
     by_levels = start_forked(_levels, reg, people, involved, rules, top_brokers,
                              background=background)
+    if not by_levels.in_background:
+        # No fork here (a small register, or a child already, as in the viewer): the
+        # levels' betweenness still starts now, in its own process when large.
+        nets = level_networks(people, LEVELS)
+        pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                            for lv, g in nets.items()})
+        pending_levels.sent()
+        by_levels = start_forked(_levels, reg, people, involved, rules, top_brokers, nets,
+                                 pending_levels, background=False)
     directorates = networks["directorates"] = directorate_network(reg, people, involved,
                                                                   today)
     beside = start_forked(_beside, reg, people, directorates, involved,
