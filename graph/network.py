@@ -31,6 +31,7 @@ from typing import IO
 import networkx as nx
 
 from registry.atomic import write_atomic
+from registry.model import Registry
 
 try:  # Counter's own counting loop, in C: fast into a plain dict
     from collections import _count_elements
@@ -38,7 +39,6 @@ except ImportError:  # pragma: no cover - other Pythons
     def _count_elements(mapping: dict, iterable: Iterable) -> None:
         for x in iterable:
             mapping[x] = mapping.get(x, 0) + 1
-from registry.model import Registry
 
 __all__ = [
     "EDGE_TYPES",
@@ -477,8 +477,8 @@ def graph_from(nodes: Iterable[tuple[str, dict]],
     The edges must be distinct pairs of distinct nodes among *nodes*.  At 100,000 people
     the networks have up to half a million ties, and ``add_edges_from`` checks, copies
     and merges attribute dicts per tie (about 2 µs each); the dicts are written straight
-    into networkx's documented dict-of-dict-of-dict structure instead (``G._node``,
-    ``G._adj``), as networkx's own copy functions do.  Time :math:`O(n + m)`.
+    into the dict-of-dict-of-dict structure networkx documents for its graph classes
+    (``G._node``, ``G._adj``) instead.  Time :math:`O(n + m)`.
     """
     g = nx.Graph()
     node, adj = g._node, g._adj
