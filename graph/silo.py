@@ -256,8 +256,8 @@ def silo_rows(reg: Registry, people: nx.Graph, involved: Mapping[str, frozenset[
     # Person by person over the adjacency: each tie is met from both ends, so a tie
     # within a directorate counts half at each end, and one across counts as external
     # at each end, as a pass over the ties would count it once for both.
-    # The neighbours' directorates are listed and counted in C (list.count; a Counter
-    # takes a slow path per element, being a dict subclass).
+    # The neighbours' directorates are listed and counted in C (list.count), without a
+    # Counter built, popped and summed in Python per person.
     get = dir_of.get
     for a, nbrs in people.adjacency():
         if not everyone and a not in counted:
