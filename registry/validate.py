@@ -249,6 +249,11 @@ class _Record:
         path = self.path if key is None else (*self.path, key, *more)
         return self.positions.loc(path, at_key)
 
+    def deferred_loc(self, *keys: str | int) -> Loc:
+        """:meth:`loc` of the value at *keys*, looked up when first read (:meth:`Loc.deferred`)."""
+        pos = self.positions
+        return Loc.deferred(pos.file, (*self.path, *keys) if keys else self.path, pos)
+
 
 class _Checker:
     def __init__(self) -> None:
@@ -780,7 +785,10 @@ def _tuple(values: dict, key: str) -> tuple:
     return tuple(v) if isinstance(v, list) else ()
 
 
-def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str, list]:
+def _make_entities(records: list[_Record], ids: dict[str, _Record], *,
+                   defer: bool = False) -> dict[str, list]:
+    """The model objects of the records with a unique id, by kind.  With *defer* their
+    locations are placed when first read (:meth:`Loc.deferred`)."""
     out: dict[str, list] = {"unit": [], "person": [], "dossier": [], "process": [],
                             "collaboration": [], "organisation": [], "theme": [],
                             "external": []}
@@ -793,7 +801,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         rid = v.get("id")
         if rid is None or ids.get(rid) is not rec:
             continue  # without a (unique) id an entry cannot take part in the graph
-        loc = rec.loc()
+        loc = rec.deferred_loc() if defer else rec.loc()
         name = v.get("name") or rid
         if rec.kind in ("directorate", "department"):
             out["unit"].append(Unit(
@@ -808,7 +816,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 email=v.get("email"), phone=v.get("phone"), level=v.get("level"),
                 reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
-            involvements = _involvements(rec, v.get("involved"))
+            involvements = _involvements(rec, v.get("involved"), defer)
             out["dossier"].append(Dossier(
                 id=rid, title=v.get("title") or rid, description=v.get("description"),
                 keywords=_tuple(v, "keywords"), owner=v.get("owner"), deputy=v.get("deputy"),
@@ -836,7 +844,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                            tvb_in_praktijk=e.values.get("tvb_in_praktijk"),
                            scored_by=_tuple(e.values, "scored_by"),
                            absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
-                           loc=e.loc())
+                           loc=e.deferred_loc() if defer else e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
             out["collaboration"].append(Collaboration(
                 id=rid, name=name, type=v.get("kind", "overleg"), mode=v.get("mode"),
@@ -859,7 +867,8 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
     return out
 
 
-def _involvements(rec: _Record, items: object) -> tuple[Involvement, ...]:
+def _involvements(rec: _Record, items: object, defer: bool = False
+                  ) -> tuple[Involvement, ...]:
     """The ``involved`` entries of a dossier record: bare ids and ``{id, since, stage}``."""
     if not isinstance(items, list):
         return ()
@@ -869,7 +878,8 @@ def _involvements(rec: _Record, items: object) -> tuple[Involvement, ...]:
             out.append(Involvement(item))
         else:
             out.append(Involvement(item["id"], item.get("since"), item.get("stage"),
-                                   rec.loc("involved", i)))
+                                   rec.deferred_loc("involved", i) if defer
+                                   else rec.loc("involved", i)))
     return tuple(out)
 
 
@@ -985,10 +995,11 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
                    skip: Iterable[str] = (), checker: _Checker | None = None,
                    make_entities: Callable[[list[_Record], dict[str, _Record]],
                                            dict[str, list]] | None = None,
-                   previous: Registry | None = None) -> LoadResult:
+                   previous: Registry | None = None, defer: bool = False) -> LoadResult:
     """Check parsed sources and build the registry from them.  *checker* and
     *make_entities* let :mod:`registry.incremental` reuse the unchanged entries, and
-    *previous* (the version they come from) the registry's derived facts."""
+    *previous* (the version they come from) the registry's derived facts.  *defer*: the
+    entities' locations are placed when first read (see :func:`load_registry`)."""
     today = today or dt.date.today()
     ck = checker if checker is not None else _Checker()
     for src in sources:
@@ -997,7 +1008,8 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
     ids = ck.index_ids()
     ck.check_references(ids)
     ck.check_synonym_overlap()
-    entities = (make_entities or _make_entities)(ck.records, ids)
+    entities = (make_entities(ck.records, ids) if make_entities is not None
+                else _make_entities(ck.records, ids, defer=defer))
     settings_values = ck.sections.get("settings", ({}, None))[0]
     settings = Settings(**{k: v for k, v in settings_values.items() if v is not None})
     reg = Registry(
@@ -1048,11 +1060,15 @@ def data_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list:
 
 def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                   today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  skip: Iterable[str] = (), fast: bool = True) -> LoadResult:
+                  skip: Iterable[str] = (), fast: bool = True,
+                  defer: bool = False) -> LoadResult:
     """Read, check and build the register from files or folders.
 
     ``fast`` parses with :mod:`registry.fastyaml` where it can (the same result; PyYAML
-    is the reference and takes every file that path refuses).
+    is the reference and takes every file that path refuses).  ``defer`` places the
+    entities' locations (line and column) only when they are first read: for a caller
+    that reads a few (``tvb validate`` reports a handful of 200,000), at the price of
+    keeping each file's parse until then, so not for a registry kept long.
     Raises :class:`registry.load.ReadError` when a file cannot be read at all.
     """
     files = data_files(paths)
@@ -1062,7 +1078,7 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
         budget = AliasBudget()  # shared: aliases are bounded across all the files
         return build_registry([read_source(f, max_bytes, fast=fast, budget=budget)
                                for f in files],
-                              today=today, skip=skip)
+                              today=today, skip=skip, defer=defer)
 
 
 def registry_from_text(text: str, *, name: str = "<text>", today: dt.date | None = None,
