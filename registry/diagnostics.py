@@ -87,7 +87,7 @@ class Loc:
 
     @classmethod
     def deferred(cls, file: str, path: Path, positions: object, at_key: bool = False) -> Loc:
-        """The location of *path*, looked up with ``positions.loc(path, at_key)`` (a
+        """The location of *path*, looked up with ``positions.loc_once(path, at_key)`` (a
         :class:`registry.load.Positions`) when its line or column is first read.  It
         keeps *positions* (the file's parse) alive until then."""
         loc = cls.__new__(cls)
@@ -99,7 +99,7 @@ class Loc:
 
     def _place(self) -> None:
         positions, at_key = self._where
-        got = positions.loc(self.path, at_key)
+        got = positions.loc_once(self.path, at_key)
         setter = object.__setattr__
         setter(self, "_line", got.line)
         setter(self, "_column", got.column)

@@ -216,6 +216,14 @@ class FastPositions(Positions):
                 self._materialise()
         return super().loc(path, at_key)
 
+    def loc_once(self, path: PathT, at_key: bool = False):
+        if not self._eager:
+            try:
+                return self._fast_loc(tuple(path), at_key, batch=False)
+            except _Unsure:
+                self._materialise()
+        return super().loc(path, at_key)
+
     def value_position(self, path: PathT) -> tuple[int, int] | None:
         path = tuple(path)
         if not self._eager:
@@ -241,7 +249,7 @@ class FastPositions(Positions):
         return super().recorded()
 
     # -- lookups ----------------------------------------------------------------------------
-    def _fast_loc(self, path: PathT, at_key: bool):
+    def _fast_loc(self, path: PathT, at_key: bool, batch: bool = True):
         if not at_key and len(path) > 1 and path[-1].__class__ is int:
             # An entity again: its list was placed already (below), and an index within
             # it exists in the data as in the tree (parse_fast compared their sizes).
@@ -253,12 +261,16 @@ class FastPositions(Positions):
         n = self._depth(path)
         pos = None
         if n == len(path) and not at_key and n > 1 and path[-1].__class__ is int:
-            # An item of a list, typically an entity: all items are placed in one go.
+            # An item of a list, typically an entity: all items are placed in one go
+            # (unless only this one is asked for).
             parent = self.node(path[:-1])
             offsets = self._items.get(parent)
-            if offsets is None:
-                offsets = self._items[parent] = self._item_offsets(parent)
-            off = offsets[path[-1]]
+            if offsets is None and not batch:
+                off = self._item_offset(self.node(path))
+            else:
+                if offsets is None:
+                    offsets = self._items[parent] = self._item_offsets(parent)
+                off = offsets[path[-1]]
             if off is not None:
                 return Loc(self.file, path, *self._line_col(off))
         if n == len(path):
@@ -359,6 +371,17 @@ class FastPositions(Positions):
             except _Unsure:
                 out.append(None)
         return out
+
+    def _item_offset(self, kid: int) -> int | None:
+        """:meth:`_item_offsets` of one item."""
+        ty = self._type(kid)
+        first = self._first(kid) if ty & _MAP and not ty & _FLOW else _NONE
+        if first == _NONE:
+            return None
+        try:
+            return self._offset_of_key(first)
+        except _Unsure:
+            return None
 
     def _offset(self, view: object) -> int:
         # _address with this object's own buffer structure (one ctypes object less per

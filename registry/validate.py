@@ -42,6 +42,7 @@ W122 a placeholder of ``tvb new`` left in (``N. Nieuw``, ``Nieuw dossier`` …)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -141,6 +142,14 @@ def _twice(item: object, f: Field) -> Text:
 
 
 _FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
+# How check_mapping takes the common valid value of each field at once: a reference that
+# is text (always kept as written), one-line text, a date.  Anything else goes through
+# check_field.
+_OTHER, _REF, _TEXT, _DATE, _ID, _PHONE, _EMAIL = range(7)
+_WAYS = {"ref": _REF, "text": _TEXT, "date": _DATE, "id": _ID, "phone": _PHONE,
+         "email": _EMAIL}
+_SHORTCUT = {spec: {f.name: _WAYS.get(f.type, _OTHER) for f in fields}
+             for spec, fields in SPECS.items()}
 _REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields in SPECS.items()}
 #: The reference fields of each kind, the only ones :meth:`_Checker.check_references` reads.
 #: Longest synonym term, and most terms of one set that search uses (``registry.search``).
@@ -203,6 +212,7 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
 _KIND_NAMES = {"external": "external unit"}
 
 
+@functools.cache
 def _a(kind: str) -> Text:
     """"a person", "an evaluation": the kind of a mapping, for "unknown key … in …"."""
     word = _KIND_NAMES.get(kind, kind)
@@ -287,26 +297,35 @@ class _Checker:
             self.add(pos.loc(path), "E007", text("diag.not_mapping",
                      "{what} must be a mapping (key: value)", what=what))
             return None
-        fields = _FIELDS[spec]
+        shortcut = _SHORTCUT[spec]
         clean: dict = {}
         for key, item in value.items():
-            f = fields.get(key)
-            if f is None:
+            way = shortcut.get(key)
+            if way is None:
+                fields = _FIELDS[spec]
                 if self.room("E005"):
                     self.add(pos.loc((*path, key), at_key=True), "E005",
                              text("diag.unknown_key", "unknown key '{key}' in {what}{hint}",
                                   key=key, what=what, hint=_key_hint(key, fields)))
                 continue
-            # The common valid cases inline: most fields are text, a reference or a date.
-            t = f.type
-            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())) \
-                    and not _CONTROL_RE.search(item, 0, len(item.rstrip("\n"))):
-                clean[key] = item
-                continue
-            if t == "date" and item.__class__ is dt.date:
-                clean[key] = item
-                continue
-            checked = self.check_field(f, item, (*path, key), pos)
+            # The common valid cases at once, as check_field would keep them: a reference
+            # that is text is kept as written (_check_ref_field); text that isprintable()
+            # holds no control character (_has_control); an id, phone number or e-mail
+            # address that passes its check.  Everything else is looked at closely below.
+            if way:
+                cls = item.__class__
+                if cls is str:
+                    if way == _REF or (way == _TEXT and item.isprintable() and item.strip()) \
+                            or (way == _ID and len(item) <= MAX_ID_LENGTH
+                                and _ID_RE.fullmatch(item)) \
+                            or (way == _PHONE and item.strip() and tel_uri(item) is not None) \
+                            or (way == _EMAIL and item.strip() and email_ok(item)):
+                        clean[key] = item
+                        continue
+                elif cls is dt.date and way == _DATE:
+                    clean[key] = item
+                    continue
+            checked = self.check_field(_FIELDS[spec][key], item, (*path, key), pos)
             if checked is not None:
                 clean[key] = checked
         for name in _REQUIRED[spec] if required is None else required:
@@ -394,7 +413,7 @@ class _Checker:
         for i, item in enumerate(value):
             if t == "texts":
                 if isinstance(item, str) and item.strip():
-                    if _has_control(f, item):
+                    if not item.isprintable() and _has_control(f, item):
                         self._control_error(pos.loc((*path, i)), f, item)
                     else:
                         out.append(item)
