@@ -63,7 +63,6 @@ _COMPACT_NESTING = re.compile(r"(?:-[ ]+){6}")
 # Nested flow collections; and a ':' inside one that is not followed by a space, which
 # YAML 1.1 takes for an indicator and 1.2 for text.
 _FLOW_TROUBLE = re.compile(r"[\[{][^\]}]*?(?:[\[{]|:(?:[^ ]|$))", re.MULTILINE)
-_MARKER = re.compile(r"\n(?:---|\.\.\.|%)")
 _LONG_LINE = re.compile(r"\n[^\n]{1000}")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
 _AFTER_QUOTE = re.compile(r"['\"](.)")
@@ -71,18 +70,28 @@ _MAX_LINE = 1000  # libyaml refuses implicit keys longer than 1024 characters
 _FIND_LIMIT = 16  # mappings with more keys are looked up through an index
 
 
-def _refused(text: str) -> bool:
-    """Whether *text* holds something this path leaves to PyYAML."""
+# Printable ASCII, the tab and the line breaks: what _CONTROL allows of ASCII.
+_ASCII_ALLOWED = bytes([9, 10, 13, *range(0x20, 0x7f)])
+
+
+def _refused(text: str, body: bytes | None = None) -> bool:
+    """Whether *text* holds something this path leaves to PyYAML (*body*: its UTF-8
+    encoding, when at hand, for a quicker look at its characters)."""
     if "\t" in text or "\\" in text:
         return True  # tabs (1.1 and 1.2 disagree on them) and escapes
     if "\r" in text and re.search(r"\r(?!\n)", text):
         return True  # a lone carriage return is a line break to PyYAML only
-    if _CONTROL.search(text):
-        return True  # control characters, NEL and the Unicode line separators
+    # Control characters, NEL and the Unicode line separators.  With the bytes at hand,
+    # only what is left without the allowed ASCII is searched: deleting whole ASCII
+    # characters from UTF-8 leaves the other characters whole, in order.
+    if _CONTROL.search(text if body is None else
+                       body.translate(None, _ASCII_ALLOWED).decode("utf-8")):
+        return True
     if text[:1] in ("&", "*", "!", "?") or (
             ("&" in text or "*" in text or "!" in text) and _NODE_PROPERTY.search(text)):
         return True
-    if text.startswith(("---", "...", "%")) or _MARKER.search(text):
+    if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text \
+            or "\n%" in text:
         return True  # directives and document markers (several documents)
     if "?" in text and _COMPLEX_KEY.search(text):
         return True
@@ -90,7 +99,7 @@ def _refused(text: str) -> bool:
         return True  # deep block nesting
     if "- -" in text and _COMPACT_NESTING.search(text):
         return True
-    if _FLOW_TROUBLE.search(text):
+    if ("[" in text or "{" in text) and _FLOW_TROUBLE.search(text):
         return True
     first = text.find("\n")
     return (first if first >= 0 else len(text)) >= _MAX_LINE or bool(_LONG_LINE.search(text))
@@ -473,6 +482,31 @@ class FastPositions(Positions):
 
 
 # -- the data -----------------------------------------------------------------------------
+def _after_quote(text: str) -> frozenset[str]:
+    """``frozenset(_AFTER_QUOTE.findall(text)) & _CANDIDATE`` without listing every
+    quoted scalar: each search goes on from the last find, for the characters not found
+    yet.  ``findall`` takes quotes in pairs in a run of them (``"'5`` is the match
+    ``"'``), so a character counts after an odd run only."""
+    found: set[str] = set()
+    wanted = sorted(c for c in _CANDIDATE if c)
+    at = 0
+    find = re.compile("['\"]([" + re.escape("".join(wanted)) + "])").search
+    while wanted:
+        m = find(text, at)
+        if m is None:
+            break
+        p = q = m.start()
+        while q > 0 and text[q - 1] in "'\"":
+            q -= 1
+        if (p - q) % 2 == 0:
+            found.add(m.group(1))
+            wanted.remove(m.group(1))
+            if wanted:
+                find = re.compile("['\"]([" + re.escape("".join(wanted)) + "])").search
+        at = p + 1
+    return frozenset(found)
+
+
 class _Converter:
     """Turns yaml_rs's YAML 1.2 values into PyYAML's 1.1 values, in place, asking ryml's
     tree for the style and text of every scalar that 1.1 might not read as plain text.
@@ -494,7 +528,7 @@ class _Converter:
         if ("|" in text or ">" in text) and _BLOCK_SCALAR.search(text):
             self.ask = _CANDIDATE
         else:
-            self.ask = frozenset(_AFTER_QUOTE.findall(text)) & _CANDIDATE
+            self.ask = _after_quote(text)
 
     def convert(self, value: object, path: PathT, depth: int) -> None:
         if depth > MAX_DEPTH - 4:
@@ -611,7 +645,7 @@ def parse_fast(body: bytes, text: str, src: SourceFile) -> bool:
 
     *body* is the file's bytes without a byte order mark and *text* their decoding.
     """
-    if ryml is None or _refused(text):  # screened before either parser sees it
+    if ryml is None or _refused(text, body):  # screened before either parser sees it
         return False
     # yaml_rs lets go of the interpreter lock while it parses, ryml does not: on a large
     # file the two parsers run side by side.

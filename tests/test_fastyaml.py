@@ -147,3 +147,25 @@ def fast_mutated(draw) -> bytes:
 @given(fast_mutated())
 def test_fast_path_mutations_agree(raw):
     assert_same(raw)
+
+
+# -- the screening's shortcuts give what the plain regular expressions give ------------------
+_SCREEN_CHARS = st.sampled_from(list("'\"'\"5y-.~a b\n\r\t\\[{}]:#&*!?|>%") + [
+    "\x00", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ufffe", "é", "€", "😀", "---", "..."])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SCREEN_CHARS, max_size=40).map("".join))
+def test_after_quote_agrees_with_findall(text):
+    from registry import fastyaml
+
+    want = frozenset(fastyaml._AFTER_QUOTE.findall(text)) & fastyaml._CANDIDATE
+    assert fastyaml._after_quote(text) == want
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SCREEN_CHARS, max_size=40).map("".join))
+def test_refused_reads_the_same_from_the_bytes(text):
+    from registry import fastyaml
+
+    assert fastyaml._refused(text, text.encode("utf-8")) == fastyaml._refused(text)
