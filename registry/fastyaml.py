@@ -188,9 +188,9 @@ class FastPositions(Positions):
     the tree cannot say for sure, that path's positions are computed once and used.
     """
 
-    __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_children",
-                 "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key", "_val", "_find",
-                 "_keyed", "_count", "_view")
+    __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_marks", "_looked",
+                 "_children", "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key",
+                 "_val", "_find", "_keyed", "_count", "_view")
 
     def __init__(self, file: str, data: object, tree: object, buf: bytearray, body: bytes):
         super().__init__(file)
@@ -211,6 +211,8 @@ class FastPositions(Positions):
         self._view = (view, ctypes.byref(view))
         self._body = body
         self._lines: list[int] | None = None
+        self._marks = [0]  # line breaks before each 64 KiB block, as far as counted
+        self._looked = 0
         self._children: dict[int, list[int]] = {}
         self._items: dict[int, list[int | None]] = {}
         self._nodes: dict[PathT, int] = {(): tree.root_id()}
@@ -407,11 +409,25 @@ class FastPositions(Positions):
         return off
 
     def _line_col(self, off: int) -> tuple[int, int]:
+        body = self._body
         if self._lines is None:
-            self._lines = [m.start() for m in re.finditer(b"\n", self._body)]
+            # The first look-ups (a few reported findings) count the line breaks from a
+            # checkpoint every 64 KiB; placing many builds the table of every line.
+            self._looked += 1
+            if self._looked <= _COUNTED_LOOKUPS:
+                block = off >> _BLOCK_BITS
+                marks = self._marks
+                while len(marks) <= block:
+                    b = len(marks) - 1
+                    marks.append(marks[-1] + body.count(b"\n", b << _BLOCK_BITS,
+                                                        (b + 1) << _BLOCK_BITS))
+                line = marks[block] + body.count(b"\n", block << _BLOCK_BITS, off)
+                start = body.rfind(b"\n", 0, off) + 1
+                return line + 1, len(body[start:off].decode("utf-8")) + 1
+            self._lines = [m.start() for m in re.finditer(b"\n", body)]
         i = bisect.bisect_left(self._lines, off)
         start = self._lines[i - 1] + 1 if i else 0
-        return i + 1, len(self._body[start:off].decode("utf-8")) + 1
+        return i + 1, len(body[start:off].decode("utf-8")) + 1
 
     def _key_pos(self, node: int) -> tuple[int, int]:
         return self._line_col(self._offset_of_key(node))
@@ -606,6 +622,11 @@ class _Converter:
             raise _Unsure("a tag the register refuses")  # PyYAML reports it with its position
         return value
 
+
+#: Line look-ups of a file counted from checkpoints (:meth:`FastPositions._line_col`)
+#: before the table of every line is built; and the checkpoints' spacing, as a power of 2.
+_COUNTED_LOOKUPS = 4096
+_BLOCK_BITS = 16
 
 #: Files from this many characters are parsed by yaml_rs in a thread beside ryml.
 _PARALLEL_FROM = 1 << 20
