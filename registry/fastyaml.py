@@ -211,7 +211,7 @@ class FastPositions(Positions):
         self._view = (view, ctypes.byref(view))
         self._body = body
         self._lines: list[int] | None = None
-        self._marks = [0]  # line breaks before each 64 KiB block, as far as counted
+        self._marks = [0]  # line breaks before each block (_BLOCK_BITS), as far as counted
         self._looked = 0
         self._children: dict[int, list[int]] = {}
         self._items: dict[int, list[int | None]] = {}
@@ -412,7 +412,7 @@ class FastPositions(Positions):
         body = self._body
         if self._lines is None:
             # The first look-ups (a few reported findings) count the line breaks from a
-            # checkpoint every 64 KiB; placing many builds the table of every line.
+            # checkpoint every 16 KiB; placing many builds the table of every line.
             self._looked += 1
             if self._looked <= _COUNTED_LOOKUPS:
                 block = off >> _BLOCK_BITS
@@ -500,27 +500,31 @@ class FastPositions(Positions):
 # -- the data -----------------------------------------------------------------------------
 def _after_quote(text: str) -> frozenset[str]:
     """``frozenset(_AFTER_QUOTE.findall(text)) & _CANDIDATE`` without listing every
-    quoted scalar: each search goes on from the last find, for the characters not found
-    yet.  ``findall`` takes quotes in pairs in a run of them (``"'5`` is the match
-    ``"'``), so a character counts after an odd run only."""
+    quoted scalar: searches for each quote character (a pattern that starts with one
+    character is found many times faster than one that starts with a class), each going
+    on from the last find for the characters not found yet.  ``findall`` takes quotes in
+    pairs in a run of them (``"'5`` is the match ``"'``), so a character counts after an
+    odd run only."""
     found: set[str] = set()
     wanted = sorted(c for c in _CANDIDATE if c)
-    at = 0
-    find = re.compile("['\"]([" + re.escape("".join(wanted)) + "])").search
-    while wanted:
-        m = find(text, at)
-        if m is None:
-            break
-        p = q = m.start()
-        while q > 0 and text[q - 1] in "'\"":
-            q -= 1
-        if (p - q) % 2 == 0:
-            found.add(m.group(1))
-            wanted.remove(m.group(1))
-            if wanted:
-                find = re.compile("['\"]([" + re.escape("".join(wanted)) + "])").search
-        at = p + 1
+    for quote in "'\"":
+        at = 0
+        while wanted:
+            m = re.compile(re.escape(quote) + "([" + re.escape("".join(wanted)) + "])"
+                           ).search(text, at)
+            if m is None:
+                break
+            p = q = m.start()
+            while q > 0 and text[q - 1] in "'\"":
+                q -= 1
+            if (p - q) % 2 == 0:
+                found.add(m.group(1))
+                wanted.remove(m.group(1))
+            at = p + 1
     return frozenset(found)
+
+
+_UNSEEN = object()
 
 
 class _Converter:
@@ -538,6 +542,7 @@ class _Converter:
         self._dates: dict[str, object] = {}
         self._plain: set[str] = set()  # keys known to be plain text
         self._tags: dict[str, str] = {}  # _resolve of the texts seen
+        self._typed: dict[str, object] = {}  # typed() of the plain texts seen
         # A string from yaml_rs was written plain unless it was quoted or a block scalar.
         # Without block scalars, a first character that never follows a quote in the text
         # proves it plain, and the tree need not be asked.
@@ -552,8 +557,12 @@ class _Converter:
         if value.__class__ is dict:
             items = value.items()
             plain = self._plain
-            for k in value:  # keys: text that 1.1 reads as text (most repeat: remembered)
-                if k not in plain:
+            # Keys: text that 1.1 reads as text (most repeat: remembered, and compared in
+            # one go).
+            if not plain.issuperset(value):
+                for k in value:
+                    if k in plain:
+                        continue
                     if k.__class__ is not str:
                         raise _Unsure("a key that is not text")
                     if k[:1] in _CANDIDATE and _resolve(k) != _STR_TAG:
@@ -610,7 +619,12 @@ class _Converter:
             raise _Unsure("shape")
         view = self.pos._val(node)
         text = "" if view is None or ty & _VALNIL else str(view, "utf-8")
-        return self.scalar(_resolve(text), text)
+        # The value depends on the text alone and is immutable: remembered (scores and
+        # flags repeat tens of thousands of times).
+        got = self._typed.get(text, _UNSEEN)
+        if got is _UNSEEN:
+            got = self._typed[text] = self.scalar(_resolve(text), text)
+        return got
 
     @staticmethod
     def scalar(tag: str, text: str) -> object:
@@ -626,7 +640,7 @@ class _Converter:
 #: Line look-ups of a file counted from checkpoints (:meth:`FastPositions._line_col`)
 #: before the table of every line is built; and the checkpoints' spacing, as a power of 2.
 _COUNTED_LOOKUPS = 4096
-_BLOCK_BITS = 16
+_BLOCK_BITS = 14
 
 #: Files from this many characters are parsed by yaml_rs in a thread beside ryml.
 _PARALLEL_FROM = 1 << 20

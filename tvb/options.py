@@ -97,7 +97,8 @@ def exit_process(code: int) -> NoReturn:
     is flushed and the process ends at once: freeing a registry of 100,000 people object
     by object at exit costs seconds (a fifth of ``tvb validate``) and frees nothing the
     system would not take back anyway.  Called from Python, it raises ``SystemExit``."""
-    if whole_process.get():
+    # Not under a profiler or tracer (cProfile, coverage): they write their results at exit.
+    if whole_process.get() and sys.getprofile() is None and sys.gettrace() is None:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
