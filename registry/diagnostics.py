@@ -78,12 +78,12 @@ class Loc:
     __match_args__ = ("file", "path", "line", "column")
 
     def __init__(self, file: str, path: Path = (), line: int = 1, column: int = 1) -> None:
-        setter = object.__setattr__
-        setter(self, "file", file)
-        setter(self, "path", path)
-        setter(self, "_line", line)
-        setter(self, "_column", column)
-        setter(self, "_where", None)
+        # The slots' own setters (below the class): __setattr__ refuses every change.
+        _set_file(self, file)
+        _set_path(self, path)
+        _set_line(self, line)
+        _set_column(self, column)
+        _set_where(self, None)
 
     @classmethod
     def deferred(cls, file: str, path: Path, positions: object, at_key: bool = False) -> Loc:
@@ -91,19 +91,17 @@ class Loc:
         :class:`registry.load.Positions`) when its line or column is first read.  It
         keeps *positions* (the file's parse) alive until then."""
         loc = cls.__new__(cls)
-        setter = object.__setattr__
-        setter(loc, "file", file)
-        setter(loc, "path", path)
-        setter(loc, "_where", (positions, at_key))
+        _set_file(loc, file)
+        _set_path(loc, path)
+        _set_where(loc, (positions, at_key))
         return loc
 
     def _place(self) -> None:
         positions, at_key = self._where
         got = positions.loc_once(self.path, at_key)
-        setter = object.__setattr__
-        setter(self, "_line", got.line)
-        setter(self, "_column", got.column)
-        setter(self, "_where", None)  # the parse may go
+        _set_line(self, got.line)
+        _set_column(self, got.column)
+        _set_where(self, None)  # the parse may go
 
     @property
     def line(self) -> int:
@@ -143,6 +141,10 @@ class Loc:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+_set_file, _set_path, _set_line, _set_column, _set_where = (
+    getattr(Loc, name).__set__ for name in Loc.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
