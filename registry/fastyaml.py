@@ -63,6 +63,7 @@ _COMPACT_NESTING = re.compile(r"(?:-[ ]+){6}")
 # Nested flow collections; and a ':' inside one that is not followed by a space, which
 # YAML 1.1 takes for an indicator and 1.2 for text.
 _FLOW_TROUBLE = re.compile(r"[\[{][^\]}]*?(?:[\[{]|:(?:[^ ]|$))", re.MULTILINE)
+_MARKER = re.compile(r"\n(?:---|\.\.\.|%)")
 _LONG_LINE = re.compile(r"\n[^\n]{1000}")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
 _AFTER_QUOTE = re.compile(r"['\"](.)")
@@ -90,8 +91,7 @@ def _refused(text: str, body: bytes | None = None) -> bool:
     if text[:1] in ("&", "*", "!", "?") or (
             ("&" in text or "*" in text or "!" in text) and _NODE_PROPERTY.search(text)):
         return True
-    if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text \
-            or "\n%" in text:
+    if text.startswith(("---", "...", "%")) or _MARKER.search(text):
         return True  # directives and document markers (several documents)
     if "?" in text and _COMPLEX_KEY.search(text):
         return True
