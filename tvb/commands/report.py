@@ -7,7 +7,15 @@ import gc
 
 import click
 
-from tvb.options import HelpCommand, as_date, lang, load_or_exit, loading_options
+from tvb.options import (
+    HelpCommand,
+    as_date,
+    exit_process,
+    lang,
+    load_or_exit,
+    loading_options,
+    whole_process,
+)
 from tvb.writing import write_or_exit
 
 
@@ -43,9 +51,12 @@ def command(data, today, max_bytes, fmt, output) -> None:
             write_or_exit(output, text)
         else:
             click.echo(text, nl=False)
-        # Freed by reference counting before the collector resumes, and what is left
-        # (modules, caches) moved to the oldest generation at once (freeze, then
-        # unfreeze), so that the collector's first pass has none of it to walk.
+        # The whole process ends here, without freeing the report and the registry
+        # object by object (tvb.options.exit_process); called from Python, they are
+        # freed before the collector resumes, and what is left (modules, caches) goes
+        # to the oldest generation at once, so that its first pass has none of it to walk.
+        if whole_process.get():
+            exit_process(0)
         del reg, data, text
         gc.freeze()
         gc.unfreeze()
