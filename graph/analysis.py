@@ -343,14 +343,20 @@ def _process_rows(reg: Registry, lacking: list, name: Callable[[str], str]) -> l
     lacks; missing_link_reason's template filled in directly: at 100,000 people these
     are nearly a million rows, and the names repeat per dossier."""
     template = MISSING_LINK_REASONS["en"]["process"]
+    # The template filled in per dossier around "{need}", the need's name joined in per
+    # row: str.format with keywords per row took most of the time.
+    parts = None if "{{" in template else template.split("{need}")
     rows = []
     for did, home, owner, proc, needs in lacking:
         dossier, process = name(did), name(proc)
+        if parts is not None:
+            around = [part.format(dossier=dossier, process=process) for part in parts]
         for need in needs:
+            reason = name(need).join(around) if parts is not None else \
+                template.format(dossier=dossier, process=process, need=name(need))
             rows.append({"kind": "process", "directorates": [home, need] if home else [need],
                          "dossiers": [did], "people": [*owner], "process": proc,
-                         "reason": template.format(dossier=dossier, process=process,
-                                                   need=name(need))})
+                         "reason": reason})
     return rows
 
 
@@ -579,11 +585,11 @@ def _names(reg: Registry, report: dict) -> dict[str, str]:
             for pair in row.get("separates", ()):
                 ids.update(pair)
     for row in report["missing_links"]:
+        if row["kind"] == "process":  # its ids are its dossier's process gap's, below
+            continue
         ids.update(row["directorates"])
         ids.update(row["dossiers"])
         ids.update(row["people"])
-        if "process" in row:
-            ids.add(row["process"])
     for gap in report["process_gaps"]:  # the same ids as the process rows, if kept
         ids.update((gap["dossier"], gap["directorate"], gap["process"]))
         ids.update(gap["missing"])
@@ -655,39 +661,65 @@ def _beside(reg: Registry, people: nx.Graph, directorates: nx.Graph,
                 single_points_of_failure(reg, people), involvement_findings(reg, involved))
 
 
+def _levels(reg: Registry, people: nx.Graph, involved: dict[str, frozenset[str]],
+            rules: dict[str, frozenset[str]], top_brokers: int,
+            nets: dict[str, nx.Graph] | None = None, pending=None) -> dict:
+    """The findings by level (:func:`graph.levels.by_level`) with each level's
+    betweenness, as the report shows them; a forked child computes them beside the
+    parent at scale (see :func:`_report`).  *nets* and *pending* (their betweenness
+    started) are passed when the caller cut them out already."""
+    with paused_gc():
+        if nets is None:
+            nets = level_networks(people, LEVELS)
+            # In this process: a forked child of the report never starts another one.
+            pending = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                         for lv, g in nets.items()}, background=False)
+        scores = pending.result()
+        levels = by_level(reg, nets, involved, rules=rules,
+                          brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
+                                                              scores[lv][0]), scores[lv][1]),
+                          isolated=lambda g: isolated_dossier_holders(reg, g, involved))
+        for lv in levels.values():
+            _round_silos(lv["silos"])
+            lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+        return levels
+
+
 def _report(reg: Registry, today: dt.date, top_brokers: int, process_rows: bool,
             networks: dict) -> dict:
     people = networks["people"] = people_network(reg, today)
-    # Betweenness (the costliest step at scale) runs beside the other findings, the
-    # whole network's as soon as it exists and the levels' in a second child, so that
-    # the longest job starts first and two cores share the rest.
+    # Betweenness (the costliest step at scale) runs beside the other findings as soon
+    # as the network exists, so that the longest job starts first.
     pending_all = start_betweenness({"all": (people, BETWEENNESS_SAMPLE)})
     involved = involved_directorates(reg, today)
+    rules = rule_directorates(reg, theme_directorates(reg))
+    # At scale two forked children share the rest with the parent: the findings by
+    # level, then the overlaps, cut points and involvement findings.  Each needs nothing
+    # computed after its start; they fork once no thread of ours runs.
+    pending_all.sent()
+    background = pending_all.in_background
+    by_levels = start_forked(_levels, reg, people, involved, rules, top_brokers,
+                             background=background)
+    if not by_levels.in_background:
+        # No fork here (a small register, or a child already, as in the viewer): the
+        # levels' betweenness still starts now, in its own process when large.
+        nets = level_networks(people, LEVELS)
+        pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
+                                            for lv, g in nets.items()})
+        pending_levels.sent()
+        by_levels = start_forked(_levels, reg, people, involved, rules, top_brokers, nets,
+                                 pending_levels, background=False)
     directorates = networks["directorates"] = directorate_network(reg, people, involved,
                                                                   today)
-    # At scale a third child takes the overlaps, cut points and involvement findings,
-    # which need nothing computed below; it forks once no thread of ours runs.
-    pending_all.sent()
     beside = start_forked(_beside, reg, people, directorates, involved,
-                          background=pending_all.in_background)
-    level_nets = level_networks(people, LEVELS)
-    pending_levels = start_betweenness({lv: (g, LEVEL_BETWEENNESS_SAMPLE)
-                                        for lv, g in level_nets.items()})
-    rules = rule_directorates(reg, theme_directorates(reg))
+                          background=background)
     matrix = integration_matrix(reg, directorates)
     silo_all = _round_silos(silo_rows(reg, people, involved, rules=rules))
     isolated = isolated_dossier_holders(reg, people, involved)
     name = _namer(reg)
     lacking = _lacking(reg, involved)
     process = _process_rows(reg, lacking, name) if process_rows else []
-    levels = by_level(reg, level_nets, involved, rules=rules,
-                      brokers=lambda lv, g: (_broker_rows(reg, g, top_brokers,
-                                                          pending_levels.result()[lv][0]),
-                                             pending_levels.result()[lv][1]),
-                      isolated=lambda g: isolated_dossier_holders(reg, g, involved))
-    for lv in levels.values():
-        _round_silos(lv["silos"])
-        lv["summary"]["reach"] = _round(lv["summary"]["reach"], 4)
+    levels = by_levels.result()
     missing, spof, involvement = beside.result()
     missing = with_process_rows(missing, process)
     scores, method = pending_all.result()["all"]

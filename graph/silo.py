@@ -40,7 +40,7 @@ import networkx as nx
 from registry.model import Registry
 
 from .involvement import theme_matches
-from .network import dossier_directorate, required_directorates
+from .network import dossier_directorate, graph_from, required_directorates
 
 __all__ = [
     "SILO_DEFINITION",
@@ -256,24 +256,29 @@ def silo_rows(reg: Registry, people: nx.Graph, involved: Mapping[str, frozenset[
     # Person by person over the adjacency: each tie is met from both ends, so a tie
     # within a directorate counts half at each end, and one across counts as external
     # at each end, as a pass over the ties would count it once for both.
+    # The neighbours' directorates are listed and counted in C (list.count), without a
+    # Counter built, popped and summed in Python per person.
+    get = dir_of.get
     for a, nbrs in people.adjacency():
         if not everyone and a not in counted:
             continue
-        da = dir_of.get(a)
+        da = get(a)
         head_count[da] += 1
         if not nbrs:
             continue
-        near = Counter(map(dir_of.get, nbrs if everyone else
-                           (b for b in nbrs if b in counted)))
-        own = near.pop(da, 0)
+        near = list(map(get, nbrs if everyone else (b for b in nbrs if b in counted)))
+        own = near.count(da)
         internal[da] += own
-        if near:
+        if own < len(near):
             reached[da] += 1
-            external[da] += sum(near.values())
+            external[da] += len(near) - own
             if da:
-                tied[da].update(d for d in near if d)
+                tied[da].update(near)
     for d in internal:
         internal[d] //= 2
+    for d, dirs in tied.items():  # the own directorate and None were gathered too
+        dirs.discard(d)
+        dirs.discard(None)
     dossiers = sectoral_dossiers(reg, involved, rules,
                                  owners=None if members is None else counted)
     s = reg.settings
@@ -346,16 +351,17 @@ def level_network(people: nx.Graph, level: str) -> nx.Graph:
 def level_networks(people: nx.Graph, levels: Collection[str]) -> dict[str, nx.Graph]:
     """:func:`level_network` of each of *levels*, in one pass over the ties."""
     # Nodes in the people network's order, not a set's: the order decides which sources
-    # sampled betweenness draws, and a set's order changes with PYTHONHASHSEED.
+    # sampled betweenness draws, and a set's order changes with PYTHONHASHSEED.  Ties in
+    # the order of people.edges(), so each adjacency is ordered as add_edges_from would.
     level_of = dict(people.nodes(data="level"))
-    nets = {lv: nx.Graph() for lv in levels}
-    for lv, g in nets.items():
-        g.add_nodes_from((p, people.nodes[p]) for p, at in level_of.items() if at == lv)
-    ties: dict[str, list[tuple[str, str]]] = {lv: [] for lv in levels}
-    for a, b in people.edges():
+    node_attrs = people.nodes
+    ties: dict[str, list[tuple[str, str, dict]]] = {lv: [] for lv in levels}
+    pos = {v: i for i, v in enumerate(people)}
+    for i, (a, nbrs) in enumerate(people.adjacency()):
         lv = level_of[a]
-        if lv == level_of[b] and lv in ties:
-            ties[lv].append((a, b))
-    for lv, g in nets.items():
-        g.add_edges_from(ties[lv])
-    return nets
+        out = ties.get(lv)
+        if out is not None:
+            out += [(a, b, {}) for b in nbrs if level_of[b] == lv and pos[b] >= i]
+    return {lv: graph_from([(p, dict(node_attrs[p])) for p, at in level_of.items()
+                            if at == lv], ties[lv])
+            for lv in levels}

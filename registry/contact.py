@@ -31,6 +31,9 @@ _EXTENSION = re.compile(
     r"\s*(?:(?:toestel|tst\.?|ext\.?|extension|x|#)\s*(\d{1,6}))\s*$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s\-./()]")
 _TRUNK = re.compile(r"^\+(\d{1,3})\s*\(0\)")
+# The common form, "+31 70 123 4567": no extension, trunk or other separators, so the
+# rules below would only drop the spaces.
+_PLAIN_TEL = re.compile(r"\+[0-9 ]*[0-9]")
 
 
 def tel_uri(phone: str) -> str | None:
@@ -43,6 +46,14 @@ def tel_uri(phone: str) -> str | None:
     >>> tel_uri("070-1234567") is None  # no country code
     True
     """
+    if _PLAIN_TEL.fullmatch(phone):
+        digits = phone[1:].replace(" ", "")
+        return f"tel:+{digits}" if 4 <= len(digits) <= 15 else None
+    return _tel_uri(phone)
+
+
+def _tel_uri(phone: str) -> str | None:
+    """:func:`tel_uri` by the full rules."""
     text = phone.strip()
     ext = None
     m = _EXTENSION.search(text)
@@ -61,6 +72,12 @@ def tel_uri(phone: str) -> str | None:
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+# The common form, "c.visser@example.org": at most 64 characters (so no part is too long)
+# of a dot-atom, '@', and ASCII labels of letters, digits and inner hyphens, the last
+# letters only: valid by the rules below, whose IDNA step leaves ASCII labels as they are.
+_LABEL_PLAIN = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+_PLAIN_EMAIL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+                          rf"(?:{_LABEL_PLAIN}\.)+[A-Za-z]+")
 
 
 def email_ok(email: str) -> bool:
@@ -69,6 +86,13 @@ def email_ok(email: str) -> bool:
     >>> email_ok("c.visser@example.org"), email_ok("c.visser at example.org")
     (True, False)
     """
+    if len(email) <= 64 and _PLAIN_EMAIL.fullmatch(email):
+        return True
+    return _email_ok(email)
+
+
+def _email_ok(email: str) -> bool:
+    """:func:`email_ok` by the full rules."""
     local, at, domain = email.strip().rpartition("@")
     if not at or not local or len(local) > 64 or not _LOCAL.match(local):
         return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Literal
 
 __all__ = [
@@ -63,18 +63,88 @@ Severity = Literal["error", "warning"]
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class Loc:
     """Where something was written: a file, the path to the value inside it, and its
-    line and column (1-based).  ``at_key`` points at the key rather than its value."""
+    line and column (1-based).  ``at_key`` points at the key rather than its value.
 
-    file: str
-    path: Path = ()
-    line: int = 1
-    column: int = 1
+    Immutable, compared and hashed by all four, like a frozen dataclass.  A location
+    made by :meth:`deferred` looks its line and column up in the file's positions when
+    they are first read: a large register places 200,000 entities, and a command that
+    reports only a few of them (``tvb validate``) need not place the others.  Either
+    form gives the same answers; a pickle or copy holds the numbers.
+    """
+
+    __slots__ = ("file", "path", "_line", "_column", "_where")
+    __match_args__ = ("file", "path", "line", "column")
+
+    def __init__(self, file: str, path: Path = (), line: int = 1, column: int = 1) -> None:
+        # The slots' own setters (below the class): __setattr__ refuses every change.
+        _set_file(self, file)
+        _set_path(self, path)
+        _set_line(self, line)
+        _set_column(self, column)
+        _set_where(self, None)
+
+    @classmethod
+    def deferred(cls, file: str, path: Path, positions: object, at_key: bool = False) -> Loc:
+        """The location of *path*, looked up with ``positions.loc_once(path, at_key)`` (a
+        :class:`registry.load.Positions`) when its line or column is first read.  It
+        keeps *positions* (the file's parse) alive until then."""
+        loc = cls.__new__(cls)
+        _set_file(loc, file)
+        _set_path(loc, path)
+        _set_where(loc, (positions, at_key))
+        return loc
+
+    def _place(self) -> None:
+        positions, at_key = self._where
+        got = positions.loc_once(self.path, at_key)
+        _set_line(self, got.line)
+        _set_column(self, got.column)
+        _set_where(self, None)  # the parse may go
+
+    @property
+    def line(self) -> int:
+        if self._where is not None:
+            self._place()
+        return self._line
+
+    @property
+    def column(self) -> int:
+        if self._where is not None:
+            self._place()
+        return self._column
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _key(self) -> tuple:
+        return (self.file, self.path, self.line, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Loc(file={self.file!r}, path={self.path!r}, line={self.line!r}, "
+                f"column={self.column!r})")
+
+    def __reduce__(self) -> tuple:
+        return (Loc, self._key())
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+_set_file, _set_path, _set_line, _set_column, _set_where = (
+    getattr(Loc, name).__set__ for name in Loc.__slots__)
 
 
 @dataclass(frozen=True, slots=True)

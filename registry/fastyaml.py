@@ -71,14 +71,23 @@ _MAX_LINE = 1000  # libyaml refuses implicit keys longer than 1024 characters
 _FIND_LIMIT = 16  # mappings with more keys are looked up through an index
 
 
-def _refused(text: str) -> bool:
-    """Whether *text* holds something this path leaves to PyYAML."""
+# Printable ASCII, the tab and the line breaks: what _CONTROL allows of ASCII.
+_ASCII_ALLOWED = bytes([9, 10, 13, *range(0x20, 0x7f)])
+
+
+def _refused(text: str, body: bytes | None = None) -> bool:
+    """Whether *text* holds something this path leaves to PyYAML (*body*: its UTF-8
+    encoding, when at hand, for a quicker look at its characters)."""
     if "\t" in text or "\\" in text:
         return True  # tabs (1.1 and 1.2 disagree on them) and escapes
     if "\r" in text and re.search(r"\r(?!\n)", text):
         return True  # a lone carriage return is a line break to PyYAML only
-    if _CONTROL.search(text):
-        return True  # control characters, NEL and the Unicode line separators
+    # Control characters, NEL and the Unicode line separators.  With the bytes at hand,
+    # only what is left without the allowed ASCII is searched: deleting whole ASCII
+    # characters from UTF-8 leaves the other characters whole, in order.
+    if _CONTROL.search(text if body is None else
+                       body.translate(None, _ASCII_ALLOWED).decode("utf-8")):
+        return True
     if text[:1] in ("&", "*", "!", "?") or (
             ("&" in text or "*" in text or "!" in text) and _NODE_PROPERTY.search(text)):
         return True
@@ -90,7 +99,7 @@ def _refused(text: str) -> bool:
         return True  # deep block nesting
     if "- -" in text and _COMPACT_NESTING.search(text):
         return True
-    if _FLOW_TROUBLE.search(text):
+    if ("[" in text or "{" in text) and _FLOW_TROUBLE.search(text):
         return True
     first = text.find("\n")
     return (first if first >= 0 else len(text)) >= _MAX_LINE or bool(_LONG_LINE.search(text))
@@ -179,9 +188,9 @@ class FastPositions(Positions):
     the tree cannot say for sure, that path's positions are computed once and used.
     """
 
-    __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_children",
-                 "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key", "_val", "_find",
-                 "_keyed", "_count", "_view")
+    __slots__ = ("_data", "_tree", "_buf", "_base", "_body", "_lines", "_marks", "_looked",
+                 "_children", "_nodes", "_eager", "_items", "_type", "_first", "_next", "_key",
+                 "_val", "_find", "_keyed", "_count", "_view")
 
     def __init__(self, file: str, data: object, tree: object, buf: bytearray, body: bytes):
         super().__init__(file)
@@ -202,6 +211,8 @@ class FastPositions(Positions):
         self._view = (view, ctypes.byref(view))
         self._body = body
         self._lines: list[int] | None = None
+        self._marks = [0]  # line breaks before each block (_BLOCK_BITS), as far as counted
+        self._looked = 0
         self._children: dict[int, list[int]] = {}
         self._items: dict[int, list[int | None]] = {}
         self._nodes: dict[PathT, int] = {(): tree.root_id()}
@@ -212,6 +223,14 @@ class FastPositions(Positions):
         if not self._eager:
             try:
                 return self._fast_loc(tuple(path), at_key)
+            except _Unsure:
+                self._materialise()
+        return super().loc(path, at_key)
+
+    def loc_once(self, path: PathT, at_key: bool = False):
+        if not self._eager:
+            try:
+                return self._fast_loc(tuple(path), at_key, batch=False)
             except _Unsure:
                 self._materialise()
         return super().loc(path, at_key)
@@ -241,7 +260,7 @@ class FastPositions(Positions):
         return super().recorded()
 
     # -- lookups ----------------------------------------------------------------------------
-    def _fast_loc(self, path: PathT, at_key: bool):
+    def _fast_loc(self, path: PathT, at_key: bool, batch: bool = True):
         if not at_key and len(path) > 1 and path[-1].__class__ is int:
             # An entity again: its list was placed already (below), and an index within
             # it exists in the data as in the tree (parse_fast compared their sizes).
@@ -253,12 +272,16 @@ class FastPositions(Positions):
         n = self._depth(path)
         pos = None
         if n == len(path) and not at_key and n > 1 and path[-1].__class__ is int:
-            # An item of a list, typically an entity: all items are placed in one go.
+            # An item of a list, typically an entity: all items are placed in one go
+            # (unless only this one is asked for).
             parent = self.node(path[:-1])
             offsets = self._items.get(parent)
-            if offsets is None:
-                offsets = self._items[parent] = self._item_offsets(parent)
-            off = offsets[path[-1]]
+            if offsets is None and not batch:
+                off = self._item_offset(self.node(path))
+            else:
+                if offsets is None:
+                    offsets = self._items[parent] = self._item_offsets(parent)
+                off = offsets[path[-1]]
             if off is not None:
                 return Loc(self.file, path, *self._line_col(off))
         if n == len(path):
@@ -360,6 +383,17 @@ class FastPositions(Positions):
                 out.append(None)
         return out
 
+    def _item_offset(self, kid: int) -> int | None:
+        """:meth:`_item_offsets` of one item."""
+        ty = self._type(kid)
+        first = self._first(kid) if ty & _MAP and not ty & _FLOW else _NONE
+        if first == _NONE:
+            return None
+        try:
+            return self._offset_of_key(first)
+        except _Unsure:
+            return None
+
     def _offset(self, view: object) -> int:
         # _address with this object's own buffer structure (one ctypes object less per
         # call: placing 200,000 entities asks this 200,000 times).
@@ -375,11 +409,25 @@ class FastPositions(Positions):
         return off
 
     def _line_col(self, off: int) -> tuple[int, int]:
+        body = self._body
         if self._lines is None:
-            self._lines = [m.start() for m in re.finditer(b"\n", self._body)]
+            # The first look-ups (a few reported findings) count the line breaks from a
+            # checkpoint every 16 KiB; placing many builds the table of every line.
+            self._looked += 1
+            if self._looked <= _COUNTED_LOOKUPS:
+                block = off >> _BLOCK_BITS
+                marks = self._marks
+                while len(marks) <= block:
+                    b = len(marks) - 1
+                    marks.append(marks[-1] + body.count(b"\n", b << _BLOCK_BITS,
+                                                        (b + 1) << _BLOCK_BITS))
+                line = marks[block] + body.count(b"\n", block << _BLOCK_BITS, off)
+                start = body.rfind(b"\n", 0, off) + 1
+                return line + 1, len(body[start:off].decode("utf-8")) + 1
+            self._lines = [m.start() for m in re.finditer(b"\n", body)]
         i = bisect.bisect_left(self._lines, off)
         start = self._lines[i - 1] + 1 if i else 0
-        return i + 1, len(self._body[start:off].decode("utf-8")) + 1
+        return i + 1, len(body[start:off].decode("utf-8")) + 1
 
     def _key_pos(self, node: int) -> tuple[int, int]:
         return self._line_col(self._offset_of_key(node))
@@ -450,6 +498,35 @@ class FastPositions(Positions):
 
 
 # -- the data -----------------------------------------------------------------------------
+def _after_quote(text: str) -> frozenset[str]:
+    """``frozenset(_AFTER_QUOTE.findall(text)) & _CANDIDATE`` without listing every
+    quoted scalar: searches for each quote character (a pattern that starts with one
+    character is found many times faster than one that starts with a class), each going
+    on from the last find for the characters not found yet.  ``findall`` takes quotes in
+    pairs in a run of them (``"'5`` is the match ``"'``), so a character counts after an
+    odd run only."""
+    found: set[str] = set()
+    wanted = sorted(c for c in _CANDIDATE if c)
+    for quote in "'\"":
+        at = 0
+        while wanted:
+            m = re.compile(re.escape(quote) + "([" + re.escape("".join(wanted)) + "])"
+                           ).search(text, at)
+            if m is None:
+                break
+            p = q = m.start()
+            while q > 0 and text[q - 1] in "'\"":
+                q -= 1
+            if (p - q) % 2 == 0:
+                found.add(m.group(1))
+                wanted.remove(m.group(1))
+            at = p + 1
+    return frozenset(found)
+
+
+_UNSEEN = object()
+
+
 class _Converter:
     """Turns yaml_rs's YAML 1.2 values into PyYAML's 1.1 values, in place, asking ryml's
     tree for the style and text of every scalar that 1.1 might not read as plain text.
@@ -465,13 +542,14 @@ class _Converter:
         self._dates: dict[str, object] = {}
         self._plain: set[str] = set()  # keys known to be plain text
         self._tags: dict[str, str] = {}  # _resolve of the texts seen
+        self._typed: dict[str, object] = {}  # typed() of the plain texts seen
         # A string from yaml_rs was written plain unless it was quoted or a block scalar.
         # Without block scalars, a first character that never follows a quote in the text
         # proves it plain, and the tree need not be asked.
         if ("|" in text or ">" in text) and _BLOCK_SCALAR.search(text):
             self.ask = _CANDIDATE
         else:
-            self.ask = frozenset(_AFTER_QUOTE.findall(text)) & _CANDIDATE
+            self.ask = _after_quote(text)
 
     def convert(self, value: object, path: PathT, depth: int) -> None:
         if depth > MAX_DEPTH - 4:
@@ -479,8 +557,12 @@ class _Converter:
         if value.__class__ is dict:
             items = value.items()
             plain = self._plain
-            for k in value:  # keys: text that 1.1 reads as text (most repeat: remembered)
-                if k not in plain:
+            # Keys: text that 1.1 reads as text (most repeat: remembered, and compared in
+            # one go).
+            if not plain.issuperset(value):
+                for k in value:
+                    if k in plain:
+                        continue
                     if k.__class__ is not str:
                         raise _Unsure("a key that is not text")
                     if k[:1] in _CANDIDATE and _resolve(k) != _STR_TAG:
@@ -537,7 +619,12 @@ class _Converter:
             raise _Unsure("shape")
         view = self.pos._val(node)
         text = "" if view is None or ty & _VALNIL else str(view, "utf-8")
-        return self.scalar(_resolve(text), text)
+        # The value depends on the text alone and is immutable: remembered (scores and
+        # flags repeat tens of thousands of times).
+        got = self._typed.get(text, _UNSEEN)
+        if got is _UNSEEN:
+            got = self._typed[text] = self.scalar(_resolve(text), text)
+        return got
 
     @staticmethod
     def scalar(tag: str, text: str) -> object:
@@ -549,6 +636,11 @@ class _Converter:
             raise _Unsure("a tag the register refuses")  # PyYAML reports it with its position
         return value
 
+
+#: Line look-ups of a file counted from checkpoints (:meth:`FastPositions._line_col`)
+#: before the table of every line is built; and the checkpoints' spacing, as a power of 2.
+_COUNTED_LOOKUPS = 4096
+_BLOCK_BITS = 14
 
 #: Files from this many characters are parsed by yaml_rs in a thread beside ryml.
 _PARALLEL_FROM = 1 << 20
@@ -588,7 +680,7 @@ def parse_fast(body: bytes, text: str, src: SourceFile) -> bool:
 
     *body* is the file's bytes without a byte order mark and *text* their decoding.
     """
-    if ryml is None or _refused(text):  # screened before either parser sees it
+    if ryml is None or _refused(text, body):  # screened before either parser sees it
         return False
     # yaml_rs lets go of the interpreter lock while it parses, ryml does not: on a large
     # file the two parsers run side by side.

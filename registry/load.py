@@ -142,6 +142,11 @@ class Positions:
         line, col = pos or (1, 1)
         return Loc(self.file, path, line, col)
 
+    def loc_once(self, path: PathT, at_key: bool = False) -> Loc:
+        """:meth:`loc`, for one look-up among few (a deferred location's): positions that
+        place a whole list at its first look-up place only this one."""
+        return self.loc(path, at_key)
+
     def value_position(self, path: PathT) -> tuple[int, int] | None:
         """Line and column (1-based) where the value at exactly *path* starts, or None."""
         return self._values.get(tuple(path))

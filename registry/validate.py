@@ -42,6 +42,7 @@ W122 a placeholder of ``tvb new`` left in (``N. Nieuw``, ``Nieuw dossier`` …)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -141,6 +142,14 @@ def _twice(item: object, f: Field) -> Text:
 
 
 _FIELDS = {spec: {f.name: f for f in fields} for spec, fields in SPECS.items()}
+# How check_mapping takes the common valid value of each field at once (a reference,
+# text, a date, an id, a phone number, an e-mail address); anything else, and every value
+# these shortcuts do not take, goes through check_field.
+_OTHER, _REF, _TEXT, _DATE, _ID, _PHONE, _EMAIL = range(7)
+_WAYS = {"ref": _REF, "text": _TEXT, "date": _DATE, "id": _ID, "phone": _PHONE,
+         "email": _EMAIL}
+_SHORTCUT = {spec: {f.name: _WAYS.get(f.type, _OTHER) for f in fields}
+             for spec, fields in SPECS.items()}
 _REQUIRED = {spec: tuple(f.name for f in fields if f.required) for spec, fields in SPECS.items()}
 #: The reference fields of each kind, the only ones :meth:`_Checker.check_references` reads.
 #: Longest synonym term, and most terms of one set that search uses (``registry.search``).
@@ -203,6 +212,7 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70) -> str:
 _KIND_NAMES = {"external": "external unit"}
 
 
+@functools.cache
 def _a(kind: str) -> Text:
     """"a person", "an evaluation": the kind of a mapping, for "unknown key … in …"."""
     word = _KIND_NAMES.get(kind, kind)
@@ -249,6 +259,11 @@ class _Record:
         path = self.path if key is None else (*self.path, key, *more)
         return self.positions.loc(path, at_key)
 
+    def deferred_loc(self, *keys: str | int) -> Loc:
+        """:meth:`loc` of the value at *keys*, looked up when first read (:meth:`Loc.deferred`)."""
+        pos = self.positions
+        return Loc.deferred(pos.file, (*self.path, *keys) if keys else self.path, pos)
+
 
 class _Checker:
     def __init__(self) -> None:
@@ -282,26 +297,35 @@ class _Checker:
             self.add(pos.loc(path), "E007", text("diag.not_mapping",
                      "{what} must be a mapping (key: value)", what=what))
             return None
-        fields = _FIELDS[spec]
+        shortcut = _SHORTCUT[spec]
         clean: dict = {}
         for key, item in value.items():
-            f = fields.get(key)
-            if f is None:
+            way = shortcut.get(key)
+            if way is None:
+                fields = _FIELDS[spec]
                 if self.room("E005"):
                     self.add(pos.loc((*path, key), at_key=True), "E005",
                              text("diag.unknown_key", "unknown key '{key}' in {what}{hint}",
                                   key=key, what=what, hint=_key_hint(key, fields)))
                 continue
-            # The common valid cases inline: most fields are text, a reference or a date.
-            t = f.type
-            if item.__class__ is str and (t == "ref" or (t == "text" and item.strip())) \
-                    and not _CONTROL_RE.search(item, 0, len(item.rstrip("\n"))):
-                clean[key] = item
-                continue
-            if t == "date" and item.__class__ is dt.date:
-                clean[key] = item
-                continue
-            checked = self.check_field(f, item, (*path, key), pos)
+            # The common valid cases at once, as check_field would keep them: a reference
+            # that is text is kept as written (_check_ref_field); text that isprintable()
+            # holds no control character (_has_control); an id, phone number or e-mail
+            # address that passes its check.  Everything else is looked at closely below.
+            if way:
+                cls = item.__class__
+                if cls is str:
+                    if way == _REF or (way == _TEXT and item.isprintable() and item.strip()) \
+                            or (way == _ID and len(item) <= MAX_ID_LENGTH
+                                and _ID_RE.fullmatch(item)) \
+                            or (way == _PHONE and item.strip() and tel_uri(item) is not None) \
+                            or (way == _EMAIL and item.strip() and email_ok(item)):
+                        clean[key] = item
+                        continue
+                elif cls is dt.date and way == _DATE:
+                    clean[key] = item
+                    continue
+            checked = self.check_field(_FIELDS[spec][key], item, (*path, key), pos)
             if checked is not None:
                 clean[key] = checked
         for name in _REQUIRED[spec] if required is None else required:
@@ -389,7 +413,7 @@ class _Checker:
         for i, item in enumerate(value):
             if t == "texts":
                 if isinstance(item, str) and item.strip():
-                    if _has_control(f, item):
+                    if not item.isprintable() and _has_control(f, item):
                         self._control_error(pos.loc((*path, i)), f, item)
                     else:
                         out.append(item)
@@ -780,7 +804,10 @@ def _tuple(values: dict, key: str) -> tuple:
     return tuple(v) if isinstance(v, list) else ()
 
 
-def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str, list]:
+def _make_entities(records: list[_Record], ids: dict[str, _Record], *,
+                   defer: bool = False) -> dict[str, list]:
+    """The model objects of the records with a unique id, by kind.  With *defer* their
+    locations are placed when first read (:meth:`Loc.deferred`)."""
     out: dict[str, list] = {"unit": [], "person": [], "dossier": [], "process": [],
                             "collaboration": [], "organisation": [], "theme": [],
                             "external": []}
@@ -793,7 +820,8 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
         rid = v.get("id")
         if rid is None or ids.get(rid) is not rec:
             continue  # without a (unique) id an entry cannot take part in the graph
-        loc = rec.loc()
+        pos = rec.positions
+        loc = Loc.deferred(pos.file, rec.path, pos) if defer else rec.loc()
         name = v.get("name") or rid
         if rec.kind in ("directorate", "department"):
             out["unit"].append(Unit(
@@ -808,7 +836,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                 email=v.get("email"), phone=v.get("phone"), level=v.get("level"),
                 reviewed=v.get("reviewed"), loc=loc))
         elif rec.kind == "dossier":
-            involvements = _involvements(rec, v.get("involved"))
+            involvements = _involvements(rec, v.get("involved"), defer)
             out["dossier"].append(Dossier(
                 id=rid, title=v.get("title") or rid, description=v.get("description"),
                 keywords=_tuple(v, "keywords"), owner=v.get("owner"), deputy=v.get("deputy"),
@@ -836,7 +864,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
                            tvb_in_praktijk=e.values.get("tvb_in_praktijk"),
                            scored_by=_tuple(e.values, "scored_by"),
                            absent=_tuple(e.values, "absent"), goals_met=e.values.get("goals_met"),
-                           loc=e.loc())
+                           loc=e.deferred_loc() if defer else e.loc())
                 for e in v.get("_evaluations", ()) if "date" in e.values)
             out["collaboration"].append(Collaboration(
                 id=rid, name=name, type=v.get("kind", "overleg"), mode=v.get("mode"),
@@ -859,7 +887,8 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record]) -> dict[str,
     return out
 
 
-def _involvements(rec: _Record, items: object) -> tuple[Involvement, ...]:
+def _involvements(rec: _Record, items: object, defer: bool = False
+                  ) -> tuple[Involvement, ...]:
     """The ``involved`` entries of a dossier record: bare ids and ``{id, since, stage}``."""
     if not isinstance(items, list):
         return ()
@@ -869,7 +898,8 @@ def _involvements(rec: _Record, items: object) -> tuple[Involvement, ...]:
             out.append(Involvement(item))
         else:
             out.append(Involvement(item["id"], item.get("since"), item.get("stage"),
-                                   rec.loc("involved", i)))
+                                   rec.deferred_loc("involved", i) if defer
+                                   else rec.loc("involved", i)))
     return tuple(out)
 
 
@@ -985,10 +1015,11 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
                    skip: Iterable[str] = (), checker: _Checker | None = None,
                    make_entities: Callable[[list[_Record], dict[str, _Record]],
                                            dict[str, list]] | None = None,
-                   previous: Registry | None = None) -> LoadResult:
+                   previous: Registry | None = None, defer: bool = False) -> LoadResult:
     """Check parsed sources and build the registry from them.  *checker* and
     *make_entities* let :mod:`registry.incremental` reuse the unchanged entries, and
-    *previous* (the version they come from) the registry's derived facts."""
+    *previous* (the version they come from) the registry's derived facts.  *defer*: the
+    entities' locations are placed when first read (see :func:`load_registry`)."""
     today = today or dt.date.today()
     ck = checker if checker is not None else _Checker()
     for src in sources:
@@ -997,7 +1028,8 @@ def build_registry(sources: list[SourceFile], *, today: dt.date | None = None,
     ids = ck.index_ids()
     ck.check_references(ids)
     ck.check_synonym_overlap()
-    entities = (make_entities or _make_entities)(ck.records, ids)
+    entities = (make_entities(ck.records, ids) if make_entities is not None
+                else _make_entities(ck.records, ids, defer=defer))
     settings_values = ck.sections.get("settings", ({}, None))[0]
     settings = Settings(**{k: v for k, v in settings_values.items() if v is not None})
     reg = Registry(
@@ -1048,11 +1080,16 @@ def data_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list:
 
 def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                   today: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  skip: Iterable[str] = (), fast: bool = True) -> LoadResult:
+                  skip: Iterable[str] = (), fast: bool = True,
+                  defer: bool = False) -> LoadResult:
     """Read, check and build the register from files or folders.
 
     ``fast`` parses with :mod:`registry.fastyaml` where it can (the same result; PyYAML
-    is the reference and takes every file that path refuses).
+    is the reference and takes every file that path refuses).  ``defer`` places the
+    entities' locations (line and column) only when they are first read: for a caller
+    that reads a few (``tvb validate`` reports a few hundred of 200,000), at the price of
+    keeping each file's parse until then (about 650 MB at 100,000 people), so not for a
+    registry kept long.
     Raises :class:`registry.load.ReadError` when a file cannot be read at all.
     """
     files = data_files(paths)
@@ -1062,7 +1099,7 @@ def load_registry(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
         budget = AliasBudget()  # shared: aliases are bounded across all the files
         return build_registry([read_source(f, max_bytes, fast=fast, budget=budget)
                                for f in files],
-                              today=today, skip=skip)
+                              today=today, skip=skip, defer=defer)
 
 
 def registry_from_text(text: str, *, name: str = "<text>", today: dt.date | None = None,

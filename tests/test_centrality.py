@@ -43,3 +43,27 @@ def test_a_failing_child_falls_back_to_in_process(monkeypatch):
 def test_small_networks_stay_in_process():
     assert not start_betweenness(_graphs(), exact_limit=1000).in_background
     assert start_betweenness(_graphs(), exact_limit=20).in_background
+
+
+def test_sampled_betweenness_renumbered_equals_igraph_as_given():
+    """The sampled computation renumbers the nodes in breadth-first order (for memory
+    locality); mapped back, every score is igraph's on the nodes as given, in a network
+    whose components are interleaved in node order, with isolated people and sources
+    outside the largest component."""
+    import igraph
+
+    parts = nx.disjoint_union_all([nx.gnm_random_graph(1200, 3000, seed=3),
+                                   nx.gnm_random_graph(30, 45, seed=4),
+                                   nx.path_graph(5), nx.empty_graph(4)])
+    g = nx.Graph()
+    g.add_nodes_from(sorted(parts, key=lambda v: (v * 37) % len(parts)))
+    g.add_edges_from(parts.edges())
+    plan = centrality._plan(g, 10, 40, 11)
+    assert plan.sources is not None
+    assert any(plan.nodes[s] >= 1200 for s in plan.sources)  # a source in a small part
+    n = len(plan.nodes)
+    plain = igraph.Graph(n=n, edges=list(zip(plan.edges[0::2], plan.edges[1::2], strict=True)))
+    want = plain.betweenness(directed=False, sources=plan.sources)
+    got = centrality._raw(n, plan.edges, plan.sources)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+    assert sum(x > 0 for x in want) > 500  # the comparison covers real paths

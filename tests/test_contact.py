@@ -5,9 +5,12 @@ W120, and e-mail syntax is checked (W121)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.namespace import FOAF
 
 from graph.rdf import compile_registry, entity_iri
+from registry import contact
 from registry.contact import email_ok, mailto_uri, tel_uri
 from registry.load import parse_bytes
 from registry.validate import build_registry
@@ -89,3 +92,40 @@ def test_invalid_contact_data_warns_and_stays_out_of_the_graph():
     assert not set(g.objects(person, FOAF.phone)) and not set(g.objects(person, FOAF.mbox))
     # the data itself is kept as written (the viewer and CSV show it)
     assert result.registry.people["a-jansen"].phone == "070-1234567 toestel 12"
+
+
+# -- the shortcuts for the common forms give what the full rules give ----------------------
+# Characters around the edges of the shortcuts: digits, separators, letters of extensions,
+# the parts of addresses, and a few that neither takes.
+_PHONE_CHARS = st.sampled_from(list("+0123456789 ()-./xt#\n\tａ٣"))
+_EMAIL_CHARS = st.sampled_from(list("ab.Z09_-+@ \n'é") + ["xn--", "..", "@@"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PHONE_CHARS, max_size=24).map("".join))
+def test_tel_uri_shortcut_agrees_with_the_full_rules(phone):
+    assert tel_uri(phone) == contact._tel_uri(phone)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_EMAIL_CHARS, max_size=40).map("".join))
+def test_email_shortcut_agrees_with_the_full_rules(email):
+    assert email_ok(email) == contact._email_ok(email)
+
+
+@pytest.mark.parametrize("email", [
+    "p-000005@example.org", "c.visser@mindef.nl", "a+b@x-y.z", "a" * 40 + "@" + "b" * 19 + ".nl",
+    "a..b@example.org", ".a@example.org", "a.@example.org", "a@-x.org", "a@x-.org", "a@x.123",
+    "a@x", "a@x..org", "a@x.org.", "a" * 65 + "@x.org", "a@" + "b" * 64 + ".org",
+    "a@xn--bcher-kva.ch", "a@b--c.nl", " a@x.org", "a@x.org\n", "Ab_C@EXAMPLE.ORG",
+])
+def test_email_shortcut_on_the_edges(email):
+    assert email_ok(email) == contact._email_ok(email)
+
+
+@pytest.mark.parametrize("phone", [
+    "+31 70 000 0004", "+1", "+123", "+1234", "+1234567890123456", "+123456789012345",
+    "+ 31 70", "+31 70 ", " +31 70 1234", "+31  70  12", "+31 (0)70 1234567", "+3170x12",
+])
+def test_tel_uri_shortcut_on_the_edges(phone):
+    assert tel_uri(phone) == contact._tel_uri(phone)

@@ -147,3 +147,43 @@ def fast_mutated(draw) -> bytes:
 @given(fast_mutated())
 def test_fast_path_mutations_agree(raw):
     assert_same(raw)
+
+
+# -- the screening's shortcuts give what the plain regular expressions give ------------------
+_SCREEN_CHARS = st.sampled_from(list("'\"'\"5y-.~a b\n\r\t\\[{}]:#&*!?|>%") + [
+    "\x00", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ufffe", "é", "€", "😀", "---", "..."])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SCREEN_CHARS, max_size=40).map("".join))
+def test_after_quote_agrees_with_findall(text):
+    from registry import fastyaml
+
+    want = frozenset(fastyaml._AFTER_QUOTE.findall(text)) & fastyaml._CANDIDATE
+    assert fastyaml._after_quote(text) == want
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SCREEN_CHARS, max_size=40).map("".join))
+def test_refused_reads_the_same_from_the_bytes(text):
+    from registry import fastyaml
+
+    assert fastyaml._refused(text, text.encode("utf-8")) == fastyaml._refused(text)
+
+
+def test_line_and_column_counted_from_checkpoints_equal_the_table(monkeypatch):
+    """The first look-ups count line breaks from checkpoints; later ones use the table of
+    every line: the same line and column for every offset, across blocks and characters
+    of several bytes."""
+    from registry import fastyaml
+
+    monkeypatch.setattr(fastyaml, "_BLOCK_BITS", 6)  # many small blocks
+    body = dump(generate(people=40, seed=3)).replace("Afdeling", "Afdéling €").encode()
+    counted, table = (parse_bytes(body, "r.yaml", fast=True).positions for _ in range(2))
+    assert isinstance(counted, fastyaml.FastPositions)
+    monkeypatch.setattr(fastyaml, "_COUNTED_LOOKUPS", 10**9)
+    table._looked = 10**9  # past the counted look-ups: the table
+    starts = [i for i in range(len(body)) if body[i] < 0x80 or body[i] >= 0xC0]
+    for off in [*starts[::7], *reversed(starts[::11])]:
+        assert counted._line_col(off) == table._line_col(off)
+    assert counted._lines is None and table._lines is not None

@@ -116,8 +116,9 @@ def test_background_false_stays_in_process():
 
 
 def test_the_report_with_children_equals_the_report_in_process():
-    """The sample is small enough to stay in process; forcing the children (betweenness
-    and the forked findings) must give the same report, byte for byte."""
+    """The sample is small enough to stay in process; forcing the children (betweenness,
+    the findings by level and the other forked findings) must give the same report,
+    byte for byte."""
     out = _fresh("""
         import datetime as dt, functools
         import graph.analysis as analysis, graph.centrality as centrality, graph.forked as forked
@@ -137,4 +138,4 @@ def test_the_report_with_children_equals_the_report_in_process():
         beside = render_json(analysis.report(reg, today))
         print(started, beside == alone, len(alone) > 10_000)
     """)
-    assert out.split() == ["[True]", "True", "True"]
+    assert out.split() == ["[True,", "True]", "True", "True"]

@@ -4,6 +4,7 @@ the GraphML export.  Expected answers are worked out by hand from the YAML below
 from __future__ import annotations
 
 import io
+import random
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -216,3 +217,52 @@ def test_graphml_round_trip_on_sample(sample):
     g, back = _round_trip(sample)
     assert dict(back.nodes(data=True)) == dict(g.nodes(data=True))
     assert _typed_edges(back) == _typed_edges(g)
+
+
+def _adjacency(g: nx.Graph) -> list:
+    """Every node with its attributes and its neighbours in order, with their edge data."""
+    return [(v, g.nodes[v], list(nbrs.items())) for v, nbrs in g.adjacency()]
+
+
+def test_graph_from_equals_add_edges_from_down_to_the_order():
+    from graph.network import graph_from
+
+    rng = random.Random(5)
+    nodes = [f"p{i}" for i in rng.sample(range(200), 60)]
+    seen: set[frozenset[str]] = set()
+    pairs = []  # distinct ties, either end first
+    for _ in range(300):
+        a, b = rng.sample(nodes, 2)
+        if frozenset((a, b)) not in seen:
+            seen.add(frozenset((a, b)))
+            pairs.append((a, b))
+    ref = nx.Graph()
+    ref.add_nodes_from((v, {"k": i}) for i, v in enumerate(nodes))
+    ref.add_edges_from((a, b, {"w": i}) for i, (a, b) in enumerate(pairs))
+    got = graph_from([(v, {"k": i}) for i, v in enumerate(nodes)],
+                     [(a, b, {"w": i}) for i, (a, b) in enumerate(pairs)])
+    assert _adjacency(got) == _adjacency(ref)
+    assert got.number_of_edges() == ref.number_of_edges() == len(pairs)
+    assert nx.utils.graphs_equal(got, ref)
+
+
+def test_edge_pairs_and_level_networks_keep_networkx_order():
+    from graph.network import edge_pairs
+    from graph.silo import level_networks
+
+    g = nx.gnm_random_graph(80, 300, seed=2)
+    g = nx.relabel_nodes(g, {v: f"p{(v * 7) % 80:02d}" for v in g})  # ids out of order
+    for v in g:
+        g.nodes[v].update(directorate="d", unit="u", level="staff" if v < "p50" else
+                          "management")
+    assert edge_pairs(g) == list(g.edges())
+    nets = level_networks(g, ("management", "staff"))
+    for lv, sub in nets.items():
+        ref = nx.Graph()
+        ref.add_nodes_from((v, g.nodes[v]) for v in g if g.nodes[v]["level"] == lv)
+        ref.add_edges_from((a, b) for a, b in g.edges()
+                           if g.nodes[a]["level"] == lv == g.nodes[b]["level"])
+        assert _adjacency(sub) == _adjacency(ref), lv
+        assert sub.number_of_edges() > 10
+        sub.nodes[next(iter(sub))]["level"] = "changed"  # a copy, not the people network's
+    assert "changed" not in {lv for _, lv in g.nodes(data="level")}

@@ -29,7 +29,7 @@ from tvb.commands import (
     upkeep,
     validate,
 )
-from tvb.options import HelpGroup, lang, scanned_lang
+from tvb.options import HelpGroup, lang, scanned_lang, whole_process
 
 
 def _scan_lang(args: list[str]) -> str | None:
@@ -79,9 +79,12 @@ class _Main(HelpGroup):
             if hasattr(mod, "ngettext"):
                 mod.ngettext = _ngettext
         token = scanned_lang.set(_scan_lang(list(sys.argv[1:] if args is None else args)))
+        # Arguments from sys.argv: the console script or ``python -m tvb``, the whole process.
+        whole = whole_process.set(args is None)
         try:
             return super().main(args, *rest, **extra)
         finally:
+            whole_process.reset(whole)
             scanned_lang.reset(token)
 
 
