@@ -280,6 +280,40 @@ def match_expression(query: str) -> str:
 
 # -- results ----------------------------------------------------------------------------
 
+class _Detail(Mapping):
+    """A hit's detail (read-only), made when first read: ``make(base, entity, today)``,
+    *base* being the entity's cached detail or what makes it."""
+
+    __slots__ = ("_args", "_data")
+
+    def __init__(self, make: Callable[..., dict[str, Any]], base: Any, e: Any,
+                 today: dt.date) -> None:
+        self._args = (make, base, e, today)
+        self._data: dict[str, Any] | None = None
+
+    def _made(self) -> dict[str, Any]:
+        data = self._data
+        if data is None:  # two threads may both make it: the same value
+            make, base, e, today = self._args
+            data = self._data = make(base() if callable(base) else base, e, today)
+        return data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def items(self) -> Any:
+        return self._made().items()
+
+    def __repr__(self) -> str:
+        return repr(self._made())
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One search hit.  ``detail`` holds what answers "whom do I call" for its kind."""
@@ -363,6 +397,7 @@ class _QueryState:
         self.cond = threading.Condition()
         self.free: list[sqlite3.Connection] = []
         self.made = 0
+        self.waiting = 0  # threads waiting for a connection (read without the lock)
         self.details: dict[str, Mapping[str, Any]] = {}
 
 
@@ -663,9 +698,11 @@ class SearchIndex:
                     elif state.made < _SPARE_CONNECTIONS:
                         state.made += 1  # made below, outside the condition's lock
                     else:
-                        # (the index's own connection is released without a notify:
-                        # look again now and then)
+                        # (a release that saw no one waiting does not notify: look
+                        # again now and then)
+                        state.waiting += 1
                         state.cond.wait(0.01)
+                        state.waiting -= 1
                         continue
                     break
         if own:
@@ -673,8 +710,9 @@ class SearchIndex:
                 yield self._conn
             finally:
                 self._lock.release()
-                with state.cond:
-                    state.cond.notify()
+                if state.waiting:  # the common case, no one waiting, takes no lock
+                    with state.cond:
+                        state.cond.notify()
             return
         if conn is None:
             try:
@@ -693,7 +731,8 @@ class SearchIndex:
         finally:
             with state.cond:
                 state.free.append(conn)
-                state.cond.notify()
+                if state.waiting:
+                    state.cond.notify()
 
     # -- querying -----------------------------------------------------------------------
     def search(self, query: str, limit: int = 20, *, today: dt.date | None = None
@@ -878,12 +917,14 @@ class SearchIndex:
         if not expr or (len(found) >= limit and not always):
             return
         # Explicit bm25() rather than the configured ``rank``: the latter takes FTS5's
-        # slower sorting path (measured 2-3 ms more per query at 100,000 dossiers).
+        # slower sorting path (measured 2-3 ms more per query at 100,000 dossiers).  FTS5
+        # yields a MATCH in rowid order, so the inner LIMIT keeps the first _RANK_CAP
+        # matches (what a bound on the rowid did, with the MATCH run twice), and the
+        # sorter sees them in the same order: the same rows, ties included.
         rows = conn.execute(
-            f"SELECT rowid, bm25(docs, {_BM25_WEIGHTS}) AS r FROM docs WHERE docs MATCH ?1 "
-            "AND rowid <= coalesce((SELECT rowid FROM docs WHERE docs MATCH ?1 "
-            "LIMIT 1 OFFSET ?2), 9223372036854775807) ORDER BY r LIMIT ?3",
-            (expr, _RANK_CAP - 1, limit + len(found))).fetchall()
+            f"SELECT rowid, r FROM (SELECT rowid, bm25(docs, {_BM25_WEIGHTS}) AS r "
+            "FROM docs WHERE docs MATCH ?1 LIMIT ?2) ORDER BY r LIMIT ?3",
+            (expr, _RANK_CAP, limit + len(found))).fetchall()
         step = len({s for _, s, _ in found.values()})
         for rowid, rank in rows:
             if rowid not in found:
@@ -1009,16 +1050,29 @@ class SearchIndex:
         # entity (bounded), shared by the hits that name it — read it, never change it.
         base = details.get(eid)
         if base is None:
-            if len(details) >= _MAX_CACHED_DETAILS:
-                details.clear()
-            base = details[eid] = self._detail(e)
+            # made when the detail is first read: the viewer's search answer keeps each
+            # entity's hit as JSON text and reads the detail only the first time
+            base = functools.partial(self._cached_detail, e, details)
+        return Hit(kind, eid, title, tier, score, _Detail(self._dated, base, e, today))
+
+    def _dated(self, base: Mapping[str, Any], e: Any, today: dt.date) -> dict[str, Any]:
+        """A hit's detail: the entity's *base* with ``reviewed`` and ``stale`` as of
+        *today*."""
         reviewed = getattr(e, "reviewed", None)
-        detail = {**base, "reviewed": reviewed.isoformat() if reviewed else None,
-                  "stale": bool(reviewed) and (
-                      today - reviewed).days > self.registry.settings.stale_after_days}
-        return Hit(kind, eid, title, tier, score, MappingProxyType(detail))
+        return {**base, "reviewed": reviewed.isoformat() if reviewed else None,
+                "stale": bool(reviewed) and (
+                    today - reviewed).days > self.registry.settings.stale_after_days}
 
     # -- what a hit carries -------------------------------------------------------------
+    def _cached_detail(self, e: Any, details: dict[str, Mapping[str, Any]]
+                       ) -> Mapping[str, Any]:
+        base = details.get(e.id)
+        if base is None:
+            if len(details) >= _MAX_CACHED_DETAILS:
+                details.clear()
+            base = details[e.id] = self._detail(e)
+        return base
+
     def _detail(self, e: Any) -> dict[str, Any]:
         reg = self.registry
         if isinstance(e, Dossier):

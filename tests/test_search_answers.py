@@ -90,3 +90,59 @@ def test_the_urls_follow_the_root_the_viewer_is_served_under(app):
     assert all(u.startswith("/tvb/") for u in _urls(mounted))
     assert [u.removeprefix("/tvb") for u in _urls(mounted)] == _urls(plain)
     assert _search(app, "cyber", "tvb-integratoren") == plain
+
+
+def test_a_language_asked_for_in_one_url_stays_out_of_the_links_of_another(app):
+    """``?lang=en`` is kept on every link of its own answer, and only there: the kept parts
+    of one answer must not carry it into the next reader's."""
+    english = app.test_client().get("/index.json", query_string={"q": "vastgoed", "lang": "en"},
+                                    headers=_as("tvb-integratoren")).get_json()
+    assert _urls(english) and all(u.endswith("lang=en") for u in _urls(english))
+    plain = _search(app, "vastgoed", "tvb-integratoren")
+    assert _urls(plain) and not any("lang=" in u for u in _urls(plain))
+    dutch = app.test_client().get("/index.json", query_string={"q": "vastgoed", "lang": "nl"},
+                                  headers=_as("tvb-integratoren")).get_json()
+    assert all(u.endswith("lang=nl") for u in _urls(dutch))
+
+
+@pytest.mark.parametrize("bound", [1, 2])
+def test_no_more_searches_are_computed_at_once_than_search_concurrency(bound):
+    """A search holds the interpreter lock but for its SQL: more of them at once than
+    ``SEARCH_CONCURRENCY`` wait their turn."""
+    import threading
+    import time
+
+    app = _viewer(SAMPLE, SEARCH_CONCURRENCY=bound)
+    index = app.extensions["tvb.snapshots"].current.search
+    real = index.search
+    lock = threading.Lock()
+    running, most = [0], [0]
+    full = threading.Event()
+
+    def slow(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            if running[0] == bound:
+                full.set()
+        try:
+            full.wait(5)
+            time.sleep(0.1)  # room for a search that should wait to come in meanwhile
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    index.search = slow
+    statuses = []
+
+    def ask(q: str) -> None:
+        statuses.append(app.test_client().get("/index.json", query_string={"q": q}).status_code)
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in QUERIES[:4]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert statuses == [200] * 4
+    assert most[0] == bound

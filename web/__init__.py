@@ -20,6 +20,9 @@ below, then from ``TVB_*`` environment variables (``TVB_DATA``, ``TVB_SPARQL_ENA
 ``SPARQL_MAX_QUERY_LENGTH`` characters a query may have (20,000)
 ``SPARQL_CONCURRENCY``      queries running at once; more get 503 (2)
 ``SPARQL_MAX_MEMORY``       bytes of memory a query may add to the server's (512 MiB)
+``SEARCH_CONCURRENCY``      searches computed at once (2: a search holds the interpreter
+                            lock but for its SQL, and the index has two connections);
+                            the others wait their turn, not counting cached answers
 ``MAX_CONTENT_LENGTH``      largest request body in bytes (256 KiB)
 ``LANGUAGE``                the viewer's language for a reader who has not chosen one
                             (``nl``; ``?lang=en`` chooses English and a cookie keeps it)
@@ -91,6 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_MAX_QUERY_LENGTH": 20_000,
     "SPARQL_CONCURRENCY": 2,
     "SPARQL_MAX_MEMORY": 512 * 2**20,
+    "SEARCH_CONCURRENCY": 2,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "LANGUAGE": "nl",
     "HISTORY_COMMITS": 30,
@@ -238,12 +242,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if auth.mode(app) == "oidc":
         app.register_blueprint(auth.bp)
 
+    csp = content_security_policy()
+
     @app.after_request
     def _headers(resp: Response) -> Response:
-        resp.headers["Content-Security-Policy"] = content_security_policy()
+        # (what setdefault per header and ``vary.update`` do, with one look at the
+        # headers instead of one per name: this runs for every answer)
+        headers = resp.headers
+        headers["Content-Security-Policy"] = csp
+        present = {name.lower() for name in headers.keys()}
         for name, value in SECURITY_HEADERS.items():
-            resp.headers.setdefault(name, value)
-        resp.vary.update(("Accept", "Accept-Language"))
+            if name.lower() not in present:
+                headers.add(name, value)
+        if "vary" in present:
+            resp.vary.update(("Accept", "Accept-Language"))
+        else:
+            headers["Vary"] = "Accept, Accept-Language"
         return resp
 
     @app.context_processor

@@ -34,14 +34,15 @@ COOKIE = "tvb_lang"
 def select_language() -> str:
     """``?lang=`` if given (400 when unknown), else the reader's earlier choice (the
     cookie), else the ``LANGUAGE`` setting."""
-    asked = request.args.get("lang")
+    # (``in`` first: a missing key makes werkzeug's ``get`` raise and catch inside)
+    asked = request.args["lang"] if "lang" in request.args else None
     if asked is not None:
         if asked not in LANGUAGES:
             raise BadRequest(f"unknown language {asked[:20]!r}; use one of "
                              f"{', '.join(LANGUAGES)}")
         g.remember_lang = asked
         return asked
-    chosen = request.cookies.get(COOKIE)
+    chosen = request.cookies[COOKIE] if COOKIE in request.cookies else None
     if chosen in LANGUAGES:
         return chosen
     default = current_app.config.get("LANGUAGE", DEFAULT_LANGUAGE)

@@ -9,10 +9,13 @@ page's script asks for ``/suggest.json``).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from .data import snapshot
 from .links import entity_url, phones_shown, ref
@@ -30,14 +33,16 @@ def _hit_kind(hit: dict[str, Any]) -> str:
     return hit.get("unit_kind") or hit["kind"] if hit["kind"] == "unit" else hit["kind"]
 
 
-def _link(item: dict[str, Any], hide_phones: bool) -> None:
+def _link(item: dict[str, Any], hide_phones: bool,
+          url: Callable[[str | None, str], str | None] = entity_url) -> None:
     """Add ``url`` (and ``label``) to one ``{"id", "kind"}`` mapping, in place, and drop
-    its phone number when this user may not see it."""
+    its phone number when this user may not see it; *url* is :func:`entity_url` or a
+    memo of it."""
     if hide_phones and item.get("phone"):
         item["phone"] = None
     if "id" in item and "kind" in item:
         kind = _hit_kind(item) if "tier" in item else item["kind"]
-        item["url"] = entity_url(kind, item["id"])
+        item["url"] = url(kind, item["id"])
         item.setdefault("label", item.get("name") or item.get("title") or item["id"])
 
 
@@ -55,25 +60,34 @@ def _with_urls(value: Any) -> Any:
     return value
 
 
-def _linked(value: Any, hide_phones: bool) -> Any:
+_NESTED = (dict, MappingProxyType, list, tuple)
+
+
+def _linked(value: Any, hide_phones: bool,
+            url: Callable[[str | None, str], str | None] = entity_url) -> Any:
     """A plain copy of part of a hit's detail with every mapping :func:`_link`-ed: what
     ``_with_urls(hit.as_dict())`` makes of it, in one pass."""
     if isinstance(value, dict | MappingProxyType):
-        item = {k: _linked(v, hide_phones) for k, v in value.items()}
-        _link(item, hide_phones)
+        # (a scalar, most values, is taken as it is without a call)
+        item = {k: _linked(v, hide_phones, url) if isinstance(v, _NESTED) else v
+                for k, v in value.items()}
+        _link(item, hide_phones, url)
         return item
     if isinstance(value, list | tuple):
-        return [_linked(v, hide_phones) for v in value]
+        return [_linked(v, hide_phones, url) if isinstance(v, _NESTED) else v
+                for v in value]
     return value
 
 
-def _linked_hit(hit: Any, hide_phones: bool) -> dict[str, Any]:
+def _linked_hit(hit: Any, hide_phones: bool,
+                url: Callable[[str | None, str], str | None] = entity_url) -> dict[str, Any]:
     """``_with_urls(hit.as_dict())`` (the same keys in the same order), made in one pass
     from the hit's detail, which is not changed."""
-    item = {k: _linked(v, hide_phones) for k, v in hit.detail.items()}
+    item = {k: _linked(v, hide_phones, url) if isinstance(v, _NESTED) else v
+            for k, v in hit.detail.items()}
     item["kind"], item["id"], item["title"] = hit.kind, hit.id, hit.title
     item["tier"], item["score"] = hit.tier, round(hit.score, 4)
-    _link(item, hide_phones)
+    _link(item, hide_phones, url)
     return item
 
 
@@ -96,7 +110,9 @@ class _Answers:
     def __init__(self, index: Any) -> None:
         self.index = index
         self.hits: dict[tuple, tuple[str, str]] = {}
-        self.directorates: dict[str, tuple[list[dict[str, Any]], str]] = {}
+        self.directorates: dict[tuple, tuple[list[dict[str, Any]], str]] = {}
+        self.tiers: dict[str, str] = {}
+        self.urls: dict[tuple, dict[tuple[str | None, str], str | None]] = {}
 
     @classmethod
     def of(cls, index: Any) -> _Answers:
@@ -106,27 +122,61 @@ class _Answers:
             answers = current_app.extensions["tvb.search_answers"] = cls(index)
         return answers
 
-    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool) -> str:
-        """``json_text(_linked_hit(hit, hide_phones))``, from the entity's kept text."""
-        key = (hit.id, today, request.script_root, hide_phones)
+    @staticmethod
+    def where() -> tuple[str, str | None]:
+        """What this request's links depend on besides the entity: the URL root, and the
+        language when the request names one (``?lang=`` is kept on every link)."""
+        return request.script_root, g.get("lang") if "lang" in request.args else None
+
+    def hit_json(self, hit: Any, today: dt.date, hide_phones: bool,
+                 where: tuple[str, str | None]) -> str:
+        """``json_text(_linked_hit(hit, hide_phones))``, from the entity's kept text;
+        *where* is :meth:`where`."""
+        key = (hit.id, today, where, hide_phones)
         done = self.hits.get(key)
         if done is None:
             if len(self.hits) >= self.MAX_ENTRIES:
                 self.hits.clear()
-            data = _linked_hit(hit, hide_phones)
+            data = _linked_hit(hit, hide_phones, self._url(where))
             data["tier"], data["score"] = self._TIER, self._SCORE
             before, after = json_text(data).split(self._SPLIT)
             done = self.hits[key] = (before, after)
-        tier_score = json_text({"tier": hit.tier, "score": round(hit.score, 4)})[1:-1]
-        return done[0] + tier_score + done[1]
+        return done[0] + self._tier_score(hit.tier, round(hit.score, 4)) + done[1]
 
-    def directorates_of(self, reg: Any) -> tuple[list[dict[str, Any]], str]:
-        """The directorates as data and as JSON text."""
-        root = request.script_root
-        done = self.directorates.get(root)
+    def _tier_score(self, tier: str, score: float) -> str:
+        """``json_text({"tier": tier, "score": score})[1:-1]``, the tier's part kept."""
+        begun = self.tiers.get(tier)
+        if begun is None:
+            begun = self.tiers[tier] = json_text({"tier": tier, "score": 0})[1:-2]
+        # the encoder writes a finite float as its repr
+        return begun + float.__repr__(score) if math.isfinite(score) else \
+            json_text({"tier": tier, "score": score})[1:-1]
+
+    def _url(self, where: tuple[str, str | None]) -> Callable[[str | None, str], str | None]:
+        """:func:`entity_url` remembered per entity (a hit links its owner's unit, its
+        directorate …, which many hits share), for requests with these links (*where*)."""
+        urls = self.urls.get(where)
+        if urls is None:
+            urls = self.urls[where] = {}
+
+        def url(kind: str | None, id: str) -> str | None:
+            key = (kind, id)
+            done = urls.get(key, self)
+            if done is self:
+                if len(urls) >= self.MAX_ENTRIES:
+                    urls.clear()
+                done = urls[key] = entity_url(kind, id)
+            return done
+
+        return url
+
+    def directorates_of(self, reg: Any, where: tuple[str, str | None]
+                        ) -> tuple[list[dict[str, Any]], str]:
+        """The directorates as data and as JSON text (*where*: see :meth:`where`)."""
+        done = self.directorates.get(where)
         if done is None:
             rows = [ref(reg, u.id) | {"name": u.name} for u in reg.directorates]
-            done = self.directorates[root] = (rows, json_text(rows))
+            done = self.directorates[where] = (rows, json_text(rows))
         return done
 
 
@@ -138,13 +188,14 @@ def _search_data(as_json: bool = False) -> dict[str, Any]:
     limit = arg_int("limit", 20, minimum=1, maximum=100)
     reg = snap.registry
     answers = _Answers.of(snap.search)
+    where = answers.where()
     data: dict[str, Any] = {"query": q, "limit": limit}
     if q:
         today = snap.today or dt.date.today()
         hide = not phones_shown()
         result = snap.search.search(q, limit, today=today)
         if as_json:
-            data.update(result.as_dict(hit=lambda h: answers.hit_json(h, today, hide)))
+            data.update(result.as_dict(hit=lambda h: answers.hit_json(h, today, hide, where)))
         else:
             data.update(result.as_dict(hit=lambda h: _linked_hit(h, hide)))
         if data["help"]:
@@ -157,7 +208,7 @@ def _search_data(as_json: bool = False) -> dict[str, Any]:
     else:
         data.update({"words": [], "suggestions": [], "corrections": {}, "splits": {},
                      "hits": [], "groups": {}, "best": None, "help": {}})
-    rows, text = answers.directorates_of(reg)
+    rows, text = answers.directorates_of(reg, where)
     data["directorates"] = _Json(text) if as_json else rows
     return data
 
@@ -174,11 +225,25 @@ def _json_body(data: dict[str, Any]) -> str:
         for k, v in data.items()) + "}"
 
 
+def _searching() -> Any:
+    """The lock that bounds how many searches run at once (``SEARCH_CONCURRENCY``)."""
+    ext = current_app.extensions
+    gate = ext.get("tvb.searching")
+    if gate is None:
+        # More threads computing searches than cores only contend for the interpreter
+        # lock (measured: a third more context switches and CPU per search with 8)
+        gate = ext.setdefault("tvb.searching", threading.BoundedSemaphore(
+            max(1, int(current_app.config["SEARCH_CONCURRENCY"]))))
+    return gate
+
+
 def _search_page() -> Response:
-    if wants_json():
-        return Response(_json_body(_search_data(as_json=True)) + "\n",
-                        mimetype=JSON_MIMETYPE)
-    return render("search.html", _search_data())
+    with _searching():
+        if wants_json():
+            return Response(_json_body(_search_data(as_json=True)) + "\n",
+                            mimetype=JSON_MIMETYPE)
+        data = _search_data()
+    return render("search.html", data)
 
 
 @page(bp, "/", cache=True)
