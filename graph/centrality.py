@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from .network import edge_indices
+
 __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
     "BETWEENNESS_SAMPLE",
@@ -60,16 +62,7 @@ def _plan(people: nx.Graph, exact_limit: int, k: int, seed: int) -> _Plan:
         sample = random.Random(seed).sample(nodes, min(k, n))
         sources = [index[s] for s in sample]
         method = {"method": "sampled", "k": len(sample), "seed": seed}
-    # people.edges() in its order, as integers, without a view's per-edge cost: each
-    # edge from the end met first in node order.
-    flat: list[int] = []
-    add = flat.append
-    for i, (_, nbrs) in enumerate(people.adjacency()):
-        for j in map(index.__getitem__, nbrs):
-            if j >= i:
-                add(i)
-                add(j)
-    edges = array("i", flat)
+    edges = array("i", edge_indices(people))  # people.edges(), as indices into nodes
     return _Plan(nodes, edges, sources, method)
 
 

@@ -40,7 +40,7 @@ import networkx as nx
 from registry.model import Registry
 
 from .involvement import theme_matches
-from .network import dossier_directorate, graph_from, required_directorates
+from .network import dossier_directorate, edge_indices, graph_from, required_directorates
 
 __all__ = [
     "SILO_DEFINITION",
@@ -356,12 +356,13 @@ def level_networks(people: nx.Graph, levels: Collection[str]) -> dict[str, nx.Gr
     level_of = dict(people.nodes(data="level"))
     node_attrs = people.nodes
     ties: dict[str, list[tuple[str, str, dict]]] = {lv: [] for lv in levels}
-    pos = {v: i for i, v in enumerate(people)}
-    for i, (a, nbrs) in enumerate(people.adjacency()):
+    nodes, flat = list(people), edge_indices(people)
+    for a, b in zip(map(nodes.__getitem__, flat[0::2]), map(nodes.__getitem__, flat[1::2]),
+                    strict=True):
         lv = level_of[a]
         out = ties.get(lv)
-        if out is not None:
-            out += [(a, b, {}) for b in nbrs if level_of[b] == lv and pos[b] >= i]
+        if out is not None and level_of[b] == lv:
+            out.append((a, b, {}))
     return {lv: graph_from([(p, dict(node_attrs[p])) for p, at in level_of.items()
                             if at == lv], ties[lv])
             for lv in levels}

@@ -219,21 +219,16 @@ class FastPositions(Positions):
         self._eager = False
 
     # -- the public interface of Positions ------------------------------------------------
-    def loc(self, path: PathT, at_key: bool = False):
+    def loc(self, path: PathT, at_key: bool = False, *, batch: bool = True):
         if not self._eager:
             try:
-                return self._fast_loc(tuple(path), at_key)
+                return self._fast_loc(tuple(path), at_key, batch)
             except _Unsure:
                 self._materialise()
         return super().loc(path, at_key)
 
     def loc_once(self, path: PathT, at_key: bool = False):
-        if not self._eager:
-            try:
-                return self._fast_loc(tuple(path), at_key, batch=False)
-            except _Unsure:
-                self._materialise()
-        return super().loc(path, at_key)
+        return self.loc(path, at_key, batch=False)
 
     def value_position(self, path: PathT) -> tuple[int, int] | None:
         path = tuple(path)

@@ -820,8 +820,7 @@ def _make_entities(records: list[_Record], ids: dict[str, _Record], *,
         rid = v.get("id")
         if rid is None or ids.get(rid) is not rec:
             continue  # without a (unique) id an entry cannot take part in the graph
-        pos = rec.positions
-        loc = Loc.deferred(pos.file, rec.path, pos) if defer else rec.loc()
+        loc = rec.deferred_loc() if defer else rec.loc()
         name = v.get("name") or rid
         if rec.kind in ("directorate", "department"):
             out["unit"].append(Unit(
