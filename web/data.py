@@ -19,13 +19,14 @@ computed, the pages say there are none yet and the dashboard's lists are empty, 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from flask import Flask, current_app, g
 from werkzeug.exceptions import ServiceUnavailable
 
 from graph.snapshot import Snapshot, SnapshotHolder
 
-__all__ = ["init_app", "holder", "snapshot", "findings_state"]
+__all__ = ["init_app", "holder", "snapshot", "findings_state", "slots"]
 
 _KEY = "tvb.snapshots"
 
@@ -79,3 +80,12 @@ def findings_state(snap: Snapshot | None) -> dict | None:
     return {"data_version": snap.findings_version, "pending": snap.findings_pending,
             "none": False, "built_at": at.isoformat(timespec="seconds"),
             "time": at.strftime("%H:%M:%S")}
+
+
+def slots(app: Flask, key: str, count: int) -> threading.BoundedSemaphore:
+    """The app's one semaphore *key* of *count* slots (made at its first use): how many
+    SPARQL queries, or searches, run at once."""
+    sem = app.extensions.get(key)
+    if sem is None:
+        sem = app.extensions.setdefault(key, threading.BoundedSemaphore(count))
+    return sem

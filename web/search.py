@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
 from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
-from .data import snapshot
+from .data import slots, snapshot
 from .links import entity_url, phones_shown, ref
 from .render import JSON_MIMETYPE, arg_int, arg_text, json_text, page, render, wants_json
 
@@ -227,14 +226,10 @@ def _json_body(data: dict[str, Any]) -> str:
 
 def _searching() -> Any:
     """The lock that bounds how many searches run at once (``SEARCH_CONCURRENCY``)."""
-    ext = current_app.extensions
-    gate = ext.get("tvb.searching")
-    if gate is None:
-        # More threads computing searches than cores only contend for the interpreter
-        # lock (measured: a third more context switches and CPU per search with 8)
-        gate = ext.setdefault("tvb.searching", threading.BoundedSemaphore(
-            max(1, int(current_app.config["SEARCH_CONCURRENCY"]))))
-    return gate
+    # More threads computing searches than cores only contend for the interpreter lock
+    # (measured: a third more context switches and CPU per search with 8)
+    return slots(current_app, "tvb.searching",
+                 max(1, int(current_app.config["SEARCH_CONCURRENCY"])))
 
 
 def _search_page() -> Response:

@@ -64,7 +64,7 @@ from render.sparql_results import (
     serialize_graph,
 )
 
-from .data import snapshot
+from .data import slots, snapshot
 from .i18n import t
 from .render import error_response, render
 
@@ -96,12 +96,7 @@ class QueryTimeout(Exception):
 
 # -- running a query in a child process ------------------------------------------------------
 def _slots(app: Flask) -> threading.BoundedSemaphore:
-    sem = app.extensions.get("tvb.sparql_slots")
-    if sem is None:
-        sem = app.extensions.setdefault(
-            "tvb.sparql_slots",
-            threading.BoundedSemaphore(int(app.config["SPARQL_CONCURRENCY"])))
-    return sem
+    return slots(app, "tvb.sparql_slots", int(app.config["SPARQL_CONCURRENCY"]))
 
 
 def _address_space() -> int | None:
